@@ -1,0 +1,58 @@
+"""The canonical field keys and their official labels, read from ``spec/fields.csv``."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+
+@dataclass(frozen=True)
+class Field:
+    table: str  # applications_row, applications_col, review_group, review_col, active
+    key: str
+    template: str  # "2019", "2021" or "both"
+    label: str
+    notes: str
+
+
+@lru_cache(maxsize=1)
+def all_fields() -> tuple[Field, ...]:
+    text = resources.files("analytics").joinpath("spec/fields.csv").read_text(encoding="utf-8")
+    return tuple(
+        Field(r["table"], r["key"], r["template"], r["label_zh"], r["notes"] or "")
+        for r in csv.DictReader(text.splitlines())
+    )
+
+
+def keys(table: str, template: str | None = None) -> list[str]:
+    """Keys of one fields.csv table, optionally only those used by one template."""
+    return [
+        f.key
+        for f in all_fields()
+        if f.table == table and (template is None or f.template in ("both", template))
+    ]
+
+
+def label(table: str, key: str) -> str:
+    for f in all_fields():
+        if f.table == table and f.key == key:
+            return f.label
+    raise KeyError((table, key))
+
+
+APPLICATION_ROWS = keys("applications_row")
+APPLICATION_COLS = keys("applications_col")
+REVIEW_GROUPS = keys("review_group")
+REVIEW_COLS = keys("review_col")
+ACTIVE_KEYS = keys("active")
+
+# Rows whose sum is "other handling": the 2021 template splits it in three, the 2019 one does not.
+OTHER_ROWS_2021 = ["other_no_correction", "other_no_fee", "other_misc"]
+DENIED_ROWS = [k for k in APPLICATION_ROWS if k.startswith("denied_")]
+UNABLE_ROWS = [k for k in APPLICATION_ROWS if k.startswith("unable_")]
+REFUSED_ROWS = [k for k in APPLICATION_ROWS if k.startswith("refused_")]
+# Cells that hold money or signed changes rather than counts.
+MONEY_KEYS = {"fees_amount", "procurement_amount"}
+SIGNED_KEYS = {k for k in ACTIVE_KEYS if k.endswith("_change")}

@@ -1,0 +1,81 @@
+-- The warehouse: agencies, reports (every version), cells in long form, findings, decisions, log.
+-- Wide tables and metric views are built from these by the other .sql files of this folder.
+
+CREATE SEQUENCE IF NOT EXISTS report_seq START 1;
+CREATE SEQUENCE IF NOT EXISTS batch_seq START 1;
+
+CREATE TABLE IF NOT EXISTS agencies (
+    agency_id     VARCHAR PRIMARY KEY,   -- normalised agency name (NFKC, no white space)
+    name          VARCHAR NOT NULL,      -- as the report or the manifest writes it
+    level         VARCHAR,               -- national | province | city | county | township
+    kind          VARCHAR,               -- government | office | department | zone | township
+    province      VARCHAR,
+    city          VARCHAR,
+    county        VARCHAR,
+    parent_id     VARCHAR,               -- agency_id of the government one level up, when known
+    division_code VARCHAR,               -- GB/T 2260 code of the place, when known
+    dataset       VARCHAR NOT NULL       -- real | demo | synth
+);
+
+CREATE TABLE IF NOT EXISTS reports (
+    report_id      BIGINT PRIMARY KEY,
+    agency_id      VARCHAR NOT NULL,
+    year           INTEGER NOT NULL,
+    template       VARCHAR,              -- "2019" | "2021"
+    scope          VARCHAR,              -- jurisdiction | office | agency | NULL
+    published      DATE,
+    source_path    VARCHAR,
+    source_sha256  VARCHAR NOT NULL,
+    source_format  VARCHAR,
+    parser_version VARCHAR,
+    dataset        VARCHAR NOT NULL,     -- real | demo | synth
+    is_current     BOOLEAN NOT NULL,     -- the newest version for (agency_id, year)
+    batch_id       BIGINT,
+    loaded_at      TIMESTAMP,
+    n_cells        INTEGER,
+    n_warnings     INTEGER,
+    warnings       JSON,
+    sections       JSON
+);
+
+CREATE TABLE IF NOT EXISTS cells (
+    report_id BIGINT NOT NULL,
+    tbl       VARCHAR NOT NULL,          -- active | applications | review
+    row_key   VARCHAR NOT NULL,          -- fields.csv key (active key, applications row, review group)
+    col_key   VARCHAR NOT NULL,          -- applications column, review column, or 'value' for active
+    value     DOUBLE,                    -- NULL when blank / not applicable / unreadable text
+    kind      VARCHAR NOT NULL,          -- number | blank | not_applicable | text
+    raw       VARCHAR,
+    src       VARCHAR                    -- the cell's "where" in the source document
+);
+
+CREATE TABLE IF NOT EXISTS findings (
+    fingerprint VARCHAR NOT NULL,        -- stable across re-ingest: rule|agency|year|subject
+    rule        VARCHAR NOT NULL,        -- code from rules.md
+    severity    VARCHAR NOT NULL,        -- error | warning | not_assessable
+    scope       VARCHAR NOT NULL,        -- report | cross_year | cross_agency
+    report_id   BIGINT,
+    agency_id   VARCHAR,
+    year        INTEGER,
+    subject     VARCHAR,                 -- e.g. "total" column, "review" group, "normative_in_force"
+    message     VARCHAR NOT NULL,        -- Chinese, with the numbers involved
+    expected    DOUBLE,
+    actual      DOUBLE
+);
+
+CREATE TABLE IF NOT EXISTS finding_decisions (
+    fingerprint VARCHAR PRIMARY KEY,
+    status      VARCHAR NOT NULL,        -- confirmed | dismissed
+    note        VARCHAR,
+    decided_at  TIMESTAMP NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS ingest_log (
+    batch_id  BIGINT NOT NULL,
+    path      VARCHAR NOT NULL,
+    sha256    VARCHAR,
+    status    VARCHAR NOT NULL,          -- loaded | loaded_with_warnings | duplicate | refused
+    reason    VARCHAR,                   -- refusal reason (one line) or warning count
+    report_id BIGINT,
+    at        TIMESTAMP NOT NULL
+);
