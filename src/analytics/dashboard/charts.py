@@ -1,0 +1,216 @@
+"""Plain functions from small, already aggregated DataFrames to Plotly figures.
+
+No function here queries the database or reads Streamlit state, so each can be tested alone.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import plotly.express as px
+import plotly.graph_objects as go
+
+from .metrics import METRICS
+
+TEMPLATE_BOUNDARY = 2020.5  # reports of 2021 onwards use the 2021 template
+PALETTE = px.colors.qualitative.Safe
+HIGHLIGHT = "#d62728"
+
+
+def _layout(fig: go.Figure, title: str | None = None, height: int = 380) -> go.Figure:
+    fig.update_layout(
+        title=title,
+        height=height,
+        margin=dict(l=10, r=10, t=50 if title else 20, b=10),
+        legend_title_text="",
+        font=dict(family="Noto Sans CJK SC, Microsoft YaHei, sans-serif"),
+    )
+    return fig
+
+
+def _axis_format(fig: go.Figure, metric: str, axis: str = "y") -> None:
+    kind = METRICS[metric].kind if metric in METRICS else "count"
+    fmt = ".0%" if kind == "rate" else (",.2f" if kind in ("per100", "amount") else ",")
+    if axis == "y":
+        fig.update_yaxes(tickformat=fmt)
+    else:
+        fig.update_xaxes(tickformat=fmt)
+
+
+def mark_template_boundary(fig: go.Figure, years) -> go.Figure:
+    """A dashed line between 2020 and 2021 where the report template changed."""
+    ys = [int(y) for y in years if y == y]
+    if ys and min(ys) <= 2020 < max(ys):
+        fig.add_vline(x=TEMPLATE_BOUNDARY, line_dash="dash", line_color="gray")
+        fig.add_annotation(x=TEMPLATE_BOUNDARY, y=1, yref="paper", text="2021 版模板起", showarrow=False,
+                           xanchor="left", font=dict(size=11, color="gray"))
+    return fig
+
+
+def sparkline(df: pd.DataFrame, metric: str, column: str = "value") -> go.Figure:
+    fig = px.line(df, x="year", y=column, markers=True)
+    fig.update_traces(line_color=PALETTE[0])
+    fig.update_xaxes(title=None, dtick=1)
+    fig.update_yaxes(title=None)
+    _axis_format(fig, metric)
+    return _layout(fig, height=160)
+
+
+def ranking(df: pd.DataFrame, metric: str, label: str = "name", median: float | None = None,
+            title: str | None = None, highlight: list[str] | None = None) -> go.Figure:
+    """Horizontal bars of one metric per agency, with the peer median as a line."""
+    d = df.iloc[::-1]
+    colours = [HIGHLIGHT if highlight and n in highlight else PALETTE[0] for n in d[label]]
+    fig = go.Figure(go.Bar(x=d["value"], y=d[label], orientation="h", marker_color=colours))
+    if median is not None and median == median:
+        fig.add_vline(x=median, line_dash="dash", line_color="black")
+        fig.add_annotation(x=median, y=1.02, yref="paper", text="同类中位数", showarrow=False)
+    _axis_format(fig, metric, axis="x")
+    return _layout(fig, title, height=max(300, 22 * len(d) + 80))
+
+
+def distribution(quantiles: pd.DataFrame, metric: str, points: pd.DataFrame | None = None,
+                 group_labels: dict | None = None, title: str | None = None) -> go.Figure:
+    """Box plots drawn from quantiles computed in the database; chosen agencies as red points."""
+    labels = [(group_labels or {}).get(g, g) for g in quantiles["grp"]]
+    fig = go.Figure(go.Box(
+        x=labels, q1=quantiles["p25"], median=quantiles["p50"], q3=quantiles["p75"],
+        lowerfence=quantiles["p10"], upperfence=quantiles["p90"], name="同类分布（P10–P90）",
+        marker_color=PALETTE[0], boxpoints=False,
+    ))
+    if points is not None and len(points):
+        xs = [(group_labels or {}).get(g, g) for g in points["grp"]]
+        fig.add_trace(go.Scatter(x=xs, y=points["value"], mode="markers+text", text=points["name"],
+                                 textposition="middle right", marker=dict(color=HIGHLIGHT, size=11),
+                                 name="所选机构"))
+    _axis_format(fig, metric)
+    return _layout(fig, title, height=420)
+
+
+def percentile_heatmap(df: pd.DataFrame, metric_keys: list[str], title: str | None = None) -> go.Figure:
+    z = df[metric_keys].astype("float64") * 100
+    fig = go.Figure(go.Heatmap(
+        z=z.values, x=[METRICS[k].label for k in metric_keys], y=df["name"], colorscale="RdYlGn",
+        zmin=0, zmax=100, colorbar=dict(title="百分位"), hoverongaps=False,
+        hovertemplate="%{y}<br>%{x}: 第 %{z:.0f} 百分位<extra></extra>",
+    ))
+    fig.update_yaxes(autorange="reversed")
+    return _layout(fig, title, height=max(320, 24 * len(df) + 120))
+
+
+def side_by_side(df: pd.DataFrame, columns: dict[str, str], title: str | None = None) -> go.Figure:
+    """Grouped bars: one group per outcome, one bar per agency."""
+    long = df.melt(id_vars=["name"], value_vars=list(columns), var_name="item", value_name="count")
+    long["item"] = long["item"].map(columns)
+    fig = px.bar(long, x="item", y="count", color="name", barmode="group",
+                 color_discrete_sequence=PALETTE)
+    fig.update_xaxes(title=None)
+    fig.update_yaxes(title="件数")
+    return _layout(fig, title, height=420)
+
+
+def trend(df: pd.DataFrame, metric: str, title: str | None = None, boundary: bool = False) -> go.Figure:
+    fig = px.line(df, x="year", y="value", color="grp", markers=True, color_discrete_sequence=PALETTE)
+    fig.update_xaxes(title=None, dtick=1)
+    fig.update_yaxes(title=METRICS[metric].label)
+    _axis_format(fig, metric)
+    if boundary:
+        mark_template_boundary(fig, df["year"])
+    return _layout(fig, title, height=420)
+
+
+def small_multiples(df: pd.DataFrame, metric: str, title: str | None = None, boundary: bool = False,
+                    wrap: int = 4) -> go.Figure:
+    n = max(1, df["grp"].nunique())
+    fig = px.line(df, x="year", y="value", facet_col="grp", facet_col_wrap=wrap, markers=True,
+                  color_discrete_sequence=PALETTE)
+    fig.for_each_annotation(lambda a: a.update(text=a.text.split("=", 1)[-1]))
+    fig.update_xaxes(title=None, dtick=1)
+    fig.update_yaxes(title=None)
+    _axis_format(fig, metric)
+    if boundary:
+        ys = [int(y) for y in df["year"]]
+        if ys and min(ys) <= 2020 < max(ys):
+            fig.add_vline(x=TEMPLATE_BOUNDARY, line_dash="dash", line_color="gray")
+    return _layout(fig, title, height=220 * math.ceil(n / wrap) + 60)
+
+
+def composition(df: pd.DataFrame, columns: dict[str, str], title: str | None = None,
+                boundary: bool = True) -> go.Figure:
+    """Shares of each outcome group per year (100 % stacked bars)."""
+    long = df.melt(id_vars=["year"], value_vars=list(columns), var_name="item", value_name="count")
+    long["item"] = long["item"].map(columns)
+    fig = px.bar(long, x="year", y="count", color="item", color_discrete_sequence=PALETTE)
+    fig.update_layout(barnorm="percent")
+    fig.update_xaxes(title=None, dtick=1)
+    fig.update_yaxes(title="占比（%）")
+    if boundary:
+        mark_template_boundary(fig, df["year"])
+    return _layout(fig, title, height=420)
+
+
+def hierarchy(nodes: pd.DataFrame, title: str | None = None, kind: str = "sunburst") -> go.Figure:
+    """nodes: id, parent, label, value (parents hold the sum of their children)."""
+    trace = go.Sunburst if kind == "sunburst" else go.Treemap
+    fig = go.Figure(trace(ids=nodes["id"], parents=nodes["parent"], labels=nodes["label"],
+                          values=nodes["value"], branchvalues="total",
+                          hovertemplate="%{label}<br>%{value:,} 件<br>占上级 %{percentParent:.1%}<extra></extra>"))
+    return _layout(fig, title, height=520)
+
+
+def bars(df: pd.DataFrame, x: str, y: str, title: str | None = None, horizontal: bool = True,
+         percent: bool = False) -> go.Figure:
+    if horizontal:
+        fig = px.bar(df.iloc[::-1], x=y, y=x, orientation="h", color_discrete_sequence=PALETTE)
+        fig.update_yaxes(title=None)
+        fig.update_xaxes(title=None, tickformat=".0%" if percent else ",")
+    else:
+        fig = px.bar(df, x=x, y=y, color_discrete_sequence=PALETTE)
+        fig.update_xaxes(title=None)
+        fig.update_yaxes(title=None, tickformat=".0%" if percent else ",")
+    return _layout(fig, title, height=max(300, 26 * len(df) + 80) if horizontal else 380)
+
+
+def sankey(links: pd.DataFrame, title: str | None = None) -> go.Figure:
+    """links: source, target (labels) and value."""
+    labels = list(dict.fromkeys(list(links["source"]) + list(links["target"])))
+    index = {lab: i for i, lab in enumerate(labels)}
+    fig = go.Figure(go.Sankey(
+        node=dict(label=labels, pad=14, thickness=16, color=[PALETTE[i % len(PALETTE)] for i in range(len(labels))]),
+        link=dict(source=[index[s] for s in links["source"]], target=[index[t] for t in links["target"]],
+                  value=links["value"]),
+    ))
+    return _layout(fig, title, height=460)
+
+
+def funnel(stages: pd.DataFrame, title: str | None = None) -> go.Figure:
+    """stages: stage, value."""
+    fig = go.Figure(go.Funnel(y=stages["stage"], x=stages["value"], textinfo="value+percent initial"))
+    return _layout(fig, title, height=380)
+
+
+def stacked_years(df: pd.DataFrame, columns: dict[str, str], title: str | None = None,
+                  boundary: bool = False) -> go.Figure:
+    long = df.melt(id_vars=["year"], value_vars=list(columns), var_name="item", value_name="count")
+    long["item"] = long["item"].map(columns)
+    fig = px.bar(long, x="year", y="count", color="item", barmode="group", color_discrete_sequence=PALETTE)
+    fig.update_xaxes(title=None, dtick=1)
+    fig.update_yaxes(title=None)
+    if boundary:
+        mark_template_boundary(fig, df["year"])
+    return _layout(fig, title, height=400)
+
+
+def coverage_grid(df: pd.DataFrame, title: str | None = None) -> go.Figure:
+    """df: name, year, status (0 missing, 1 present, 2 with errors)."""
+    grid = df.pivot_table(index="name", columns="year", values="status", aggfunc="max").sort_index()
+    fig = go.Figure(go.Heatmap(
+        z=grid.values, x=[str(c) for c in grid.columns], y=list(grid.index), zmin=0, zmax=2,
+        colorscale=[[0, "#eeeeee"], [0.33, "#eeeeee"], [0.34, "#4c9f70"], [0.66, "#4c9f70"],
+                    [0.67, "#e4a11b"], [1, "#e4a11b"]],
+        showscale=False, xgap=2, ygap=2,
+        hovertemplate="%{y} %{x}<extra></extra>",
+    ))
+    fig.update_yaxes(autorange="reversed")
+    return _layout(fig, title, height=max(260, 22 * len(grid) + 100))

@@ -1,0 +1,74 @@
+"""The app's DuckDB connection (one per database file version) and its cached query results.
+
+Ingest replaces the warehouse file atomically, so a connection is keyed by the file's inode and
+mtime: when a new file has been swapped in, the next run opens it, and cached results of the old
+file are never served for the new one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from . import queries
+
+
+class NoWarehouse(Exception):
+    """The warehouse file does not exist yet."""
+
+
+def db_path() -> Path:
+    env = os.environ.get("ANALYTICS_DB")
+    if env:
+        return Path(env)
+    from ..warehouse import default_db_path
+
+    return Path(default_db_path())
+
+
+def file_version(path: Path) -> tuple[int, int, int] | None:
+    try:
+        st_ = path.stat()
+    except FileNotFoundError:
+        return None
+    return (st_.st_ino, st_.st_mtime_ns, st_.st_size)
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _open(path: str, version: tuple):
+    from ..warehouse import connect_read
+
+    return connect_read(path)
+
+
+def connection():
+    path = db_path()
+    version = file_version(path)
+    if version is None:
+        raise NoWarehouse(str(path))
+    return _open(str(path), version)
+
+
+@st.cache_data(max_entries=512, ttl=3600, show_spinner=False)
+def _cached(path: str, version: tuple, name: str, params_json: str) -> pd.DataFrame:
+    fn, _ = queries.CATALOGUE[name]
+    con = _open(path, version)
+    # Streamlit runs sessions on several threads: each query gets its own cursor.
+    cur = con.cursor()
+    try:
+        return fn(cur, **json.loads(params_json))
+    finally:
+        cur.close()
+
+
+def query(name: str, **params) -> pd.DataFrame:
+    """Run a catalogued query (cached per warehouse file version and parameters)."""
+    path = db_path()
+    version = file_version(path)
+    if version is None:
+        raise NoWarehouse(str(path))
+    return _cached(str(path), version, name, json.dumps(params, sort_keys=True, ensure_ascii=False, default=str))

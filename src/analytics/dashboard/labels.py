@@ -1,0 +1,50 @@
+"""Short Chinese names for the table rows and columns, for charts where the official labels of
+fields.csv are too long; tables of the report detail page keep the official wording."""
+
+from __future__ import annotations
+
+import re
+
+from .. import fields
+
+OUTCOME_GROUPS = {
+    "a_granted": "予以公开",
+    "a_partially_granted": "部分公开",
+    "denied": "不予公开",
+    "unable": "无法提供",
+    "refused": "不予处理",
+    "other_handled": "其他处理",
+}
+GROUP_OF_ROW = {"granted": "予以公开", "partially_granted": "部分公开"}
+for _k in fields.DENIED_ROWS:
+    GROUP_OF_ROW[_k] = "不予公开"
+for _k in fields.UNABLE_ROWS:
+    GROUP_OF_ROW[_k] = "无法提供"
+for _k in fields.REFUSED_ROWS:
+    GROUP_OF_ROW[_k] = "不予处理"
+for _k in [*fields.OTHER_ROWS_2021, "other_total"]:
+    GROUP_OF_ROW[_k] = "其他处理"
+
+APPLICANTS = {
+    "natural_person": "自然人",
+    "commercial": "商业企业",
+    "research": "科研机构",
+    "social_org": "社会公益组织",
+    "legal_service": "法律服务机构",
+    "other_org": "其他组织",
+}
+REVIEW_GROUPS = {"rv": "行政复议", "ld": "行政诉讼（未经复议直接起诉）", "la": "行政诉讼（复议后起诉）"}
+REVIEW_COLS = {"upheld": "结果维持", "corrected": "结果纠正", "other": "其他结果", "pending": "尚未审结", "total": "总计"}
+
+_PREFIX = re.compile(r"^[一二三四五六七八九十]+[、（(]?[一二三四五六七八九十]*[）)]?\s*(\d+\.)?")
+
+
+def row_label(key: str) -> str:
+    """The official row label without its numbering and parenthetical notes."""
+    text = _PREFIX.sub("", fields.label("applications_row", key))
+    return re.sub(r"（[^）]*）$", "", text) or key
+
+
+def active_label(key: str) -> str:
+    text = fields.label("active", key)
+    return text.split("·", 1)[1] if "·" in text else text

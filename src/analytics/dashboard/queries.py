@@ -1,0 +1,329 @@
+"""Every query behind every page: one ``.sql`` file each, run with parameters.
+
+Each public function takes an open DuckDB connection and keyword parameters and returns a
+DataFrame. User-influenced values always travel as query parameters; the few identifiers a user can
+choose (metric, grouping column) are taken only from the allow-lists below and substituted into
+``{slots}`` of the SQL text. ``CATALOGUE`` maps each query's name to ``(function, example params)``
+so that benchmarks and tests can run all of them.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+
+import pandas as pd
+
+from .. import fields
+from . import filters as flt
+from .metrics import HEADLINE, METRICS, scale
+
+# Column expressions a trend or distribution may be grouped by.
+GROUPS = {
+    "all": "'全部'",
+    "level": "level",
+    "kind": "kind",
+    "province": "province",
+    "city": "city",
+    "county": "county",
+    "agency": "name || CASE WHEN dataset = 'demo' THEN '（演示）' ELSE '' END",
+    "template": "template",
+    "dataset": "dataset",
+}
+GROUP_LABELS = {
+    "all": "全部合计",
+    "level": "层级",
+    "kind": "机构类型",
+    "province": "省份",
+    "city": "地市",
+    "county": "区县",
+    "agency": "机构",
+    "template": "模板版本",
+    "dataset": "数据集",
+}
+ORDERS = {"desc", "asc", "outlier"}
+FINDING_STATUSES = {"all", "open", "confirmed", "dismissed"}
+
+# report_wide columns summed for the outcome pages (all from fields.csv, never from input).
+OUTCOME_COLUMNS = (
+    [f"a_{k}" for k in fields.APPLICATION_ROWS]
+    + ["denied", "unable", "refused", "other_handled"]
+    + [f"nr_{c}" for c in fields.APPLICATION_COLS if c != "total"]
+)
+REVIEW_COLUMNS = [f"{p}_{c}" for p in ("rv", "ld", "la") for c in fields.REVIEW_COLS]
+ACTIVE_COLUMNS = [f"ad_{k}" for k in fields.ACTIVE_KEYS]
+
+_PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+
+
+@lru_cache(maxsize=None)
+def sql_text(name: str) -> str:
+    return resources.files("analytics.dashboard").joinpath(f"sql/{name}.sql").read_text(encoding="utf-8")
+
+
+def sql_names() -> list[str]:
+    folder = resources.files("analytics.dashboard").joinpath("sql")
+    return sorted(p.name[:-4] for p in folder.iterdir() if p.name.endswith(".sql"))
+
+
+def render(name: str, **slots: str) -> str:
+    """The SQL of one file with its identifier slots filled (slot values come from allow-lists)."""
+    return sql_text(name).format(where=flt.WHERE_SQL, region=flt.REGION_SQL, **slots)
+
+
+def run(con, name: str, params: dict, **slots: str) -> pd.DataFrame:
+    sql = render(name, **slots)
+    used = set(_PARAM.findall(sql))
+    missing = used - params.keys()
+    if missing:
+        raise ValueError(f"query {name} needs parameters {sorted(missing)}")
+    return con.execute(sql, {k: v for k, v in params.items() if k in used}).df()
+
+
+def _q(column: str) -> str:
+    return '"' + column.replace('"', '""') + '"'
+
+
+def _metric(key: str) -> dict[str, str]:
+    """Slots aggregating one metric over a group: num, den and the group's value."""
+    if key not in METRICS:
+        raise ValueError(f"unknown metric {key!r}")
+    m = METRICS[key]
+    if m.is_ratio:
+        return {
+            "num": f"sum({_q(key + '_num')})",
+            "den": f"sum({_q(key + '_den')})",
+            "value": f"{scale(key)} * num / nullif(den, 0)",
+        }
+    return {"num": f"sum({_q(key)})", "den": f"count({_q(key)})", "value": "num"}
+
+
+def _metric_value(key: str) -> str:
+    """One metric's group value as a single aggregate expression."""
+    if METRICS[key].is_ratio:
+        return f"{scale(key)} * sum({_q(key + '_num')}) / nullif(sum({_q(key + '_den')}), 0)"
+    return f"sum({_q(key)})"
+
+
+def _metric_columns(keys) -> str:
+    parts = []
+    for k in keys:
+        parts.append(f"{_metric_value(k)} AS {_q(k)}")
+        if METRICS[k].is_ratio:
+            parts.append(f"sum({_q(k + '_den')}) AS {_q(k + '_den')}")
+    return ",\n       ".join(parts)
+
+
+def _group(group: str) -> str:
+    if group not in GROUPS:
+        raise ValueError(f"unknown grouping {group!r}")
+    return GROUPS[group]
+
+
+def _sums(columns) -> str:
+    return ", ".join(f"sum({_q(c)}) AS {_q(c)}" for c in columns)
+
+
+def _filters(params: dict) -> dict:
+    base = flt.example()
+    base.update(params)
+    return base
+
+
+# ---------------------------------------------------------------- filter options
+
+
+def years(con) -> pd.DataFrame:
+    return run(con, "filter_years", {})
+
+
+def regions(con) -> pd.DataFrame:
+    return run(con, "filter_regions", {})
+
+
+def datasets(con) -> pd.DataFrame:
+    return run(con, "filter_datasets", {})
+
+
+# ---------------------------------------------------------------- overview
+
+
+def kpi_by_year(con, **params) -> pd.DataFrame:
+    sums = ", ".join(
+        f"sum({_q(k + '_num')}) AS {_q(k + '_num')}, sum({_q(k + '_den')}) AS {_q(k + '_den')}" for k in HEADLINE
+    )
+    df = run(con, "kpi_by_year", _filters(params), headline_sums=sums)
+    for k in HEADLINE:
+        den = df[k + "_den"].astype("float64")
+        df[k] = scale(k) * df[k + "_num"].astype("float64") / den.where(den != 0)
+    return df
+
+
+def top_agencies(con, *, limit: int = 15, **params) -> pd.DataFrame:
+    return run(con, "top_agencies", {**_filters(params), "limit": int(limit)})
+
+
+# ---------------------------------------------------------------- comparison
+
+
+def agency_metrics(con, *, limit: int = 2000, **params) -> pd.DataFrame:
+    return run(con, "agency_metrics", {**_filters(params), "limit": int(limit)}, metric_columns=_metric_columns(METRICS))
+
+
+def metric_peers(con, *, metric: str = "substantive_disclosure_rate", order: str = "desc", limit: int = 30,
+                 agencies: list[str] | None = None, **params) -> pd.DataFrame:
+    if order not in ORDERS:
+        raise ValueError(f"unknown order {order!r}")
+    p = {**_filters(params), "order": order, "limit": int(limit), "agencies": list(agencies or [])}
+    return run(con, "metric_peers", p, **_metric(metric))
+
+
+def metric_quantiles(con, *, metric: str = "substantive_disclosure_rate", group: str = "level",
+                     **params) -> pd.DataFrame:
+    return run(con, "metric_quantiles", _filters(params), group=_group(group), **_metric(metric))
+
+
+HEATMAP_METRICS = [
+    "substantive_disclosure_rate", "grant_rate", "denial_rate", "unable_rate", "procedural_closure_rate",
+    "completion_rate", "legal_person_share", "dispute_rate", "review_correction_rate",
+    "litigation_correction_rate",
+]
+
+
+def metric_heatmap(con, *, limit: int = 25, metrics: list[str] | None = None, **params) -> pd.DataFrame:
+    keys = [k for k in (metrics or HEATMAP_METRICS) if k in METRICS]
+    cols = _metric_columns(dict.fromkeys(["applications", *keys]))
+    pct = ", ".join(
+        f"CASE WHEN {_q(k)} IS NULL THEN NULL ELSE percent_rank() OVER "
+        f"(PARTITION BY {_q(k)} IS NULL ORDER BY {_q(k)}) END AS {_q(k)}"
+        for k in keys
+    )
+    return run(con, "metric_heatmap", {**_filters(params), "limit": int(limit)},
+               metric_columns=cols, percentile_columns=pct)
+
+
+def agency_outcomes(con, *, agencies: list[str] | None = None, **params) -> pd.DataFrame:
+    p = {**_filters(params), "agencies": list(agencies or [])}
+    return run(con, "agency_outcomes", p, outcome_sums=_sums(OUTCOME_COLUMNS + REVIEW_COLUMNS))
+
+
+# ---------------------------------------------------------------- trends
+
+
+def metric_trend(con, *, metric: str = "substantive_disclosure_rate", group: str = "level",
+                 max_groups: int = 8, agencies: list[str] | None = None, **params) -> pd.DataFrame:
+    p = {**_filters(params), "max_groups": int(max_groups), "agencies": list(agencies or [])}
+    return run(con, "metric_trend", p, group=_group(group), **_metric(metric))
+
+
+def outcome_by_year(con, **params) -> pd.DataFrame:
+    return run(con, "outcome_by_year", _filters(params))
+
+
+# ---------------------------------------------------------------- outcomes, review, active
+
+
+def outcome_totals(con, **params) -> pd.DataFrame:
+    return run(con, "outcome_totals", _filters(params), outcome_sums=_sums(OUTCOME_COLUMNS))
+
+
+def applicant_outcomes(con, **params) -> pd.DataFrame:
+    return run(con, "applicant_outcomes", _filters(params))
+
+
+def review_by_year(con, **params) -> pd.DataFrame:
+    return run(con, "review_by_year", _filters(params), review_sums=_sums(REVIEW_COLUMNS))
+
+
+def active_by_year(con, **params) -> pd.DataFrame:
+    return run(con, "active_by_year", _filters(params), active_sums=_sums(ACTIVE_COLUMNS))
+
+
+# ---------------------------------------------------------------- data quality
+
+
+def coverage(con, *, limit: int = 60, **params) -> pd.DataFrame:
+    return run(con, "coverage", {**_filters(params), "limit": int(limit)})
+
+
+def coverage_by_year(con, **params) -> pd.DataFrame:
+    return run(con, "coverage_by_year", _filters(params))
+
+
+def findings_list(con, *, rules: list[str] | None = None, severities: list[str] | None = None,
+                  status: str = "all", limit: int = 500, **params) -> pd.DataFrame:
+    if status not in FINDING_STATUSES:
+        raise ValueError(f"unknown status {status!r}")
+    p = {**_filters(params), "rules": list(rules or []), "severities": list(severities or []),
+         "status": status, "limit": int(limit)}
+    return run(con, "findings_list", p)
+
+
+def findings_summary(con, **params) -> pd.DataFrame:
+    return run(con, "findings_summary", _filters(params))
+
+
+def ingest_refused(con, *, limit: int = 200) -> pd.DataFrame:
+    return run(con, "ingest_refused", {"limit": int(limit)})
+
+
+def ingest_recent(con, *, limit: int = 50) -> pd.DataFrame:
+    return run(con, "ingest_recent", {"limit": int(limit)})
+
+
+# ---------------------------------------------------------------- one report
+
+
+def report_search(con, *, q: str = "", limit: int = 300, **params) -> pd.DataFrame:
+    return run(con, "report_search", {**_filters(params), "q": q.strip(), "limit": int(limit)})
+
+
+def report_header(con, *, report_id: int) -> pd.DataFrame:
+    return run(con, "report_header", {"report_id": int(report_id)})
+
+
+def report_cells(con, *, report_id: int) -> pd.DataFrame:
+    return run(con, "report_cells", {"report_id": int(report_id)})
+
+
+def report_findings(con, *, report_id: int, agency_id: str, year: int) -> pd.DataFrame:
+    return run(con, "report_findings", {"report_id": int(report_id), "agency_id": agency_id, "year": int(year)})
+
+
+def report_previous(con, *, agency_id: str, year: int) -> pd.DataFrame:
+    return run(con, "report_previous", {"agency_id": agency_id, "year": int(year)})
+
+
+_EX = flt.example()
+
+CATALOGUE: dict[str, tuple] = {
+    "years": (years, {}),
+    "regions": (regions, {}),
+    "datasets": (datasets, {}),
+    "kpi_by_year": (kpi_by_year, dict(_EX)),
+    "top_agencies": (top_agencies, {**_EX, "limit": 15}),
+    "agency_metrics": (agency_metrics, {**_EX, "limit": 2000}),
+    "metric_peers": (metric_peers, {**_EX, "metric": "substantive_disclosure_rate", "order": "desc", "limit": 30}),
+    "metric_outliers": (metric_peers, {**_EX, "metric": "denial_rate", "order": "outlier", "limit": 20}),
+    "metric_quantiles": (metric_quantiles, {**_EX, "metric": "substantive_disclosure_rate", "group": "level"}),
+    "metric_heatmap": (metric_heatmap, {**_EX, "limit": 25}),
+    "agency_outcomes": (agency_outcomes, {**_EX, "agencies": []}),
+    "metric_trend": (metric_trend, {**_EX, "metric": "substantive_disclosure_rate", "group": "level"}),
+    "outcome_by_year": (outcome_by_year, dict(_EX)),
+    "outcome_totals": (outcome_totals, dict(_EX)),
+    "applicant_outcomes": (applicant_outcomes, dict(_EX)),
+    "review_by_year": (review_by_year, dict(_EX)),
+    "active_by_year": (active_by_year, dict(_EX)),
+    "coverage": (coverage, {**_EX, "limit": 60}),
+    "coverage_by_year": (coverage_by_year, dict(_EX)),
+    "findings_list": (findings_list, {**_EX, "status": "all", "limit": 500}),
+    "findings_summary": (findings_summary, dict(_EX)),
+    "ingest_refused": (ingest_refused, {"limit": 200}),
+    "ingest_recent": (ingest_recent, {"limit": 50}),
+    "report_search": (report_search, {**_EX, "q": "", "limit": 300}),
+    "report_header": (report_header, {"report_id": 1}),
+    "report_cells": (report_cells, {"report_id": 1}),
+    "report_findings": (report_findings, {"report_id": 1, "agency_id": "", "year": 2024}),
+    "report_previous": (report_previous, {"agency_id": "", "year": 2024}),
+}
