@@ -1,0 +1,39 @@
+"""``report_wide`` of the synthetic warehouse, laid out as docs/warehouse.md describes.
+
+The staged per-report arrays already hold every wide column; this joins the agency attributes and
+the open finding counts, and writes the rows sorted by place and year. Sorting matters at a
+million reports: a province, a city or one agency then lives in a few row groups, and DuckDB's
+min/max zone maps skip the rest.
+"""
+
+from __future__ import annotations
+
+WIDE_SQL = """
+CREATE OR REPLACE TABLE report_wide AS
+WITH counts AS (
+    SELECT report_id,
+           count(*) FILTER (WHERE severity = 'error') AS n_err,
+           count(*) FILTER (WHERE severity = 'warning') AS n_warn
+    FROM findings f
+    WHERE report_id IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM finding_decisions d
+                      WHERE d.fingerprint = f.fingerprint AND d.status = 'dismissed')
+    GROUP BY report_id
+)
+SELECT r.report_id, r.agency_id, r.year, r.template, r.scope, r.dataset, r.published, r.is_current,
+       a.name, a.level, a.kind, a.province, a.city, a.county, a.parent_id,
+       w.* EXCLUDE (report_id, agency_id, year, template, published_days),
+       CAST(coalesce(c.n_err, 0) AS INTEGER) AS n_findings_error,
+       CAST(coalesce(c.n_warn, 0) AS INTEGER) AS n_findings_warning
+FROM reports r
+JOIN synth_wide w USING (report_id)
+JOIN agencies a ON a.agency_id = r.agency_id
+LEFT JOIN counts c ON c.report_id = r.report_id
+ORDER BY a.province, a.city NULLS FIRST, a.county NULLS FIRST, r.agency_id, r.year
+"""
+
+
+def wide_columns(con) -> list[str]:
+    return [r[0] for r in con.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = 'report_wide' "
+        "ORDER BY ordinal_position").fetchall()]
