@@ -1,0 +1,1 @@
+"""Format backends: each module exposes ``load(data: bytes, name: str) -> Document``."""

@@ -1,0 +1,109 @@
+"""Turning a source table with merged cells into IR rows: labels first, value cells in place.
+
+HTML and DOCX tables both describe merges (rowspan/colspan, vMerge/gridSpan). The backends hand
+the cells here as ``SpanCell``s; ``table_rows`` lays them on a grid and emits, for each source
+row, the label texts followed by that row's value cells in column order.
+
+A merged cell is emitted once, on the row where it starts: a group label spanning sub-rows
+(三、本年度办理结果) is not repeated, and a value spanning several grid columns is one cell, because
+header and body merges often disagree and a grid column is not a report column. A value cell
+merged down into a later row leaves a blank placeholder there so the later values keep their
+positions.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..cells import normalise, read_cell
+from ..document import Cell, Row
+
+# Upper bounds against absurd spans in hostile or broken markup (rowspan="65534").
+MAX_SPAN_COLS = 200
+MAX_SPAN_ROWS = 2000
+
+
+@dataclass
+class SpanCell:
+    text: str
+    rowspan: int = 1
+    colspan: int = 1
+    col: int | None = None  # explicit grid column (DOCX knows it); None lets the layout place it
+
+
+@dataclass
+class _Placed:
+    cell: SpanCell
+    row: int
+    col: int
+
+
+# "1.属于国家秘密", "2、重复申请", "3）其他" are labels although they start with a digit.
+_ENUMERATOR = re.compile(r"^\d+[.．、)）]")
+
+
+def cell_role(text: str) -> str:
+    """``label``, ``value`` or ``blank`` for one cell's text."""
+    kind, value = read_cell(text)
+    if kind == "blank":
+        return "blank"
+    if kind in ("number", "not_applicable"):
+        return "value"
+    if value is not None and not _ENUMERATOR.match(normalise(text)):
+        return "value"  # "251000元", "22（其中修订16件）"
+    return "label"
+
+
+def layout(rows: list[list[SpanCell]]) -> list[list[tuple[_Placed, bool]]]:
+    """Place cells on the grid; per row, ``(placed, own)`` pairs sorted by column.
+
+    ``own`` is False for a cell that started in an earlier row and covers this one.
+    """
+    n = len(rows)
+    occupied: set[tuple[int, int]] = set()
+    out: list[list[tuple[_Placed, bool]]] = [[] for _ in range(n)]
+    for r, cells in enumerate(rows):
+        c = 0
+        for cell in cells:
+            rs = max(1, min(cell.rowspan, MAX_SPAN_ROWS, n - r))
+            cs = max(1, min(cell.colspan, MAX_SPAN_COLS))
+            if cell.col is not None and cell.col >= c:
+                c = cell.col
+            while (r, c) in occupied:
+                c += 1
+            placed = _Placed(cell, r, c)
+            out[r].append((placed, True))
+            for dr in range(rs):
+                if dr:
+                    out[r + dr].append((placed, False))
+                for dc in range(cs):
+                    occupied.add((r + dr, c + dc))
+            c += cs
+    for row in out:
+        row.sort(key=lambda item: item[0].col)
+    return out
+
+
+def table_rows(rows: list[list[SpanCell]], table_index: int, where_prefix: str = "table") -> list[Row]:
+    """IR rows for one table: label texts, then value cells (blank ones kept) in column order."""
+    result: list[Row] = []
+    tno = table_index + 1
+    for r, items in enumerate(layout(rows)):
+        entries: list[tuple[str, str, int]] = []  # (role, text, col)
+        for placed, own in items:
+            role = cell_role(placed.cell.text)
+            if own:
+                entries.append((role, placed.cell.text, placed.col))
+            elif role != "label":
+                # A value or blank merged down from above: a blank keeps the columns in place.
+                entries.append(("blank", "", placed.col))
+        if not entries or all(role == "blank" for role, _t, _c in entries):
+            continue
+        first_value = next((i for i, e in enumerate(entries) if e[0] == "value"), len(entries))
+        last_label = max((i for i in range(first_value) if entries[i][0] == "label"), default=-1)
+        labels = [e for e in entries[: last_label + 1] if e[0] == "label"]
+        chosen = labels + entries[last_label + 1 :]
+        cells = [Cell(text, f"{where_prefix} {tno} r{r + 1} c{col + 1}") for _role, text, col in chosen]
+        result.append(Row(cells, f"{where_prefix} {tno} r{r + 1}", in_table=True, table_index=table_index))
+    return result

@@ -1,0 +1,181 @@
+"""HTML backend: a web page (whole CMS page or pasted fragment) to the IR.
+
+    doc = load(data, "report.html")
+
+Prose becomes one-cell rows in reading order (a <br> ends a line); each data table becomes
+``in_table`` rows built by ``grid.table_rows`` from the table's own rowspan/colspan geometry.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+from ...errors import CorruptFile
+from ..document import Cell, Document, Row
+from . import html_article as art
+from .grid import SpanCell, table_rows
+from .html_meta import clean_title, date_from_meta, date_from_text, looks_like_title, title_from_meta
+from .html_text import clean, decode_page, refuse_binary
+
+BLOCK_TAGS = frozenset(
+    "p div h1 h2 h3 h4 h5 h6 li ul ol dl dt dd section article main blockquote center address "
+    "figure figcaption fieldset legend hr caption details summary body html tr td th".split()
+)
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+_SPAN = re.compile(r"\d+")
+
+
+def load(data: bytes, name: str = "") -> Document:
+    text, encoding = decode_page(data)
+    refuse_binary(text)
+    text = _XML_DECLARATION.sub("", text.replace("\x00", ""), count=1)
+    if not text.strip():
+        return Document(format="html", rows=[], meta={"encoding": encoding})
+    parser = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
+    try:
+        root = etree.fromstring(text.encode("utf-8"), parser=parser)
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
+        raise CorruptFile(f"unreadable HTML ({exc})") from None
+    if root is None:
+        return Document(format="html", rows=[], meta={"encoding": encoding})
+    metas = _metas(root)
+    art.strip_non_content(root)
+    body = root.find(".//body")
+    if body is None:
+        body = root
+    page_text = art.text_of(body)
+    tables = art.data_tables(body)
+    article = art.find_article(body, tables, page_text)
+    walker = _Walker(art.keep_ancestors(tables))
+    walker.walk(article)
+    walker.flush()
+    rows = walker.rows
+
+    title = title_from_meta(metas)
+    if not title:
+        title = next((r.cells[0].text for r in rows[:8] if not r.in_table and looks_like_title(r.cells[0].text)), None)
+    if not title:
+        h1 = root.find(".//h1")
+        title = clean_title(art.text_of(h1)) if h1 is not None else None
+    if not title:
+        head_title = root.find(".//title")
+        title = clean_title(art.text_of(head_title)) if head_title is not None else None
+
+    published = date_from_meta(metas) or date_from_text(page_text)
+    meta = {"encoding": encoding, "tables": walker.tables}
+    if article.tag != "body":
+        meta["article"] = _describe(article)
+    return Document(format="html", rows=rows, title=title, published=published, meta=meta)
+
+
+def _metas(root) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for m in root.iter("meta"):
+        key = (m.get("name") or m.get("property") or m.get("itemprop") or "").strip().lower()
+        content = m.get("content")
+        if key and content and key not in found:
+            found[key] = content.strip()
+    return found
+
+
+def _describe(el) -> str:
+    marks = " ".join(x for x in (el.get("id"), el.get("class")) if x)
+    return f"<{el.tag}{' ' + marks if marks else ''}>"
+
+
+def _span(value: str | None) -> int:
+    if not value:
+        return 1
+    m = _SPAN.search(value)
+    if not m:
+        return 1
+    n = int(m.group(0))
+    return n if n > 0 else 10**6  # rowspan="0" spans to the end of the table section
+
+
+class _Walker:
+    """Reading order walk: inline text accumulates into a line, blocks and <br> end it."""
+
+    def __init__(self, keep: set):
+        self.keep = keep
+        self.rows: list[Row] = []
+        self.buf: list[str] = []
+        self.tables = 0
+
+    def flush(self) -> None:
+        if not self.buf:
+            return
+        text = clean("".join(self.buf))
+        self.buf = []
+        if text:
+            where = f"paragraph {len(self.rows) + 1}"
+            self.rows.append(Row([Cell(text, where)], where))
+
+    def walk(self, el) -> None:
+        tag = el.tag
+        if not isinstance(tag, str) or tag in art.SKIP_TAGS or art.is_furniture(el, self.keep):
+            return
+        if tag == "br":
+            self.flush()
+            return
+        if tag == "table":
+            self.flush()
+            self.table(el)
+            return
+        if tag == "pre":
+            self.flush()
+            for line in art.text_of(el).splitlines():
+                line = line.replace("\xa0", " ").strip()
+                if line:
+                    where = f"paragraph {len(self.rows) + 1}"
+                    self.rows.append(Row([Cell(line, where)], where))
+            return
+        block = tag in BLOCK_TAGS
+        if block:
+            self.flush()
+        if el.text:
+            self.buf.append(el.text)
+        for child in el:
+            self.walk(child)
+            if child.tail:
+                self.buf.append(child.tail)
+        if block:
+            self.flush()
+
+    def table(self, table) -> None:
+        trs = art.table_rows(table)
+        caption = table.find("caption")
+        if caption is not None:
+            self.walk(caption)
+        if art.is_layout_table(table) or not trs:
+            for tr in trs:
+                for td in art.row_cells(tr):
+                    self.walk(td)
+                    self.flush()
+            return
+        _mark_breaks(table)
+        grid = []
+        for tr in trs:
+            cells = []
+            for td in art.row_cells(tr):
+                cells.append(SpanCell(_cell_text(td), _span(td.get("rowspan")), _span(td.get("colspan"))))
+            grid.append(cells)
+        rows = table_rows(grid, self.tables)
+        if rows:
+            self.rows.extend(rows)
+            self.tables += 1
+
+
+def _mark_breaks(table) -> None:
+    """Put a newline at every <br> and paragraph edge inside the table's cells, so that a cell's
+    text is one itertext() join; ``clean`` then drops the breaks between Chinese characters."""
+    for el in table.iter("br", "p", "div", "li"):
+        el.tail = "\n" + el.tail if el.tail else "\n"
+        if el.tag != "br":
+            el.text = "\n" + el.text if el.text else "\n"
+
+
+def _cell_text(td) -> str:
+    return clean("".join(td.itertext()))

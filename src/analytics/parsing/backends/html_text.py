@@ -1,0 +1,93 @@
+"""Bytes to text for web pages, and the white-space clean-up shared by the HTML and DOCX backends."""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+from ...errors import CorruptFile
+
+_META_CHARSET = re.compile(rb"""<meta[^>]{0,300}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+_XML_DECL_CHARSET = re.compile(rb"""^\s*<\?xml[^>]{0,200}?encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""", re.I)
+
+# Pages that say gb2312 or gbk are in practice written with the GB18030 superset.
+_ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "cp936": "gb18030", "gb_2312-80": "gb18030"}
+
+
+def declared_charset(data: bytes) -> str | None:
+    """The encoding a page declares in a <meta> tag or XML declaration, as a Python codec name."""
+    head = data[:8192]
+    m = _META_CHARSET.search(head) or _XML_DECL_CHARSET.search(head)
+    if not m:
+        return None
+    name = m.group(1).decode("ascii", "ignore").lower()
+    name = _ALIASES.get(name, name)
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
+
+
+def decode_page(data: bytes) -> tuple[str, str]:
+    """Decode a web page: BOM, then valid UTF-8, then the declared charset, then GB18030.
+
+    Valid multi-byte UTF-8 almost never happens by chance, so it wins over a declaration (pages
+    saved as UTF-8 often keep their old ``charset=gb2312``). Returns ``(text, encoding)``.
+    """
+    if data.startswith(codecs.BOM_UTF8):
+        return data[3:].decode("utf-8", "replace"), "utf-8-sig"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16", "replace"), "utf-16"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    declared = declared_charset(data)
+    for enc in dict.fromkeys([declared, "gb18030"]):
+        if enc and enc != "utf-8":
+            try:
+                return data.decode(enc), enc
+            except UnicodeDecodeError:
+                continue
+    return data.decode(declared or "utf-8", "replace"), (declared or "utf-8") + "+replace"
+
+
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
+
+
+def refuse_binary(text: str) -> None:
+    """Raise ``CorruptFile`` when decoded "markup" is mostly control bytes (a binary file)."""
+    sample = text[:65536]
+    if not sample:
+        return
+    controls = len(_CONTROLS.findall(sample))
+    bad = sample.count("\ufffd")
+    if controls > len(sample) / 100 or bad > len(sample) / 10:
+        raise CorruptFile("binary data, not a readable web page")
+
+
+_CJK = r"\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f"
+_SPACES = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
+_CJK_GAP = re.compile(rf"(?<=[{_CJK}]) (?=[{_CJK}])")
+
+
+def clean(text: str) -> str:
+    """Collapse white space; drop the spaces that source line-wrapping leaves between Chinese
+    characters ("社会公益 组织"). Spaces next to digits stay: they may separate columns."""
+    text = _SPACES.sub(" ", text).strip()
+    if " " in text:
+        text = _CJK_GAP.sub("", text)
+    return text
+
+
+def join_parts(parts: list[str]) -> str:
+    """Join the cleaned pieces of one cell (split by <br> or paragraphs) into one label or value."""
+    out = ""
+    for part in parts:
+        part = clean(part)
+        if not part:
+            continue
+        if out and out[-1].isascii() and out[-1].isalnum() and part[0].isascii() and part[0].isalnum():
+            out += " "
+        out += part
+    return out
