@@ -14,7 +14,9 @@ CREATE TABLE IF NOT EXISTS agencies (
     county        VARCHAR,
     parent_id     VARCHAR,               -- agency_id of the government one level up, when known
     division_code VARCHAR,               -- GB/T 2260 code of the place, when known
-    dataset       VARCHAR NOT NULL       -- real | demo | synth
+    dataset       VARCHAR NOT NULL,      -- real | demo | synth
+    parent_code   VARCHAR,               -- division code of the government parent_id is looked up by
+    info_source   VARCHAR                -- manifest | given | name: where level/kind/place came from
 );
 
 CREATE TABLE IF NOT EXISTS reports (
@@ -37,6 +39,27 @@ CREATE TABLE IF NOT EXISTS reports (
     warnings       JSON,
     sections       JSON
 );
+
+-- A MinHash signature of each report's prose, for DUPLICATE_TEXT (bands give candidate pairs).
+CREATE TABLE IF NOT EXISTS report_textsig (
+    report_id BIGINT NOT NULL,
+    sig       UBIGINT[] NOT NULL,
+    bands     UBIGINT[] NOT NULL
+);
+
+-- fields.csv inside the warehouse: labels for messages and the data dictionary.
+CREATE TABLE IF NOT EXISTS field_labels (
+    tbl      VARCHAR NOT NULL,           -- applications_row | applications_col | review_group | review_col | active
+    key      VARCHAR NOT NULL,
+    template VARCHAR NOT NULL,
+    label    VARCHAR NOT NULL,
+    notes    VARCHAR
+);
+
+-- Numbers in Chinese messages: 21 rather than 21.0, decimals kept.
+CREATE MACRO IF NOT EXISTS fmt_num(x) AS
+    CASE WHEN x IS NULL THEN '空' WHEN x = round(x) THEN CAST(CAST(x AS HUGEINT) AS VARCHAR)
+         ELSE CAST(round(x, 4) AS VARCHAR) END;
 
 CREATE TABLE IF NOT EXISTS cells (
     report_id BIGINT NOT NULL,
@@ -77,5 +100,5 @@ CREATE TABLE IF NOT EXISTS ingest_log (
     status    VARCHAR NOT NULL,          -- loaded | loaded_with_warnings | duplicate | refused
     reason    VARCHAR,                   -- refusal reason (one line) or warning count
     report_id BIGINT,
-    at        TIMESTAMP NOT NULL
+    logged_at TIMESTAMP NOT NULL
 );

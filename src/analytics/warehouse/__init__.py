@@ -1,0 +1,40 @@
+"""The DuckDB warehouse: load canonical records, keep report_wide, metrics and findings current.
+
+    from analytics.warehouse import default_db_path, connect_read, load_records
+    ids = load_records(path, records, dataset="demo", agency_info={"某某局": {"level": "city"}})
+    con = connect_read(path)       # read-only; never blocked by a writer
+
+See docs/warehouse.md for the tables and store.py for how readers and the writer share the file.
+"""
+
+from __future__ import annotations
+
+import os
+
+from .store import connect_read, default_db_path, snapshot_token, write_session
+
+__all__ = ["default_db_path", "connect_read", "load_records", "snapshot_token", "write_session"]
+
+
+def load_records(path: str | os.PathLike | None, records, *, dataset: str = "real",
+                 agency_info: dict | None = None) -> list[int]:
+    """Load canonical record dicts as one batch and publish it; returns the new report ids.
+
+    A record whose content is already loaded adds nothing (its id is not returned). Creates the
+    warehouse when missing. ``agency_info`` maps agency names to level/kind/province/city/county/
+    parent overrides. Records without agency or year raise ``BadRecord``.
+    """
+    from .loader import load_into
+    from .records import BadRecord
+    from .refresh import refresh
+    from .schema import ensure_schema
+
+    records = list(records)
+    with write_session(path) as con:
+        ensure_schema(con)
+        outcomes, touched = load_into(con, records, dataset=dataset, agency_info=agency_info)
+        refused = [o for o in outcomes if o.status == "refused"]
+        if refused:
+            raise BadRecord(refused[0].reason)
+        refresh(con, touched)
+    return [o.report_id for o in outcomes if o.report_id is not None]

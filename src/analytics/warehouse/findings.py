@@ -1,0 +1,40 @@
+"""Listing findings and recording a reviewer's decision on one."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+
+from ..errors import ReportError
+from .store import write_session
+
+STATUSES = ("confirmed", "dismissed")
+
+
+class UnknownFinding(ReportError):
+    reason = "unknown_finding"
+
+
+def decide(path: str | os.PathLike | None, fingerprint: str, status: str, note: str | None = None) -> None:
+    """Confirm or dismiss a finding. Decisions are keyed by the fingerprint, which stays the same
+    across re-ingest and re-check, so they keep applying to the same published contradiction."""
+    if status not in STATUSES:
+        raise ReportError(f"status must be one of {', '.join(STATUSES)}, not {status!r}")
+    from .refresh import set_scope
+    from .schema import ensure_schema
+    from .sqlfiles import read
+
+    with write_session(path) as con:
+        ensure_schema(con)
+        row = con.execute("SELECT agency_id FROM findings WHERE fingerprint = ? LIMIT 1", [fingerprint]).fetchone()
+        if row is None and not con.execute("SELECT 1 FROM finding_decisions WHERE fingerprint = ?",
+                                           [fingerprint]).fetchone():
+            raise UnknownFinding(f"no finding with fingerprint {fingerprint!r}")
+        con.execute(
+            "INSERT INTO finding_decisions VALUES (?, ?, ?, ?) ON CONFLICT (fingerprint) DO UPDATE SET "
+            "status = excluded.status, note = excluded.note, decided_at = excluded.decided_at",
+            [fingerprint, status, note, datetime.now()],
+        )
+        if row is not None:
+            set_scope(con, [row[0]])
+            con.execute(read("report_wide_finding_counts"))

@@ -1,0 +1,145 @@
+"""From canonical record dicts to the rows of ``reports`` and ``cells``.
+
+The record's tables are the values; its ``cells`` list (when the parser gave one) adds the raw
+text, kind and source position of each cell. Records built in code or read from gold files have
+no ``cells`` and still load: their cells are derived from the tables.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from datetime import date
+
+from .. import fields as F
+from ..errors import ReportError
+from ..parsing.cells import normalise
+
+CELL_COLUMNS = ["report_id", "tbl", "row_key", "col_key", "value", "kind", "raw", "src"]
+
+
+class BadRecord(ReportError):
+    reason = "bad_record"
+
+
+def agency_id(name: str) -> str:
+    return normalise(name)
+
+
+def record_sha(record: dict) -> str:
+    """The source file's hash, or for a record built in code a hash of its content."""
+    sha = (record.get("source") or {}).get("sha256")
+    if sha:
+        return sha
+    body = {k: v for k, v in record.items() if k not in ("source", "cells", "warnings")}
+    return hashlib.sha256(json.dumps(body, ensure_ascii=False, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _table_of(name: str) -> str:
+    name = (name or "").lower()
+    if name.startswith("review") or name.startswith("litigation"):
+        return "review"
+    if name.startswith("active"):
+        return "active"
+    return "applications"
+
+
+def _published(value) -> date | None:
+    if not value:
+        return None
+    m = re.match(r"(\d{4})-(\d{1,2})-(\d{1,2})", str(value))
+    if not m:
+        return None
+    try:
+        return date(int(m[1]), int(m[2]), int(m[3]))
+    except ValueError:
+        return None
+
+
+def validate(record: dict) -> tuple[str, int]:
+    agency = (record.get("agency") or "").strip()
+    if not agency:
+        raise BadRecord("the report names no agency (give one in a manifest)")
+    year = record.get("year")
+    try:
+        year = int(year)
+    except (TypeError, ValueError):
+        raise BadRecord("the report states no year (give one in a manifest)") from None
+    if not 2007 <= year <= date.today().year + 1:
+        raise BadRecord(f"implausible report year {year}")
+    return agency, year
+
+
+def _number(v):
+    if v is None or isinstance(v, bool):
+        return None
+    if isinstance(v, (int, float)):
+        return float(v)
+    return None
+
+
+def cell_rows(record: dict) -> list[tuple]:
+    """One tuple per table cell (report_id left as None), values from the record's tables."""
+    provenance = {}
+    for c in record.get("cells") or []:
+        key = (_table_of(c.get("table")), c.get("row"), c.get("col") or "value")
+        provenance.setdefault(key, c)
+
+    out = []
+
+    def add(tbl, row, col, value):
+        num = _number(value)
+        p = provenance.get((tbl, row, col))
+        if p is not None:
+            kind, raw, src = p.get("kind") or ("blank" if num is None else "number"), p.get("raw"), p.get("where")
+        else:
+            kind, raw, src = ("blank" if num is None else "number"), (None if value is None else str(value)), None
+        if num is None and kind == "number":
+            kind = "blank"
+        out.append((None, tbl, row, col, num, kind, raw, src))
+
+    for row, cols in (record.get("applications") or {}).items():
+        if row in _APP_ROWS and isinstance(cols, dict):
+            for col, value in cols.items():
+                if col in _APP_COLS:
+                    add("applications", row, col, value)
+    for group, cols in (record.get("review_litigation") or {}).items():
+        if group in _REVIEW_GROUPS and isinstance(cols, dict):
+            for col, value in cols.items():
+                if col in _REVIEW_COLS:
+                    add("review", group, col, value)
+    for key, value in (record.get("active_disclosure") or {}).items():
+        if key in _ACTIVE:
+            add("active", key, "value", value)
+    return out
+
+
+_APP_ROWS = set(F.APPLICATION_ROWS)
+_APP_COLS = set(F.APPLICATION_COLS)
+_REVIEW_GROUPS = set(F.REVIEW_GROUPS)
+_REVIEW_COLS = set(F.REVIEW_COLS)
+_ACTIVE = set(F.ACTIVE_KEYS)
+
+
+def report_row(record: dict, *, dataset: str, parser_version: str) -> dict:
+    agency, year = validate(record)
+    source = record.get("source") or {}
+    warnings = record.get("warnings") or []
+    template = record.get("template")
+    return {
+        "agency": agency,
+        "agency_id": agency_id(agency),
+        "year": year,
+        "template": str(template) if template else None,
+        "scope": record.get("scope"),
+        "published": _published(record.get("published")),
+        "source_path": source.get("path"),
+        "source_sha256": record_sha(record),
+        "source_format": source.get("format"),
+        "parser_version": parser_version,
+        "dataset": dataset,
+        "n_warnings": len(warnings),
+        "warnings": json.dumps(warnings, ensure_ascii=False),
+        "sections": json.dumps(record["sections"], ensure_ascii=False) if record.get("sections") is not None else None,
+    }

@@ -1,0 +1,38 @@
+"""What follows a load: parent links, the wide table's derived columns, findings."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .sqlfiles import read
+
+
+def set_scope(con, agency_ids) -> None:
+    """The temp table _scope(agency_id) every scoped query reads; None means every agency."""
+    if agency_ids is None:
+        con.execute("CREATE OR REPLACE TEMP TABLE _scope AS SELECT agency_id FROM agencies")
+    else:
+        df = pd.DataFrame({"agency_id": sorted(set(agency_ids))}, dtype=object)
+        con.register("_scope_df", df)
+        con.execute("CREATE OR REPLACE TEMP TABLE _scope AS SELECT CAST(agency_id AS VARCHAR) AS agency_id FROM _scope_df")
+        con.unregister("_scope_df")
+
+
+def refresh(con, agency_ids=None) -> None:
+    """Bring report_wide and findings up to date for these agencies (None: all of them)."""
+    from .checks import run_checks
+
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute(read("resolve_parents"))
+        # Parent links can change for agencies outside the batch (a newly loaded government
+        # becomes the parent of departments loaded earlier), so the sync covers them all.
+        set_scope(con, None)
+        con.execute(read("report_wide_sync"))
+        scope = run_checks(con, agency_ids)
+        set_scope(con, scope)
+        con.execute(read("report_wide_finding_counts"))
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
