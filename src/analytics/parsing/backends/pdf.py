@@ -1,0 +1,246 @@
+"""PDF backend: a PDF with a text layer → ``Document`` rows in reading order.
+
+Pipeline per page: characters with positions (PyMuPDF, fast) → ruled tables from the drawn lines
+(``pdf_lattice``) → the remaining characters as text lines, with labels printed one character per
+line taken out as vertical stacks → page numbers dropped. Then over the whole document, pages
+stitched end to end: unruled tables from the x positions of values and header words
+(``pdf_stream``), prose lines joined into paragraphs, and a table that goes on at the top of the
+next page kept as one table.
+"""
+
+from __future__ import annotations
+
+from ...errors import CorruptFile, EncryptedFile, ScannedDocument
+from ..document import Cell, Document, Row
+from .pdf_lattice import Grid, fill_grid, find_grids, page_rulings, same_columns
+from .pdf_meta import find_published, find_title
+from .pdf_settings import DEFAULT, PdfSettings
+from .pdf_stream import StreamTable, find_tables
+from .pdf_text import Line, group_lines, import_pymupdf, is_page_number, join_lines, make_line, page_chars, split_vertical_stacks, stack_line
+
+MIN_TEXT_CHARS = 20  # fewer characters than this in the whole file: no usable text layer
+
+
+def _open(data: bytes):
+    pymupdf = import_pymupdf()
+
+    pymupdf.TOOLS.mupdf_display_errors(False)
+    pymupdf.TOOLS.mupdf_display_warnings(False)
+    try:
+        doc = pymupdf.open(stream=data, filetype="pdf")
+    except Exception as exc:  # MuPDF raises several types for a damaged file
+        raise CorruptFile(f"damaged PDF, cannot be opened ({_short(exc)})") from None
+    if doc.needs_pass and not doc.authenticate(""):
+        doc.close()
+        raise EncryptedFile("encrypted PDF; it needs a password to open")
+    if doc.page_count == 0:
+        doc.close()
+        raise CorruptFile("damaged PDF: no readable pages")
+    return doc
+
+
+def _short(exc: Exception) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text[:120]
+
+
+def load(data: bytes, name: str = "", settings: PdfSettings = DEFAULT) -> Document:
+    doc = _open(data)
+    try:
+        return _read(doc, settings)
+    finally:
+        doc.close()
+
+
+def _read(doc, settings: PdfSettings) -> Document:
+    warnings: list[dict] = []
+    total = doc.page_count
+    count = min(total, settings.max_pages)
+    if total > count:
+        warnings.append(
+            {"code": "pages_capped", "message": f"only the first {count} of {total} pages were read", "where": f"page {count}"}
+        )
+    repaired = bool(getattr(doc, "is_repaired", False))
+    pages: list[list[tuple[float, object]]] = []  # per page: (top y, Line | Grid)
+    n_chars = 0
+    dropped = 0
+    for pno in range(count):
+        try:
+            page = doc.load_page(pno)
+            chars = page_chars(page)
+            hs, vs = page_rulings(page, settings)
+        except Exception as exc:  # a page whose content stream cannot be decoded
+            raise CorruptFile(f"damaged PDF: page {pno + 1} cannot be read ({_short(exc)})") from None
+        n_chars += len(chars)
+        width, height = page.rect.width, page.rect.height
+        items: list[tuple[float, object]] = []
+        for grid in find_grids(hs, vs, pno + 1, settings):
+            before = len(chars)
+            rest = fill_grid(grid, chars, settings)
+            if len(rest) < before and grid.rows():
+                chars = rest
+                items.append((grid.ys[0], grid))
+        stacks, chars = split_vertical_stacks(chars)
+        lines = [make_line(group, pno + 1, settings) for group in group_lines(chars, settings)]
+        lines += [stack_line(s, pno + 1) for s in stacks]
+        for line in lines:
+            if is_page_number(line, width, height, settings):
+                dropped += 1
+            else:
+                items.append((line.y0, line))
+        items.sort(key=lambda it: it[0])
+        pages.append(items)
+    if n_chars < MIN_TEXT_CHARS:
+        if repaired:
+            raise CorruptFile("damaged PDF (truncated or broken cross-reference), no readable text")
+        raise ScannedDocument("scanned, no text layer; run OCR first")
+    if repaired:
+        warnings.append({"code": "pdf_repaired", "message": "the PDF was damaged and had to be repaired; some content may be missing", "where": "file"})
+
+    flat = _stitch(pages)
+    lines_only = [it for it in flat if isinstance(it, Line)]
+    blocks = _blocks(flat, settings)
+    rows = _rows(blocks, lines_only)
+
+    first_page = [it for _y, it in pages[0] if isinstance(it, Line)] if pages else []
+    title, used = find_title(first_page)
+    prose_lines = [b for kind, b in blocks if kind == "line"]
+    published = find_published(prose_lines, used)
+    meta = {
+        "pages": total,
+        "pages_read": count,
+        "page_numbers_dropped": dropped,
+        "producer": (doc.metadata or {}).get("producer") or None,
+        "creator": (doc.metadata or {}).get("creator") or None,
+        "pdf_title": (doc.metadata or {}).get("title") or None,
+    }
+    return Document(format="pdf", rows=rows, title=title, published=published, meta=meta, warnings=warnings)
+
+
+def _stitch(pages: list[list[tuple[float, object]]]) -> list[object]:
+    """Give every line a document-wide position ``vy`` with page breaks closed up."""
+    heights = sorted(it.height for items in pages for _y, it in items if isinstance(it, Line) and not it.vertical)
+    unit = heights[len(heights) // 2] if heights else 10.0
+    flat: list[object] = []
+    bottom = 0.0
+    for items in pages:
+        if not items:
+            continue
+        offset = bottom + unit - items[0][0] if flat else 0.0
+        for _y, it in items:
+            if isinstance(it, Line):
+                it.vy = it.y0 + offset
+                bottom = max(bottom, it.y1 + offset)
+            else:
+                it.vy = it.ys[0] + offset  # type: ignore[attr-defined]
+                bottom = max(bottom, it.ys[-1] + offset)
+            flat.append(it)
+    return flat
+
+
+def _blocks(flat: list[object], settings: PdfSettings) -> list[tuple[str, object]]:
+    """Split the flow into ("line", Line), ("grid", Grid) and ("stream", StreamTable) blocks."""
+    out: list[tuple[str, object]] = []
+    run: list[Line] = []
+    all_lines = [it for it in flat if isinstance(it, Line) and not it.vertical]
+    xs = sorted(l.x0 for l in all_lines) or [0.0]
+    x1s = sorted(l.x1 for l in all_lines) or [1.0]
+    body_width = max(x1s[int(0.9 * (len(x1s) - 1))] - xs[len(xs) // 10], 1.0)
+
+    def flush() -> None:
+        tables = find_tables(run, settings, body_width)
+        k = 0
+        for head, tail, table in tables:
+            out.extend(("line", l) for l in run[k:head])
+            out.append(("stream", table))
+            k = tail + 1
+        out.extend(("line", l) for l in run[k:])
+        run.clear()
+
+    for it in flat:
+        if isinstance(it, Line):
+            run.append(it)
+        else:
+            flush()
+            out.append(("grid", it))
+    flush()
+    return out
+
+
+def _rows(blocks: list[tuple[str, object]], lines: list[Line]) -> list[Row]:
+    rows: list[Row] = []
+    index = -1
+    prev_table: tuple[str, object] | None = None
+    para: list[Line] = []
+    left, right = _margins(lines)
+
+    def end_paragraph() -> None:
+        if para:
+            text = join_lines([l.text for l in para])
+            where = f"page {para[0].page}"
+            rows.append(Row(cells=[Cell(text, where)], where=where))
+            para.clear()
+
+    for kind, block in blocks:
+        if kind == "line":
+            line: Line = block  # type: ignore[assignment]
+            if para and _continues(para[-1], line, left, right):
+                para.append(line)
+            else:
+                end_paragraph()
+                para.append(line)
+            prev_table = None
+            continue
+        end_paragraph()
+        if not (prev_table is not None and _continues_table(prev_table, (kind, block))):
+            index += 1
+        prev_table = (kind, block)
+        if kind == "grid":
+            grid: Grid = block  # type: ignore[assignment]
+            where = f"page {grid.page}"
+            for texts in grid.rows():
+                rows.append(Row(cells=[Cell(t, where) for t in texts], where=where, in_table=True, table_index=index))
+        else:
+            table: StreamTable = block  # type: ignore[assignment]
+            for texts, page in table.rows:
+                where = f"page {page}"
+                rows.append(Row(cells=[Cell(t, where) for t in texts], where=where, in_table=True, table_index=index))
+    end_paragraph()
+    return rows
+
+
+def _margins(lines: list[Line]) -> tuple[float, float]:
+    flat = [l for l in lines if not l.vertical]
+    if not flat:
+        return 0.0, 0.0
+    counts: dict[int, int] = {}
+    for l in flat:
+        counts[round(l.x0)] = counts.get(round(l.x0), 0) + 1
+    left = float(max(counts, key=lambda k: (counts[k], -k)))
+    x1s = sorted(l.x1 for l in flat)
+    return left, x1s[int(0.9 * (len(x1s) - 1))]
+
+
+def _continues(prev: Line, line: Line, left: float, right: float) -> bool:
+    """Whether ``line`` carries on the paragraph that ``prev`` ends: prev runs to the right
+    margin, line starts at the left margin without indent, and nothing but line spacing parts them."""
+    if prev.vertical or line.vertical or len(line.segments) > 1 or len(prev.segments) > 1:
+        return False
+    size = max(prev.size, line.size)
+    return (
+        prev.x1 >= right - 2.0 * size
+        and abs(line.x0 - left) <= 0.6 * size
+        and 0 <= line.vy - (prev.vy + prev.height) <= 1.2 * size
+    )
+
+
+def _continues_table(prev: tuple[str, object], nxt: tuple[str, object]) -> bool:
+    """A table right after another one, on a later page, with the same columns, goes on."""
+    (pk, pb), (nk, nb) = prev, nxt
+    last_page = pb.page if pk == "grid" else pb.last_page  # type: ignore[attr-defined]
+    first_page = nb.page if nk == "grid" else nb.first_page  # type: ignore[attr-defined]
+    if first_page <= last_page:
+        return False
+    if pk == "grid" and nk == "grid":
+        return same_columns(pb, nb)  # type: ignore[arg-type]
+    return True

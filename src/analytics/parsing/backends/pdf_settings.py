@@ -1,0 +1,33 @@
+"""Tunable distances of the PDF pipeline, in PDF points or in multiples of the font size."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+
+@dataclass(frozen=True)
+class PdfSettings:
+    max_pages: int = 200  # pages read at most; a longer file is not an annual report anyway
+    snap: float = 2.0  # ruling lines closer than this (points) are one line
+    thin_fill: float = 1.6  # a filled rectangle thinner than this (points) is drawn as a ruling line
+    min_band: float = 3.0  # grid bands narrower than this (points) are drawing noise, not cells
+    line_tolerance: float = 0.4  # chars whose vertical centres differ by less (x size) share a line
+    cell_gap: float = 1.0  # a horizontal gap wider than this (x size) separates two cells of a line
+    word_gap: float = 0.25  # a gap wider than this (x size) between Latin/digit chars is a space
+    margin_zone: float = 0.12  # top/bottom fraction of the page where running headers/footers live
+    max_row_gap: float = 2.6  # lines further apart than this (x line height) do not share a table
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.max_pages, int) or self.max_pages < 1:
+            raise ValueError("max_pages must be a positive integer")
+        for f in fields(self):
+            if f.name == "max_pages":
+                continue
+            value = getattr(self, f.name)
+            if not isinstance(value, (int, float)) or value <= 0:
+                raise ValueError(f"{f.name} must be a positive number, got {value!r}")
+        if self.margin_zone >= 0.5:
+            raise ValueError("margin_zone must be below 0.5 (a fraction of the page height)")
+
+
+DEFAULT = PdfSettings()

@@ -1,0 +1,332 @@
+"""Tables without ruling lines: columns from the x positions of values and header words.
+
+Works on text lines of the whole document stitched page after page (``Line.vy``), so a table
+that runs over a page break is one table. A line is a data line when it ends in value cells
+(numbers, "/", "—") with a label before them; lines between data lines are header lines (they
+reach into the value columns), wrapped halves of a label, or group labels printed further left
+(（三）不予公开, or a vertical 三、本年度办理结果) that belong to a run of sub-rows.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..cells import normalise, read_cell
+from .pdf_settings import PdfSettings
+from .pdf_text import Line, Segment, join_lines
+
+_VALUE_WITH_NOTE = re.compile(r"^[+\-−－]?\d[\d,]*(?:\.\d+)?(?:元|万元|亿元|件|条|个|项|次|人|%|[（(].*)?$")
+_HEADING = re.compile(r"^[一二三四五六七八九十]+、")
+_MARKER = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|\d+[.．、])")
+_FIRST_MARKER = re.compile(r"^(?:一、|[（(][一1][)）]|1[.．、])")
+
+
+def is_value(text: str) -> bool:
+    kind, value = read_cell(text)
+    if kind in ("number", "not_applicable"):
+        return True
+    return value is not None and bool(_VALUE_WITH_NOTE.match(normalise(text)))
+
+
+@dataclass
+class _Data:
+    line: Line
+    labels: list[list]  # [x0, text] pairs, left to right
+    values: list[Segment]
+    groups: list[tuple[float, str]] = field(default_factory=list)
+
+    @property
+    def level(self) -> float | None:
+        return self.labels[0][0] if self.labels else None
+
+    @property
+    def label_text(self) -> str:
+        return "".join(t for _x, t in self.labels)
+
+
+@dataclass
+class StreamTable:
+    rows: list[tuple[list[str], int]]  # cell texts, page number (1-based)
+    first_page: int
+    last_page: int
+
+
+def _split(line: Line) -> tuple[list[Segment], list[Segment]] | None:
+    """Label segments then value segments, or None when a value is followed by text."""
+    if line.vertical:
+        return None
+    labels: list[Segment] = []
+    values: list[Segment] = []
+    for seg in line.segments:
+        if is_value(seg.text):
+            values.append(seg)
+        elif values:
+            return None
+        else:
+            labels.append(seg)
+    return labels, values
+
+
+def find_tables(lines: list[Line], settings: PdfSettings, body_width: float) -> list[tuple[int, int, StreamTable]]:
+    """Unruled tables among ``lines``: (first line index, last line index, table), in order."""
+    n = len(lines)
+    if n < 2:
+        return []
+    heights = sorted(max(l.height, 1.0) for l in lines if not l.vertical) or [10.0]
+    unit = heights[len(heights) // 2]
+    max_gap = settings.max_row_gap * unit
+    kinds: list[str] = []
+    splits = []
+    for line in lines:
+        sp = _split(line)
+        splits.append(sp)
+        if sp is None or not sp[1]:
+            kinds.append("text")
+        elif sp[0] or len(sp[1]) >= 2:
+            kinds.append("strong")
+        else:
+            kinds.append("weak")
+
+    def gap(a: int, b: int) -> float:
+        return lines[b].vy - (lines[a].vy + lines[a].height)
+
+    def heading(k: int) -> bool:
+        line = lines[k]
+        return len(line.segments) == 1 and not line.vertical and bool(_HEADING.match(line.text))
+
+    def prose(k: int) -> bool:
+        line = lines[k]
+        text = line.text
+        return len(line.segments) == 1 and (line.x1 - line.x0 > 0.7 * body_width or text.endswith("。"))
+
+    out = []
+    i = 0
+    floor = 0
+    while i < n:
+        if kinds[i] != "strong":
+            i += 1
+            continue
+        start = end = i
+        j = i + 1
+        while j < n:
+            k = j
+            ok = True
+            while k < n and kinds[k] == "text":
+                if gap(k - 1, k) > max_gap or k - j > 8 or prose(k):
+                    ok = False
+                    break
+                if heading(k) and not (k + 1 < n and kinds[k + 1] == "strong" and gap(k, k + 1) <= max_gap):
+                    ok = False
+                    break
+                k += 1
+            if not ok or k >= n or gap(k - 1, k) > max_gap:
+                break
+            end = k
+            j = k + 1
+        head = start
+        while (
+            head - 1 >= floor
+            and kinds[head - 1] == "text"
+            and gap(head - 1, head) <= max_gap
+            and not heading(head - 1)
+            and not prose(head - 1)
+        ):
+            head -= 1
+        tail = end
+        while (
+            tail + 1 < n
+            and kinds[tail + 1] == "text"
+            and gap(tail, tail + 1) <= 1.2 * unit
+            and not _MARKER.match(lines[tail + 1].text)
+            and not prose(tail + 1)
+        ):
+            tail += 1
+        data_count = sum(1 for k in range(start, end + 1) if kinds[k] != "text")
+        if data_count >= 2:
+            table = _build(lines[head : tail + 1], [splits[k] for k in range(head, tail + 1)], start - head, settings)
+            out.append((head, tail, table))
+            floor = tail + 1
+        i = max(tail, end) + 1
+    return out
+
+
+def _build(lines: list[Line], splits: list, first_data: int, settings: PdfSettings) -> StreamTable:
+    value_x0 = min(seg.x0 for sp in splits if sp and sp[1] for seg in sp[1])
+    blocks: list[tuple[list[Line], list[int]]] = []  # header lines, indices of body lines
+    header: list[Line] = []
+    body: list[int] = []
+    for k, line in enumerate(lines):
+        is_data = splits[k] is not None and bool(splits[k][1])
+        reaches_values = any(seg.xc >= value_x0 for seg in line.segments)
+        if not is_data and (k < first_data or reaches_values) and not line.vertical:
+            if body:
+                blocks.append((header, body))
+                header, body = [], []
+            header.append(line)
+        else:
+            body.append(k)
+    if header or body:
+        blocks.append((header, body))
+    rows: list[tuple[list[str], int]] = []
+    for header, body in blocks:
+        rows.extend(_block_rows(header, [lines[k] for k in body], [splits[k] for k in body], value_x0, settings))
+    pages = [l.page for l in lines]
+    return StreamTable(rows=rows, first_page=min(pages), last_page=max(pages))
+
+
+def _columns(values: list[Segment], header: list[Line], value_x0: float) -> list[list[float]]:
+    cols: list[list[float]] = []
+    for seg in sorted(values, key=lambda s: s.x0):
+        if cols and seg.x0 <= cols[-1][1] + 1.0:
+            cols[-1][1] = max(cols[-1][1], seg.x1)
+        else:
+            cols.append([seg.x0, seg.x1])
+    # a column left blank in every row is known from its header word alone
+    extra: list[list[float]] = []
+    for line in header:
+        for seg in line.segments:
+            if seg.xc < value_x0:
+                continue
+            if not any(seg.x0 <= c[1] and seg.x1 >= c[0] for c in cols + extra):
+                extra.append([seg.x0, seg.x1])
+    return sorted(cols + extra)
+
+
+def _spans(cols: list[list[float]]) -> list[tuple[float, float]]:
+    out = []
+    for k, (x0, x1) in enumerate(cols):
+        lo = (cols[k - 1][1] + x0) / 2 if k else float("-inf")
+        hi = (x1 + cols[k + 1][0]) / 2 if k + 1 < len(cols) else float("inf")
+        out.append((lo, hi))
+    return out
+
+
+def _block_rows(header: list[Line], body: list[Line], splits: list, value_x0: float, settings: PdfSettings):
+    values = [seg for sp in splits if sp and sp[1] for seg in sp[1]]
+    cols = _columns(values, header, value_x0)
+    spans = _spans(cols)
+    rows: list[tuple[list[str], int]] = []
+
+    # header: words spanning several columns keep their own rows, the rest merge per column
+    if header:
+        label_parts: list[str] = []
+        col_parts: list[list[str]] = [[] for _ in cols]
+        for line in header:
+            spanning: list[str] = []
+            for seg in line.segments:
+                if seg.xc < value_x0:
+                    label_parts.append(seg.text)
+                    continue
+                hit = [k for k, (lo, hi) in enumerate(spans) if min(seg.x1, hi) - max(seg.x0, lo) > 0.3 * (seg.x1 - seg.x0)]
+                if len(hit) == 1:
+                    col_parts[hit[0]].append(seg.text)
+                else:
+                    spanning.append(seg.text)
+            if spanning:
+                rows.append((spanning, line.page))
+        if label_parts or any(col_parts):
+            rows.append(([join_lines(label_parts)] + [join_lines(p) for p in col_parts], header[0].page))
+
+    data: list[_Data] = []
+    frags: list[Line] = []
+    for line, sp in zip(body, splits):
+        if sp is not None and sp[1]:
+            data.append(_Data(line, [[s.x0, s.text] for s in sp[0]], sp[1]))
+        else:
+            frags.append(line)
+    tol = 0.8 * (sorted(l.size for l in body)[len(body) // 2] if body else 10.0)
+    groups = [f for f in frags if f.vertical]
+    for frag in frags:
+        if frag.vertical:
+            continue
+        _place_fragment(frag, data, groups, tol)
+    for frag in sorted(groups, key=lambda f: f.vy):
+        _place_group(frag, data, tol)
+
+    for d in data:
+        cells: list[str] = [t for _x, t in sorted(d.groups + [(x, t) for x, t in d.labels])]
+        slots = [""] * len(cols)
+        for seg in d.values:
+            k = max(range(len(cols)), key=lambda k: min(seg.x1, spans[k][1]) - max(seg.x0, spans[k][0]))
+            slots[k] = (slots[k] + " " + seg.text).strip()
+        rows.append((cells + slots, d.line.page))
+    return rows
+
+
+def _neighbours(frag: Line, data: list[_Data]) -> tuple[_Data | None, _Data | None]:
+    above = below = None
+    for d in data:
+        if d.line.vy < frag.vy:
+            above = d
+        elif below is None:
+            below = d
+    return above, below
+
+
+def _place_fragment(frag: Line, data: list[_Data], groups: list[Line], tol: float) -> None:
+    """A label-only line: a group label further left, or one half of a wrapped label."""
+    above, below = _neighbours(frag, data)
+    labelled_above = next((d for d in reversed(data) if d.line.vy < frag.vy and d.labels), None)
+    labelled_below = next((d for d in data if d.line.vy > frag.vy and d.labels), None)
+    levels = [d.level for d in (labelled_above, labelled_below) if d is not None]
+    if levels and frag.x0 < min(levels) - tol:
+        groups.append(frag)
+        return
+    text = frag.text
+    if below is not None and not below.labels and above is not below:
+        _attach(below, frag.x0, text, front=True, tol=tol)
+    elif below is not None and _MARKER.match(text) and not _MARKER.match(below.label_text):
+        _attach(below, frag.x0, text, front=True, tol=tol)
+    elif above is not None:
+        _attach(above, frag.x0, text, front=False, tol=tol)
+    elif below is not None:
+        _attach(below, frag.x0, text, front=True, tol=tol)
+
+
+def _attach(d: _Data, x0: float, text: str, front: bool, tol: float) -> None:
+    if not d.labels:
+        d.labels.append([x0, text])
+        return
+    cell = min(d.labels, key=lambda c: abs(c[0] - x0))
+    if abs(cell[0] - x0) > 4 * tol and not front:
+        cell = d.labels[-1]
+    if front:
+        cell[1] = text + cell[1]
+        cell[0] = min(cell[0], x0)
+    else:
+        cell[1] = cell[1] + text
+
+
+def _place_group(frag: Line, data: list[_Data], tol: float) -> None:
+    """Give a group label to the first row of the run of sub-rows it stands beside."""
+    if not data:
+        return
+    centre = frag.vy + frag.height / 2
+    level = frag.x0
+
+    def deeper(d: _Data) -> bool:
+        return d.level is None or d.level > level + tol
+
+    p = next((k for k, d in enumerate(data) if d.line.vy > centre), len(data))
+    lo, hi = p, p - 1
+    while lo - 1 >= 0 and deeper(data[lo - 1]):
+        lo -= 1
+    while hi + 1 < len(data) and deeper(data[hi + 1]):
+        hi += 1
+    if lo > hi:
+        target = data[min(p, len(data) - 1)]
+        target.groups.append((level, frag.text))
+        return
+    run = data[lo : hi + 1]
+    child = min((d.level for d in run if d.level is not None), default=None)
+    starts = [0]
+    if child is not None:
+        starts = [k for k, d in enumerate(run) if d.level is not None and abs(d.level - child) <= tol and _FIRST_MARKER.match(d.label_text)]
+        if not starts or starts[0] != 0:
+            starts = [0] + starts
+    best = starts[0]
+    for s in starts:
+        if run[s].line.vy <= centre:
+            best = s
+    run[best].groups.append((level, frag.text))
