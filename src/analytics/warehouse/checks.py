@@ -1,7 +1,54 @@
-"""Running the consistency rules of docs/spec/rules.md (placeholder filled below)."""
+"""Running every rule of docs/spec/rules.md and storing what they find.
+
+Each SQL rule (``sql/rules/*.sql``) selects rows of (rule, severity, report_id, agency_id, year,
+subject, message, expected, actual) over the temp tables ``_check`` (current reports of the
+agencies in scope) and ``_app_cells`` (table 3 with blank totals derived). The prose rules add rows
+of the same shape from Python. A finding's fingerprint is ``rule|agency|year|subject``: it names
+the same published contradiction however often the report is re-ingested or re-checked.
+"""
 
 from __future__ import annotations
 
+import pandas as pd
 
-def run_checks(con, agency_ids=None):
-    return agency_ids
+from .prose import prose_findings
+from .sqlfiles import read
+
+SQL_RULES = {
+    "t3_flow": "report", "t3_outcome_sum": "report", "t3_column_sum": "report", "t4_group_sum": "report",
+    "negative": "report", "not_integer": "report", "t3_blank_total": "report", "template_year": "report",
+    "implausible_level": "report",
+    "x_carryover": "cross_year", "x_stock": "cross_year", "x_jump": "cross_year", "x_missing_year": "cross_year",
+    "h_sum": "cross_agency", "duplicate_text": "cross_agency",
+}
+PROSE_RULES = ["YEAR_IN_TEXT", "TEXT_VS_TABLE", "SECTION_MISSING", "FEE_WITHOUT_NOTE"]
+ALL_RULES = [name.upper() for name in SQL_RULES] + PROSE_RULES
+FINDING_COLUMNS = ["rule", "severity", "report_id", "agency_id", "year", "subject", "message", "expected", "actual"]
+
+_INSERT = """
+INSERT INTO findings
+SELECT rule || '|' || agency_id || '|' || coalesce(CAST(year AS VARCHAR), '') || '|' || subject,
+       rule, severity, ?, report_id, agency_id, year, subject, message,
+       CAST(expected AS DOUBLE), CAST(actual AS DOUBLE)
+FROM ({query})
+"""
+
+
+def run_checks(con, agency_ids=None) -> list[str]:
+    """Recompute the findings of these agencies (None: every agency); returns the widened scope."""
+    from .refresh import set_scope
+
+    set_scope(con, agency_ids)
+    if agency_ids is not None:
+        con.execute(read("checks/scope_expand"))
+    con.execute(read("checks/check_reports"))
+    con.execute(read("checks/app_cells"))
+    con.execute("DELETE FROM findings WHERE agency_id IN (SELECT agency_id FROM _scope)")
+    for name, scope in SQL_RULES.items():
+        con.execute(_INSERT.format(query=read(f"rules/{name}")), [scope])
+    prose = prose_findings(con)
+    if prose:
+        con.register("_prose", pd.DataFrame(prose, columns=FINDING_COLUMNS))
+        con.execute(_INSERT.format(query="SELECT * FROM _prose"), ["report"])
+        con.unregister("_prose")
+    return [r[0] for r in con.execute("SELECT agency_id FROM _scope").fetchall()]
