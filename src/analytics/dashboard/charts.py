@@ -57,17 +57,17 @@ def sparkline(df: pd.DataFrame, metric: str, column: str = "value") -> go.Figure
     return _layout(fig, height=160)
 
 
-def ranking(df: pd.DataFrame, metric: str, label: str = "name", median: float | None = None,
+def ranking(df: pd.DataFrame, metric: str, label: str = "name", median_col: str | None = None,
             title: str | None = None, highlight: list[str] | None = None) -> go.Figure:
-    """Horizontal bars of one metric per agency, with the peer median as a line."""
+    """Horizontal bars of one metric per agency; each bar's peer median as a black diamond."""
     d = df.iloc[::-1]
     colours = [HIGHLIGHT if highlight and n in highlight else PALETTE[0] for n in d[label]]
-    fig = go.Figure(go.Bar(x=d["value"], y=d[label], orientation="h", marker_color=colours))
-    if median is not None and median == median:
-        fig.add_vline(x=median, line_dash="dash", line_color="black")
-        fig.add_annotation(x=median, y=1.02, yref="paper", text="同类中位数", showarrow=False)
+    fig = go.Figure(go.Bar(x=d["value"], y=d[label], orientation="h", marker_color=colours, name=METRICS[metric].label))
+    if median_col and median_col in d:
+        fig.add_trace(go.Scatter(x=d[median_col], y=d[label], mode="markers", name="同类中位数",
+                                 marker=dict(symbol="diamond", color="black", size=9)))
     _axis_format(fig, metric, axis="x")
-    return _layout(fig, title, height=max(300, 22 * len(d) + 80))
+    return _layout(fig, title, height=max(300, 24 * len(d) + 90))
 
 
 def distribution(quantiles: pd.DataFrame, metric: str, points: pd.DataFrame | None = None,
@@ -202,9 +202,10 @@ def stacked_years(df: pd.DataFrame, columns: dict[str, str], title: str | None =
     return _layout(fig, title, height=400)
 
 
-def coverage_grid(df: pd.DataFrame, title: str | None = None) -> go.Figure:
-    """df: name, year, status (0 missing, 1 present, 2 with errors)."""
-    grid = df.pivot_table(index="name", columns="year", values="status", aggfunc="max").sort_index()
+def coverage_grid(df: pd.DataFrame, years, title: str | None = None) -> go.Figure:
+    """df: name, year, status (1 present, 2 with errors); a year without a row is missing (0)."""
+    grid = (df.pivot_table(index="name", columns="year", values="status", aggfunc="max")
+            .reindex(columns=list(years)).fillna(0).sort_index())
     fig = go.Figure(go.Heatmap(
         z=grid.values, x=[str(c) for c in grid.columns], y=list(grid.index), zmin=0, zmax=2,
         colorscale=[[0, "#eeeeee"], [0.33, "#eeeeee"], [0.34, "#4c9f70"], [0.66, "#4c9f70"],

@@ -57,8 +57,11 @@ def connection():
 def _cached(path: str, version: tuple, name: str, params_json: str) -> pd.DataFrame:
     fn, _ = queries.CATALOGUE[name]
     con = _open(path, version)
-    # Streamlit runs sessions on several threads: each query gets its own cursor.
+    # Streamlit runs sessions on several threads: each query gets its own cursor, pointed at the
+    # same attached database as the connection it comes from.
     cur = con.cursor()
+    catalog = con.execute("SELECT current_database()").fetchone()[0]
+    cur.execute(f'USE "{catalog.replace(chr(34), chr(34) * 2)}"')
     try:
         return fn(cur, **json.loads(params_json))
     finally:

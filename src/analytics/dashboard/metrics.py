@@ -1,7 +1,8 @@
 """What each metric of docs/spec/metrics.md is called and how a group's value is formed.
 
-A group's rate is ``sum(num) / sum(den)`` (never an average of per-report rates); a count is a
-plain sum. The formula and denominator texts are shown beside every figure.
+A group's rate is ``sum(num) / sum(den)`` (never an average of per-report rates); for a count the
+warehouse sets den to 1 where the report gives the figure, so the group's count is ``sum(num)``
+and ``sum(den)`` says how many reports gave it. Per-100 numerators already hold the factor 100. The formula and denominator texts are shown beside every figure.
 """
 
 from __future__ import annotations
@@ -39,12 +40,15 @@ METRICS: dict[str, Metric] = {
                "办理结果总计减去不予处理与其他处理"),
         Metric("denial_rate", "不予公开率", "rate", "不予公开（8 项理由之和）÷ 办理结果总计", "办理结果总计"),
         Metric("unable_rate", "无法提供率", "rate", "无法提供（3 项之和）÷ 办理结果总计", "办理结果总计"),
+        Metric("not_held_rate", "不掌握信息占比", "rate", "本机关不掌握相关政府信息 ÷ 办理结果总计", "办理结果总计"),
         Metric("procedural_closure_rate", "程序性办结率", "rate",
                "（不予处理 + 其他处理）÷ 办理结果总计", "办理结果总计"),
         Metric("legal_person_share", "法人申请占比", "rate",
                "（新收总计 − 自然人）÷ 新收总计", "本年新收申请数"),
         Metric("dispute_rate", "争议转化率", "rate",
                "（行政复议总计 + 未经复议直接起诉总计）÷ 新收申请数", "本年新收申请数"),
+        Metric("dispute_per_100", "每百件申请争议数", "per100",
+               "100 ×（行政复议总计 + 未经复议直接起诉总计）÷ 新收申请数", "本年新收申请数"),
         Metric("review_correction_rate", "复议纠错率", "rate",
                "复议结果纠正 ÷ 复议已审结（总计 − 尚未审结）", "行政复议已审结件数"),
         Metric("litigation_correction_rate", "诉讼纠错率", "rate",
@@ -85,11 +89,6 @@ SMALL_CASES = 30
 
 def label(key: str) -> str:
     return METRICS[key].label
-
-
-def scale(key: str) -> float:
-    """Factor applied to sum(num)/sum(den) so the value reads as the metric is defined."""
-    return 100.0 if METRICS[key].kind == "per100" else 1.0
 
 
 def fmt(key: str, value) -> str:

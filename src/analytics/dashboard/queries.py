@@ -17,7 +17,7 @@ import pandas as pd
 
 from .. import fields
 from . import filters as flt
-from .metrics import HEADLINE, METRICS, scale
+from .metrics import HEADLINE, METRICS
 
 # Column expressions a trend or distribution may be grouped by.
 GROUPS = {
@@ -89,21 +89,15 @@ def _metric(key: str) -> dict[str, str]:
     """Slots aggregating one metric over a group: num, den and the group's value."""
     if key not in METRICS:
         raise ValueError(f"unknown metric {key!r}")
-    m = METRICS[key]
-    if m.is_ratio:
-        return {
-            "num": f"sum({_q(key + '_num')})",
-            "den": f"sum({_q(key + '_den')})",
-            "value": f"{scale(key)} * num / nullif(den, 0)",
-        }
-    return {"num": f"sum({_q(key)})", "den": f"count({_q(key)})", "value": "num"}
+    value = "num / nullif(den, 0)" if METRICS[key].is_ratio else "num"
+    return {"num": f"sum({_q(key + '_num')})", "den": f"sum({_q(key + '_den')})", "value": value}
 
 
 def _metric_value(key: str) -> str:
     """One metric's group value as a single aggregate expression."""
     if METRICS[key].is_ratio:
-        return f"{scale(key)} * sum({_q(key + '_num')}) / nullif(sum({_q(key + '_den')}), 0)"
-    return f"sum({_q(key)})"
+        return f"sum({_q(key + '_num')}) / nullif(sum({_q(key + '_den')}), 0)"
+    return f"sum({_q(key + '_num')})"
 
 
 def _metric_columns(keys) -> str:
@@ -134,15 +128,15 @@ def _filters(params: dict) -> dict:
 # ---------------------------------------------------------------- filter options
 
 
-def years(con) -> pd.DataFrame:
+def filter_years(con) -> pd.DataFrame:
     return run(con, "filter_years", {})
 
 
-def regions(con) -> pd.DataFrame:
+def filter_regions(con) -> pd.DataFrame:
     return run(con, "filter_regions", {})
 
 
-def datasets(con) -> pd.DataFrame:
+def filter_datasets(con) -> pd.DataFrame:
     return run(con, "filter_datasets", {})
 
 
@@ -156,7 +150,7 @@ def kpi_by_year(con, **params) -> pd.DataFrame:
     df = run(con, "kpi_by_year", _filters(params), headline_sums=sums)
     for k in HEADLINE:
         den = df[k + "_den"].astype("float64")
-        df[k] = scale(k) * df[k + "_num"].astype("float64") / den.where(den != 0)
+        df[k] = df[k + "_num"].astype("float64") / den.where(den != 0)
     return df
 
 
@@ -298,9 +292,9 @@ def report_previous(con, *, agency_id: str, year: int) -> pd.DataFrame:
 _EX = flt.example()
 
 CATALOGUE: dict[str, tuple] = {
-    "years": (years, {}),
-    "regions": (regions, {}),
-    "datasets": (datasets, {}),
+    "filter_years": (filter_years, {}),
+    "filter_regions": (filter_regions, {}),
+    "filter_datasets": (filter_datasets, {}),
     "kpi_by_year": (kpi_by_year, dict(_EX)),
     "top_agencies": (top_agencies, {**_EX, "limit": 15}),
     "agency_metrics": (agency_metrics, {**_EX, "limit": 2000}),

@@ -39,8 +39,8 @@ def _reset() -> None:
 
 
 def render() -> Filters:
-    years = ui.query("years")["year"].astype(int).tolist()
-    regions = ui.query("regions")
+    years = ui.query("filter_years")["year"].astype(int).tolist()
+    regions = ui.query("filter_regions")
     if not st.session_state.get("f_ready"):
         _init_from_url(years)
 

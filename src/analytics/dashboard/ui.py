@@ -17,7 +17,7 @@ def filters() -> Filters:
     """The filters the sidebar of ``app.py`` set for this run."""
     f = st.session_state.get(FILTERS_KEY)
     if f is None:  # a page run on its own (tests): everything
-        years = query("years")["year"].tolist() or [0]
+        years = query("filter_years")["year"].tolist() or [0]
         f = Filters(year_from=min(years), year_to=max(years))
     return f
 
@@ -48,7 +48,7 @@ def header(title: str, caption: str) -> Filters:
 def demo_notice(f: Filters) -> None:
     if "demo" not in f.datasets:
         return
-    present = query("datasets")
+    present = query("filter_datasets")
     if "demo" in set(present["dataset"]):
         st.info("当前结果包含**演示数据**：演示机构为虚构，名称后标注“（演示）”，数字不代表任何真实机关。"
                 "可在侧栏“数据集”中取消“演示数据”将其隐藏。", icon="ℹ️")
@@ -85,11 +85,24 @@ def format_metrics(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _formatter(col: str):
+    if col in METRICS:
+        return lambda v, c=col: fmt(c, v)
+    return None
+
+
 def table(df: pd.DataFrame, key: str, columns: dict[str, str] | None = None, file_name: str | None = None,
           height: int | None = None) -> None:
-    """A sortable table with its CSV download; ``columns`` renames (and selects) columns for display."""
-    shown = df[list(columns)].rename(columns=columns) if columns else df
-    st.dataframe(shown, hide_index=True, width="stretch", height=height or "auto")
+    """A sortable table with its CSV download; ``columns`` renames (and selects) columns for display.
+
+    Metric columns show as rates or counts with "—" where undefined, while sorting still works on
+    the numbers underneath; the CSV holds the raw numbers (empty where undefined).
+    """
+    columns = columns or {c: c for c in df.columns}
+    shown = df[list(columns)].rename(columns=columns)
+    formats = {columns[c]: _formatter(c) for c in columns if _formatter(c)}
+    styler = shown.style.format(precision=2, thousands=",", na_rep="—").format(formats, na_rep="—")
+    st.dataframe(styler, hide_index=True, width="stretch", height=height or "auto", key=f"tbl_{key}")
     st.download_button("下载 CSV", shown.to_csv(index=False).encode("utf-8-sig"),
                        file_name=f"{file_name or key}.csv", mime="text/csv", key=f"dl_{key}")
 

@@ -1,5 +1,5 @@
 -- The latest ingest batches and how each file fared.
-SELECT batch_id, at, path, status, reason, report_id
+SELECT batch_id, logged_at, path, status, reason, report_id
 FROM ingest_log
-ORDER BY batch_id DESC, at DESC, path
+ORDER BY batch_id DESC, logged_at DESC, path
 LIMIT $limit

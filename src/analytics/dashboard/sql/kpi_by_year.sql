@@ -3,7 +3,7 @@
 SELECT year,
        count(*) AS n_reports,
        count(*) FILTER (WHERE dataset = 'demo') AS n_demo,
-       sum(applications) AS applications,
+       sum(applications_num) AS applications,
        {headline_sums}
 FROM report_metrics
 WHERE year BETWEEN $year_from - 1 AND $year_to AND {region}

@@ -1,7 +1,7 @@
 -- Outcome groups per year (the composition of what was decided).
 SELECT year, count(*) AS n_reports,
-       sum(a_granted) AS granted,
-       sum(a_partially_granted) AS partially_granted,
+       sum(a_granted) AS a_granted,
+       sum(a_partially_granted) AS a_partially_granted,
        sum(denied) AS denied,
        sum(unable) AS unable,
        sum(refused) AS refused,

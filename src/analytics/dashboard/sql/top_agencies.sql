@@ -4,10 +4,10 @@ SELECT agency_id,
        any_value(level) AS level,
        any_value(kind) AS kind,
        count(*) AS n_reports,
-       sum(applications) AS applications
+       sum(applications_num) AS applications
 FROM report_metrics
 WHERE {where}
 GROUP BY agency_id
-HAVING sum(applications) IS NOT NULL
+HAVING sum(applications_num) IS NOT NULL
 ORDER BY applications DESC, name
 LIMIT $limit

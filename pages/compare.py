@@ -1,0 +1,105 @@
+"""地区对比: every agency of the region side by side, rankings against peers, outliers."""
+
+import streamlit as st
+
+from analytics.dashboard import charts, ui
+from analytics.dashboard.filters import KINDS, LEVELS
+from analytics.dashboard.labels import OUTCOME_GROUPS
+from analytics.dashboard.metrics import METRICS
+from analytics.dashboard.queries import HEATMAP_METRICS
+
+f = ui.header("地区对比", "所选地区内各机构的指标对比（所选年份合计）")
+params = f.params()
+
+agencies = ui.query("agency_metrics", **params, limit=2000)
+if agencies.empty:
+    st.warning("所选范围内没有报告。")
+    st.stop()
+names = dict(zip(agencies["agency_id"], agencies["name"]))
+agencies["caution"] = [ui.caution_text(n) for n in agencies["n_reports"]]
+agencies["level"] = agencies["level"].map(LEVELS).fillna(agencies["level"])
+agencies["kind"] = agencies["kind"].map(KINDS).fillna(agencies["kind"])
+
+st.subheader("机构指标总表")
+st.caption(f"共 {len(agencies)} 个机构（按新收申请量排序，最多显示 2000 个）；点击列名排序。比率的分母为 0 时显示“—”。")
+shown_metrics = ["applications", "substantive_disclosure_rate", "grant_rate", "denial_rate", "unable_rate",
+                 "procedural_closure_rate", "completion_rate", "legal_person_share", "dispute_rate",
+                 "review_correction_rate", "litigation_correction_rate", "correction_per_100", "on_time"]
+columns = {"name": "机构", "level": "层级", "kind": "类型", "n_reports": "报告数"}
+columns.update({k: METRICS[k].label for k in shown_metrics})
+columns["caution"] = "提示"
+ui.table(agencies, "agency_metrics", columns)
+
+metric_keys = list(METRICS)
+st.subheader("指标排名")
+c1, c2, c3 = st.columns([3, 2, 1])
+metric = c1.selectbox("指标", metric_keys, format_func=lambda k: METRICS[k].label, key="cmp_metric",
+                      index=metric_keys.index("substantive_disclosure_rate"))
+order = c2.radio("顺序", ["desc", "asc"], format_func={"desc": "从高到低", "asc": "从低到高"}.get,
+                 horizontal=True, key="cmp_order")
+limit = c3.number_input("显示前 N 名", 5, 100, 20, key="cmp_limit")
+with st.expander(f"{METRICS[metric].label} 的公式与分母"):
+    st.markdown(ui.metric_help(metric))
+ranked = ui.query("metric_peers", **params, metric=metric, order=order, limit=int(limit))
+if ranked.empty:
+    st.caption("该指标在所选范围内没有可计算的值（分母均为 0 或未填报）。")
+else:
+    st.plotly_chart(charts.ranking(ranked, metric, median_col="peer_median"), key="ranking")
+    st.caption("黑色菱形为该机构同类（相同层级与类型）的中位数。")
+    ranked["caution"] = [ui.caution_text(n, d if METRICS[metric].is_ratio else None)
+                         for n, d in zip(ranked["n_reports"], ranked["den"])]
+    ui.table(ranked.rename(columns={"value": metric}), "ranking",
+             {"name": "机构", metric: METRICS[metric].label, "den": "分母", "peer_median": "同类中位数",
+              "peer_percentile": "同类百分位", "robust_score": "稳健离群分数", "n_peers": "同类机构数",
+              "caution": "提示"})
+
+st.subheader("同类分布")
+c1, c2 = st.columns([1, 3])
+group = c1.radio("分组", ["level", "kind"], format_func={"level": "按层级", "kind": "按类型"}.get, key="cmp_group")
+chosen = c2.multiselect("突出显示的机构", list(names), format_func=names.get, max_selections=8, key="cmp_highlight")
+quant = ui.query("metric_quantiles", **params, metric=metric, group=group)
+points = ui.query("metric_peers", **params, metric=metric, order="desc", limit=50, agencies=chosen) if chosen else None
+if points is not None:
+    points = points.assign(grp=points[group].fillna("未知"))
+labels = LEVELS if group == "level" else KINDS
+if quant.empty:
+    st.caption("没有可显示的分布。")
+else:
+    st.plotly_chart(charts.distribution(quant, metric, points, group_labels=labels), key="distribution")
+    st.caption("箱体为 P25–P75，中线为中位数，须线为 P10–P90（在数据库中计算）。")
+    ui.table(quant.assign(grp=quant["grp"].map(labels).fillna(quant["grp"])), "distribution",
+             {"grp": "分组", "n_agencies": "机构数", "p10": "P10", "p25": "P25", "p50": "中位数", "p75": "P75",
+              "p90": "P90"})
+
+st.subheader("指标热力图（百分位）")
+heat = ui.query("metric_heatmap", **params, limit=25)
+if heat.empty:
+    st.caption("没有数据。")
+else:
+    st.plotly_chart(charts.percentile_heatmap(heat, HEATMAP_METRICS), key="heatmap")
+    st.caption("新收申请量最大的 25 个机构；颜色为各指标在所选地区全部机构中的百分位（空白为无法计算）。")
+
+st.subheader("机构并列对比（2–5 个）")
+default = list(names)[:2] if len(names) >= 2 else list(names)
+pick = st.multiselect("选择机构", list(names), default=default, format_func=names.get, max_selections=5,
+                      key="cmp_side")
+if len(pick) < 2:
+    st.caption("请至少选择 2 个机构。")
+else:
+    side = ui.query("agency_outcomes", **params, agencies=pick)
+    outcome_cols = {"a_new_received": "新收申请", **OUTCOME_GROUPS, "rv_total": "行政复议",
+                    "ld_total": "直接起诉", "la_total": "复议后起诉"}
+    st.plotly_chart(charts.side_by_side(side, outcome_cols), key="side_by_side")
+    ui.table(side, "side_by_side", {"name": "机构", "n_reports": "报告数", **outcome_cols})
+
+st.subheader("离群机构")
+out = ui.query("metric_peers", **params, metric=metric, order="outlier", limit=50)
+if not out.empty:
+    out = out[out["robust_score"].abs() >= 3.5]
+st.caption(f"{METRICS[metric].label}：与同类中位数相差 3.5 个以上（经 1.4826 调整的）中位数绝对偏差（MAD）的机构。")
+if out.empty:
+    st.caption("没有离群机构。")
+else:
+    ui.table(out.rename(columns={"value": metric}), "outliers",
+             {"name": "机构", metric: METRICS[metric].label, "peer_median": "同类中位数",
+              "robust_score": "稳健离群分数", "n_peers": "同类机构数"})

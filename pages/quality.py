@@ -1,0 +1,71 @@
+"""数据质量: coverage of agencies by year, findings with confirm/dismiss, refused files."""
+
+import streamlit as st
+
+from analytics.dashboard import charts, db, ui
+
+f = ui.header("数据质量", "报告覆盖情况、一致性检查发现与被拒收的文件")
+params = f.params()
+
+st.subheader("报告覆盖（机构 × 年份）")
+per_year = ui.query("coverage_by_year", **params)
+if per_year.empty:
+    st.caption("所选范围内没有报告。")
+else:
+    per_year["share"] = per_year["n_agencies"] / per_year["n_known"].where(per_year["n_known"] != 0)
+    ui.table(per_year, "coverage_by_year", {"year": "年份", "n_agencies": "有报告的机构数",
+                                            "n_known": "出现过的机构数", "share": "覆盖比例"})
+grid = ui.query("coverage", **params, limit=60)
+if not grid.empty:
+    grid["status"] = 1 + (grid["n_findings_error"].fillna(0) > 0).astype(int)
+    st.plotly_chart(charts.coverage_grid(grid, range(f.year_from, f.year_to + 1)), key="coverage")
+    st.caption("绿色：有报告；橙色：有报告且存在错误级发现；灰色：缺少该年报告（最多显示 60 个机构）。")
+
+st.subheader("一致性检查发现")
+summary = ui.query("findings_summary", **params)
+if summary.empty:
+    st.caption("所选范围内没有检查发现。")
+else:
+    st.plotly_chart(charts.bars(summary.groupby("rule", as_index=False)["n"].sum().sort_values("n", ascending=False),
+                                "rule", "n"), key="findings_by_rule")
+    ui.table(summary, "findings_summary", {"rule": "规则", "severity": "级别", "n": "条数", "n_open": "未处理"})
+
+SEVERITIES = {"error": "错误", "warning": "警告", "not_assessable": "无法判断"}
+STATUSES = {"all": "全部", "open": "未处理", "confirmed": "已确认", "dismissed": "已驳回"}
+c1, c2, c3 = st.columns(3)
+rules = c1.multiselect("规则", sorted(summary["rule"].unique()) if not summary.empty else [], key="q_rules")
+severities = c2.multiselect("级别", list(SEVERITIES), format_func=SEVERITIES.get, key="q_sev")
+status = c3.selectbox("处理状态", list(STATUSES), format_func=STATUSES.get, key="q_status")
+found = ui.query("findings_list", **params, rules=rules, severities=severities, status=status, limit=500)
+if found.empty:
+    st.caption("没有符合条件的发现。")
+else:
+    shown = found.assign(severity=found["severity"].map(SEVERITIES).fillna(found["severity"]),
+                         status=found["status"].map(STATUSES).fillna(found["status"]))
+    ui.table(shown, "findings", {"name": "机构", "year": "年份", "rule": "规则", "severity": "级别",
+                                 "message": "说明", "expected": "应为", "actual": "实为", "status": "状态",
+                                 "note": "备注", "fingerprint": "指纹"})
+
+    st.markdown("**确认或驳回一条发现**（决定在重新导入和重新检查后仍然保留）")
+    labels = {fp: f"{n} {y} · {r} · {m[:40]}" for fp, n, y, r, m in
+              found[["fingerprint", "name", "year", "rule", "message"]].itertuples(index=False)}
+    with st.form("decide"):
+        fp = st.selectbox("发现", list(labels), format_func=labels.get)
+        note = st.text_input("备注", max_chars=500)
+        d1, d2 = st.columns(2)
+        confirm = d1.form_submit_button("确认（确为问题）")
+        dismiss = d2.form_submit_button("驳回（不是问题）")
+    if confirm or dismiss:
+        from analytics.warehouse.findings import decide
+
+        decide(db.db_path(), fp, "confirmed" if confirm else "dismissed", note or None)
+        st.cache_data.clear()
+        st.success("已记录决定。")
+        st.rerun()
+
+st.subheader("被拒收的文件")
+refused = ui.query("ingest_refused", limit=200)
+if refused.empty:
+    st.caption("没有被拒收的文件。")
+else:
+    ui.table(refused, "refused", {"logged_at": "时间", "path": "文件", "reason": "原因", "sha256": "SHA-256"})

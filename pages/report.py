@@ -1,0 +1,86 @@
+"""报告详情: one report's tables in the official layout, where each cell came from, its findings,
+its prose, and the same agency's previous year beside it."""
+
+import json
+
+import pandas as pd
+import streamlit as st
+
+from analytics.dashboard import report_tables as rt
+from analytics.dashboard import ui
+
+f = ui.header("报告详情", "单份报告的三张表格、单元格来源、检查发现与正文")
+params = f.params()
+
+search = st.text_input("按机构名称查找", key="rp_q", placeholder="输入机构名称的一部分")
+found = ui.query("report_search", **params, q=search, limit=300)
+if found.empty:
+    st.warning("没有符合条件的报告。")
+    st.stop()
+labels = {int(r): f"{n} · {y} 年（{t or '?'} 版模板）" for r, n, y, t in
+          found[["report_id", "name", "year", "template"]].itertuples(index=False)}
+wanted = st.query_params.get("report")
+ids = list(labels)
+start = ids.index(int(wanted)) if wanted and wanted.isdigit() and int(wanted) in labels else 0
+report_id = st.selectbox("报告", ids, index=start, format_func=labels.get, key="rp_id")
+st.query_params["report"] = str(report_id)
+
+head = ui.query("report_header", report_id=report_id).iloc[0]
+prev = ui.query("report_previous", agency_id=head["agency_id"], year=int(head["year"]))
+prev_id = int(prev.iloc[0]["report_id"]) if not prev.empty else None
+
+if head["dataset"] == "demo":
+    st.info("这是一份演示报告：机构为虚构，数字不代表任何真实机关。")
+c1, c2, c3, c4 = st.columns(4)
+c1.metric("机构", head["name"])
+c2.metric("年度", int(head["year"]))
+c3.metric("模板", f"{head['template'] or '未知'} 版")
+c4.metric("发布日期", str(head["published"]) if head["published"] is not None and head["published"] == head["published"] else "未注明")
+with st.expander("来源与导入信息"):
+    st.markdown(
+        f"- 文件：`{head['source_path']}`（{head['source_format']}）\n"
+        f"- SHA-256：`{head['source_sha256']}`\n"
+        f"- 解析器版本：{head['parser_version']}；读取单元格 {head['n_cells']} 个；解析警告 {head['n_warnings']} 条\n"
+        f"- 范围：{head['scope'] or '未注明'}；层级/类型：{head['level']} / {head['kind']}")
+    warnings = json.loads(head["warnings"]) if isinstance(head["warnings"], str) else []
+    if warnings:
+        ui.table(pd.DataFrame(warnings), "parse_warnings")
+
+cells = ui.query("report_cells", report_id=report_id)
+prev_cells = ui.query("report_cells", report_id=prev_id) if prev_id else None
+TABLES = [("表二 主动公开政府信息情况", rt.active_table), ("表三 收到和处理政府信息公开申请情况", rt.applications_table),
+          ("表四 政府信息公开行政复议、行政诉讼情况", rt.review_table)]
+for i, (title, build) in enumerate(TABLES):
+    st.subheader(title)
+    if prev_cells is not None:
+        left, right = st.columns(2)
+        with left:
+            st.caption(f"{int(head['year'])} 年（本报告）")
+            ui.table(build(cells), f"t{i}_this")
+        with right:
+            st.caption(f"{int(head['year']) - 1} 年（上一年报告）")
+            ui.table(build(prev_cells), f"t{i}_prev")
+    else:
+        ui.table(build(cells), f"t{i}_this")
+        st.caption("未导入该机构上一年的报告。")
+
+with st.expander("每个单元格的原文与来源位置"):
+    ui.table(rt.cell_sources(cells), "cell_sources")
+
+st.subheader("检查发现")
+findings = ui.query("report_findings", report_id=report_id, agency_id=head["agency_id"], year=int(head["year"]))
+if findings.empty:
+    st.caption("没有检查发现。")
+else:
+    ui.table(findings, "report_findings", {"rule": "规则", "severity": "级别", "message": "说明",
+                                           "expected": "应为", "actual": "实为", "status": "状态"})
+
+st.subheader("正文")
+sections = json.loads(head["sections"]) if isinstance(head["sections"], str) else None
+NAMES = {"overview": "一、总体情况", "problems": "五、存在的主要问题及改进情况", "other_matters": "六、其他需要报告的事项"}
+if not sections:
+    st.caption("该报告没有保存正文。")
+else:
+    for key, name in NAMES.items():
+        with st.expander(name, expanded=key == "overview"):
+            st.text(sections.get(key) or "（无）")

@@ -1,0 +1,79 @@
+"""数据导入: upload report files (and optionally a manifest), check each parse, then load them."""
+
+import hashlib
+
+import pandas as pd
+import streamlit as st
+
+from analytics.dashboard import db, uploads
+from analytics.errors import ReportError
+
+st.title("数据导入")
+st.caption(f"可一次上传多份年度报告（PDF、Word、网页、文本），单个文件不超过 {uploads.MAX_UPLOAD_MB} MB。"
+           "文件类型按内容识别，按内容哈希保存，不会被执行。")
+
+files = st.file_uploader("报告文件", type=uploads.ACCEPTED_TYPES, accept_multiple_files=True, key="up_files",
+                         max_upload_size=uploads.MAX_UPLOAD_MB)
+manifest_file = st.file_uploader("清单（可选，CSV：" + ", ".join(uploads.MANIFEST_COLUMNS) + "）", type=["csv"],
+                                 key="up_manifest")
+manifest = {}
+if manifest_file is not None:
+    try:
+        manifest = uploads.read_manifest(manifest_file.getvalue())
+        st.caption(f"清单共 {len(manifest)} 行，按文件名匹配。")
+    except ReportError as exc:
+        st.error(f"清单无法读取：{exc.message}")
+
+# Parsing is slow: keep each file's result for the session, keyed by its content hash.
+parsed: dict = st.session_state.setdefault("up_parsed", {})
+results = []
+for file in files or []:
+    data = file.getvalue()
+    key = (file.name, hashlib.sha256(data).hexdigest())
+    if key not in parsed:
+        with st.spinner(f"正在解析 {file.name} …"):
+            parsed[key] = uploads.accept(file.name, data)
+    up = parsed[key]
+    uploads.apply_manifest(up, manifest)
+    results.append(up)
+
+if results:
+    st.subheader("解析结果")
+    summary = pd.DataFrame([{
+        "文件": up.name,
+        "格式": up.format or "—",
+        "结果": "可导入" if up.ok else "拒收",
+        "机构": (up.record or {}).get("agency") or "—",
+        "年度": (up.record or {}).get("year") or "—",
+        "模板": (up.record or {}).get("template") or "—",
+        "警告数": len((up.record or {}).get("warnings") or []),
+        "原因": up.error or "",
+    } for up in results])
+    st.dataframe(summary, hide_index=True, width="stretch")
+    for up in results:
+        if up.error:
+            st.error(f"{up.name}：{up.error}")
+        elif up.record.get("warnings"):
+            with st.expander(f"{up.name} 的解析警告（{len(up.record['warnings'])} 条）"):
+                st.dataframe(pd.DataFrame(up.record["warnings"]), hide_index=True, width="stretch")
+
+    good = [up for up in results if up.ok]
+    missing = [up.name for up in good if not up.record.get("agency") or not up.record.get("year")]
+    if missing:
+        st.warning("以下文件缺少机构或年度，请在清单中补充：" + "、".join(missing))
+    dataset = st.radio("数据集", ["real", "demo"], format_func={"real": "真实数据", "demo": "演示数据"}.get,
+                       horizontal=True, key="up_dataset")
+    if st.button(f"导入 {len(good)} 份报告到数据仓库", disabled=not good or bool(missing), type="primary"):
+        from analytics.warehouse import load_records
+
+        try:
+            ids = load_records(db.db_path(), [up.record for up in good], dataset=dataset,
+                               agency_info=uploads.agency_info(good) or None)
+        except ReportError as exc:
+            st.error(f"导入失败：{exc.message}")
+        else:
+            st.cache_data.clear()
+            skipped = len(good) - len(ids)
+            st.success(f"已导入 {len(ids)} 份报告" + (f"，{skipped} 份内容已存在，未重复导入。" if skipped else "。"))
+else:
+    st.caption("尚未上传文件。")
