@@ -1,0 +1,125 @@
+"""From any backend's ``Document`` to the canonical record (docs/spec/report-schema.md)."""
+
+from __future__ import annotations
+
+import re
+
+from ..errors import NotAReport, OldFormatReport
+from . import active as active_rows
+from .applications import read_applications
+from .document import Document
+from .fit import fit_tokens
+from .glued import Group
+from .meta import agency_and_year, published_date, scope
+from .record import SCHEMA, Sink
+from .review import read_review
+from .sections import read_sections
+from .stream import build_stream
+from .tables import find_regions, read_items, read_review_tokens
+from .template import decide_template
+
+_REPORT_WORDS = re.compile(r"政府信息公开|政务公开")
+_OLD_MARKERS = re.compile(r"依申请公开(?:办理)?情况|概述|统计表|收费及减免情况")
+
+
+def assemble(doc: Document, *, source: dict) -> dict:
+    stream = build_stream(doc)
+    plain = "\n".join(" ".join(c.text for c in r.cells) for r in doc.rows)
+    first_lines = [" ".join(c.text for c in r.cells).strip() for r in doc.rows[:12]]
+    agency, year, meta_notes = agency_and_year(doc.title, first_lines, source.get("path", ""))
+    regions = find_regions(stream)
+    if regions.applications is None and regions.active is None:
+        _refuse(plain, year)
+
+    sink = Sink()
+    sink.warnings.extend(doc.warnings)
+    for note in meta_notes:
+        sink.warn("year_conflict", note, "")
+    if not agency:
+        sink.warn("agency_missing", "文中和文件名中都找不到机关名称", "")
+    if not year:
+        sink.warn("year_missing", "文中和文件名中都找不到报告年度", "")
+
+    template = decide_template(stream.text, regions.active)
+    active: dict = {}
+    if regions.active:
+        items = read_items(stream, regions.active, "active")
+        if template is None:
+            template = "2021" if (year or 2021) >= 2021 else "2019"
+            sink.warn("template_guessed", f"表2 表头无法识别模板，按年度推定为 {template}", "")
+        active = _read_active(items, template, sink)
+    else:
+        sink.warn("table_missing", "未找到表2（主动公开政府信息情况）", "")
+
+    applications: dict = {}
+    if regions.applications:
+        items = read_items(stream, regions.applications, "applications")
+        applications = read_applications(items, template, sink)
+        if template is None:
+            template = "2019" if "other_total" in applications else "2021"
+            sink.warn("template_guessed", f"表2 缺失，按表3 的行推定模板为 {template}", "")
+    else:
+        sink.warn("table_missing", "未找到表3（收到和处理政府信息公开申请情况）", "")
+
+    review: dict = {}
+    if regions.review:
+        review = read_review(read_review_tokens(stream, regions.review), sink)
+    else:
+        sink.warn("table_missing", "未找到表4（行政复议、行政诉讼）", "")
+
+    return {
+        "schema": SCHEMA,
+        "source": dict(source),
+        "agency": agency,
+        "year": year,
+        "template": template,
+        "published": published_date(doc.published, first_lines + [plain[:400]]),
+        "scope": scope(agency, plain),
+        "active_disclosure": active,
+        "applications": applications,
+        "review_litigation": review,
+        "sections": read_sections(plain),
+        "cells": sink.cells,
+        "warnings": sink.warnings,
+    }
+
+
+def _refuse(plain: str, year: int | None) -> None:
+    if _REPORT_WORDS.search(plain[:5000]) and ((year is not None and year <= 2018) or _OLD_MARKERS.search(plain)):
+        raise OldFormatReport(
+            f"a pre-2019 free-form report ({year or '年份不明'}): it has none of the standard tables of the 2019/2021 templates")
+    raise NotAReport("no table of a government information disclosure annual report was found")
+
+
+def _read_active(items, template: str, sink: Sink) -> dict:
+    spec = active_rows.ROWS[template]
+    out: dict = {}
+    seen: set[str] = set()
+    for it in items:
+        if it.unknown:
+            sink.warn("local_row_ignored", f"表2 本地增加的行“{it.unknown}”未计入任何标准行", it.where)
+        if it.key is None:
+            if any(t.raw for t in it.tokens):
+                sink.warn("row_unlabelled", "表2 有一行数字没有行名，未计入", it.where)
+            continue
+        keys = spec.get(it.key)
+        if keys is None:
+            sink.warn("row_not_in_template", f"表2 的行 {it.key} 不属于 {template} 模板，未计入", it.where)
+            continue
+        if it.key in seen:
+            continue
+        fitted = fit_tokens(it.tokens, [Group(len(keys), False)])
+        cand, why = active_rows.choose(keys, fitted)
+        if cand is None:
+            if it.tokens or it.from_own_row:
+                sink.warn("row_unreadable", f"表2 {it.key}: {why}", it.where)
+            continue
+        seen.add(it.key)
+        if why:
+            sink.warn("glued_ambiguous" if "left out" in why else "glued_guess", f"表2 {it.key}: {why}", it.where)
+        for key, entry in zip(keys, cand):
+            if entry is None:
+                sink.warn("cell_missing", f"表2 {key} 无法确定", it.where)
+                continue
+            out[key] = sink.cell("active_disclosure", key, "value", entry)
+    return out

@@ -1,0 +1,99 @@
+"""Fitting a row's value tokens to the number of cells the template row has.
+
+Extra blank fields at the ends of a flattened row are padding. Fewer tokens than cells means
+either glued digits (split under the row rule) or cells the source dropped; then every placement
+is a candidate and the rules across rows choose. Nothing is ever filled in: a cell no candidate
+agrees on stays absent (``None``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import combinations
+
+from .cells import read_cell
+from .glued import Group, split_tokens, splittable
+from .tokens import Token
+
+MAX_PLACEMENTS = 200
+
+
+@dataclass(frozen=True)
+class Entry:
+    raw: str
+    where: str
+    last_field: bool = False
+
+
+Candidate = tuple  # of Entry | None (None: the cell is absent)
+
+
+@dataclass
+class Fitted:
+    candidates: list[Candidate]
+    problem: str | None = None  # why no candidate, or how the reading was reached
+    glued: bool = False
+
+
+def number(entry: Entry | None) -> float | int | None:
+    """Arithmetic value of a cell: blank and "/" count as 0, absent or text without number is None."""
+    if entry is None:
+        return None
+    kind, value = read_cell(entry.raw)
+    if kind in ("blank", "not_applicable"):
+        return 0
+    return value
+
+
+def fit_tokens(tokens: list[Token], groups: list[Group]) -> Fitted:
+    n = sum(g.size for g in groups)
+    toks = list(tokens)
+    while len(toks) > n and toks[-1].raw == "":
+        toks.pop()
+    while len(toks) > n and toks[0].raw == "":
+        toks.pop(0)
+    if not toks:
+        return Fitted([], "no values")
+    entries = [Entry(t.raw, t.where, t.last_field) for t in toks]
+    if len(toks) == n:
+        return Fitted([tuple(entries)])
+    if len(toks) > n:
+        return Fitted([], f"{len(toks)} values where the row has {n} cells")
+    if any(splittable(t.raw) for t in toks):
+        sols = split_tokens([t.raw for t in toks], groups)
+        if sols:
+            where = toks[0].where
+            return Fitted([tuple(Entry(raw, where) for raw in sol) for sol in sols], glued=True)
+    cands = []
+    for pos in combinations(range(n), len(entries)):
+        cell: list[Entry | None] = [None] * n
+        for p, e in zip(pos, entries):
+            cell[p] = e
+        if row_rules_hold(tuple(cell), groups):
+            cands.append(tuple(cell))
+        if len(cands) >= MAX_PLACEMENTS:
+            break
+    if not cands:
+        return Fitted([], f"{len(toks)} values for {n} cells and no placement fits the row rule")
+    return Fitted(cands, "short row")
+
+
+def row_rules_hold(cand: Candidate, groups: list[Group]) -> bool:
+    start = 0
+    for g in groups:
+        if g.summed:
+            vals = [number(e) for e in cand[start:start + g.size]]
+            if all(v is not None for v in vals) and any(e.raw for e in cand[start:start + g.size]):
+                if abs(sum(vals[:-1]) - vals[-1]) > 1e-9:
+                    return False
+        start += g.size
+    return True
+
+
+def agreed(cands: list[Candidate], n: int) -> Candidate:
+    """Cells on which every candidate agrees; the others absent."""
+    out: list[Entry | None] = []
+    for i in range(n):
+        raws = {c[i].raw if c[i] is not None else None for c in cands}
+        out.append(cands[0][i] if len(raws) == 1 else None)
+    return tuple(out)

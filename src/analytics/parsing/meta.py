@@ -1,0 +1,110 @@
+"""Agency, year, publication date and scope of a report."""
+
+from __future__ import annotations
+
+import re
+from pathlib import PurePath
+
+_YEAR_TITLE = re.compile(r"((?:19|20)\d{2})\s*年\s*度?")
+_TITLE_AGENCY = re.compile(r"^(.{2,40}?)\s*(?:(?:19|20)\d{2})\s*年\s*度?\s*(?:政府)?(?:信息公开|政务公开)")
+_TITLE_AGENCY_AFTER = re.compile(r"^(?:(?:19|20)\d{2})\s*年\s*度?\s*(.{2,40}?)\s*(?:政府)?(?:信息公开|政务公开)")
+_DATE = re.compile(r"((?:19|20)\d{2})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})\s*日?")
+_PUBLISHED = re.compile(r"(?:发布时间|发布日期|发文日期|成文日期|公开日期)\s*[:：]?\s*" + _DATE.pattern)
+_FILE_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def from_file_name(name: str) -> tuple[str | None, int | None]:
+    stem = PurePath(name or "").stem
+    m = _FILE_YEAR.search(stem)
+    if not m:
+        return (stem.strip("_- ") or None) if _HAN.search(stem) else None, None
+    agency = stem[: m.start()].strip("_- ")
+    return (agency if _HAN.search(agency) else None), int(m.group(1))
+
+
+def title_candidates(title: str | None, first_lines: list[str]) -> list[str]:
+    out = [title] if title else []
+    # A title wrapped over two lines ("2024 年上海市科委政府信息公开工作" / "年度报告").
+    for i, line in enumerate(first_lines):
+        out.append(line)
+        if i + 1 < len(first_lines):
+            out.append(line + first_lines[i + 1])
+    return out
+
+
+def agency_and_year(title: str | None, first_lines: list[str], name: str) -> tuple[str | None, int | None, list[str]]:
+    notes: list[str] = []
+    doc_agency = doc_year = None
+    for line in title_candidates(title, first_lines):
+        line = re.sub(r"\s+", "", line or "")
+        if doc_year is None and ("报告" in line or "政府信息公开" in line or len(line) < 12):
+            m = _YEAR_TITLE.search(line)
+            if m:
+                doc_year = int(m.group(1))
+        if doc_agency is None and "报告" in line:
+            m = _TITLE_AGENCY.match(line) or _TITLE_AGENCY_AFTER.match(line)
+            if m and _HAN.search(m.group(1)):
+                doc_agency = m.group(1).strip("，,。:：# ")
+        if doc_agency and doc_year:
+            break
+    file_agency, file_year = from_file_name(name)
+    agency = doc_agency
+    if file_agency and (not doc_agency or _abbreviates(doc_agency, file_agency)):
+        agency = file_agency  # the fuller name of the same body
+    year = doc_year or file_year
+    if doc_year and file_year and doc_year != file_year:
+        notes.append(f"the document says {doc_year}, the file name {file_year}")
+    return agency, year, notes
+
+
+def _abbreviates(short: str, full: str) -> bool:
+    """True when ``short`` is ``full`` with characters left out (上海市科委 / 上海市科学技术委员会)."""
+    it = iter(full)
+    return all(ch in it for ch in short)
+
+
+def published_date(doc_published: str | None, first_lines: list[str]) -> str | None:
+    if doc_published:
+        return doc_published
+    for line in first_lines:
+        m = _PUBLISHED.search(line)
+        if m:
+            return _iso(m.group(1), m.group(2), m.group(3))
+    for line in first_lines[:8]:
+        s = line.strip()
+        m = _DATE.fullmatch(s)
+        if m:
+            return _iso(*m.groups())
+    return None
+
+
+def _iso(y: str, m: str, d: str) -> str | None:
+    yi, mi, di = int(y), int(m), int(d)
+    if 1 <= mi <= 12 and 1 <= di <= 31:
+        return f"{yi:04d}-{mi:02d}-{di:02d}"
+    return None
+
+
+_OFFICE = re.compile(r"办公室$|办公厅$")
+_TOWNSHIP_GOV = re.compile(r"(?:镇|乡|街道)人民政府$")
+_GOVERNMENT = re.compile(r"人民政府$")
+_ZONE = re.compile(r"(?:高新区|开发区|实验区|新区|园区|管委会|管理委员会)$")
+_DEPARTMENT = re.compile(r"(?:局|委员会|委|厅|署|办|中心|院|会|所|处|办事处|街道)$")
+_SUMMARY = re.compile(r"全(?:省|市|县|区|旗)[^。]{0,30}(?:汇总|各级|各部门)")
+
+
+def scope(agency: str | None, text: str) -> str | None:
+    if not agency:
+        return "jurisdiction" if _SUMMARY.search(text) else None
+    if _OFFICE.search(agency):
+        return "office"
+    if _TOWNSHIP_GOV.search(agency):
+        return "agency"
+    if _GOVERNMENT.search(agency):
+        return "jurisdiction"
+    if _ZONE.search(agency) or _DEPARTMENT.search(agency):
+        return "agency"
+    if _SUMMARY.search(text):
+        return "jurisdiction"
+    return None

@@ -1,0 +1,153 @@
+"""Locating tables 2, 3 and 4 in the stream and reading their rows into items.
+
+An item is a row label (or none, for a row of numbers whose label was displaced) with the value
+tokens that follow it: the rest of the label's own row, or, when the label stands alone, the lines
+after it up to the next label or table row (one value per line).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from .labels import CELL, GAP, ROW, label_regex
+from .stream import Stream
+from .tokens import Cut, Token, cut_segment
+
+
+@lru_cache(maxsize=None)
+def fuzzy(*words: str) -> re.Pattern:
+    return re.compile("|".join(GAP.join(re.escape(ch) for ch in w) for w in words))
+
+
+T2_START = ("第二十条", "信息内容")
+T3_START = ("本列数据的勾稽关系", "申请人情况")
+T4_START = ("行政复议",)
+T4_END = ("存在的主要问题", "主要问题", "存在问题", "其他需要报告", "改进情况", "整改情况")
+
+
+@dataclass
+class Regions:
+    active: tuple[int, int] | None
+    applications: tuple[int, int] | None
+    review: tuple[int, int] | None
+
+
+def find_regions(s: Stream) -> Regions:
+    text = s.text
+    t2 = _first(text, fuzzy("第二十条第"), 0)
+    t3 = _first(text, fuzzy(*T3_START), t2 or 0)
+    nr = fuzzy("本年新收").search(text, t2 or 0)
+    if nr and (t3 is None or nr.start() < t3 - 400):
+        nr = None  # "本年新收" in prose far before the table header
+    starts3 = [p for p in (t3, nr.start() if nr else None) if p is not None]
+    t3 = min(starts3) if starts3 else None
+    if t3 is not None:
+        heading = fuzzy("收到和处理政府信息公开申请").search(text, max(t2 or 0, t3 - 200), t3)
+        if heading:
+            t3 = heading.start()
+    if t2 is None and t3 is not None:
+        # No "第二十条第…项": fall back on the table's own header word just before table 3.
+        last = None
+        for m in fuzzy("信息内容").finditer(text, max(0, t3 - 3000), t3):
+            last = m.start() if last is None else last
+        t2 = last
+    if t2 is not None and t3 is not None and t2 > t3:
+        t2 = None
+    active = (t2, t3 if t3 is not None else len(text)) if t2 is not None else None
+    apps = review = None
+    if t3 is not None:
+        after = t3
+        forward = [m for m in label_regex("applications").finditer(text, t3) if m.lastgroup == "carried_forward"]
+        if forward:
+            after = forward[0].end()
+        t4 = _first(text, fuzzy(*T4_START), after)
+        apps = (t3, t4 if t4 is not None else len(text))
+        if t4 is not None:
+            end = _first(text, fuzzy(*T4_END), t4)
+            review = (t4, end if end is not None else len(text))
+    return Regions(active, apps, review)
+
+
+def _first(text: str, rx: re.Pattern, pos: int) -> int | None:
+    m = rx.search(text, pos)
+    return m.start() if m else None
+
+
+@dataclass
+class Item:
+    key: str | None
+    tokens: list[Token]
+    where: str
+    pos: int
+    in_table: bool  # the label (or the numbers) sat in a table row
+    from_own_row: bool = True
+    unknown: str | None = None  # a local row label met while reading
+    notes: list[str] = field(default_factory=list)
+
+
+def read_items(s: Stream, region: tuple[int, int], table: str) -> list[Item]:
+    a, b = region
+    text = s.text
+    hits = list(label_regex(table).finditer(text, a, b))
+    items: list[Item] = []
+    used_rows: set[int] = set()
+    for i, m in enumerate(hits):
+        nxt = hits[i + 1].start() if i + 1 < len(hits) else b
+        r_first, r = s.row_at(m.start()), s.row_at(max(m.start(), m.end() - 1))
+        used_rows.update(range(r_first, r + 1))
+        row = s.rows[r]
+        own_end = min(s.row_end(r), nxt)
+        own = text[m.end():own_end]
+        cut = cut_segment(own, row.where, table, last_field_possible=row.in_table and own_end == s.row_end(r))
+        if CELL in own or cut.tokens or cut.unknown:
+            items.append(Item(m.lastgroup, cut.tokens, row.where, m.start(), row.in_table, True, cut.unknown))
+            continue
+        # The label stands alone: read the following lines (one value per line) up to the
+        # next label or the next table row.
+        tokens: list[Token] = []
+        unknown = None
+        j = r + 1
+        while j < len(s.rows) and s.starts[j] < nxt and s.starts[j] < b:
+            nrow = s.rows[j]
+            seg = text[s.starts[j]:min(s.row_end(j), nxt)]
+            if nrow.in_table and CELL in seg:
+                break
+            c = cut_segment(seg, nrow.where, table, skip_first_blank=False)
+            used_rows.add(j)
+            tokens.extend(c.tokens)
+            if c.unknown:
+                unknown = c.unknown
+                break
+            j += 1
+        items.append(Item(m.lastgroup, tokens, row.where, m.start(), row.in_table, False, unknown))
+    # Rows of numbers with no label of their own.
+    ra, rb = s.row_at(a), s.row_at(max(a, b - 1))
+    for j in range(ra, rb + 1):
+        if j in used_rows or s.starts[j] < a:
+            continue
+        row = s.rows[j]
+        seg = text[s.starts[j]:min(s.row_end(j), b)]
+        cut = cut_segment(seg, row.where, table, skip_first_blank=False, last_field_possible=row.in_table)
+        numeric = [t for t in cut.tokens if t.raw]
+        if not numeric:
+            continue
+        if not row.in_table and len(numeric) < 2:
+            continue
+        items.append(Item(None, cut.tokens, row.where, s.starts[j], row.in_table, True, cut.unknown))
+    items.sort(key=lambda it: it.pos)
+    return items
+
+
+def read_review_tokens(s: Stream, region: tuple[int, int]) -> list[Token]:
+    """Table 4: every value token of the rows in the region that hold numbers, in order."""
+    a, b = region
+    out: list[Token] = []
+    for j in range(s.row_at(a), s.row_at(max(a, b - 1)) + 1):
+        row = s.rows[j]
+        seg = s.text[max(a, s.starts[j]):min(s.row_end(j), b)]
+        cut: Cut = cut_segment(seg, row.where, "review", skip_first_blank=False, last_field_possible=row.in_table)
+        if any(t.raw for t in cut.tokens):
+            out.extend(cut.tokens)
+    return out

@@ -1,0 +1,90 @@
+"""Cutting the text after a row label into value tokens: numbers, blanks, "/" and noted numbers.
+
+Text that is not a value (a wrapped piece of a label, a group label such as "(四)无法提供",
+a converter's column name "数据3") is dropped; text that looks like the label of a row the
+template does not have stops the reading, so a local row's numbers never reach a real row.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .cells import read_cell
+from .labels import BLANK, CELL, ROW, is_unknown_label
+
+_NUMBER_START = re.compile(r"[+\-]?\d")
+_LEADING = re.compile(r"^[+\-]?\d+(?:,\d{3})*(?:\.\d+)?")
+# What may follow a number inside one cell: a unit and/or a note in brackets ("(其中修订16件)").
+_NOTE = re.compile(r"^(?:万元|元|件|个|项|条|次|人|家|%)?(?:\((?![一二三四五六七八九十]+\)).*\))?$")
+_COLUMN_NAME = re.compile(r"^[A-Za-z\u4e00-\u9fff]{1,6}\d{1,2}$")
+
+
+@dataclass
+class Token:
+    raw: str
+    where: str
+    last_field: bool = False  # the final field of a flattened table row
+
+
+@dataclass
+class Cut:
+    tokens: list[Token]
+    unknown: str | None = None  # text of a local row label that stopped the reading
+
+
+def cut_segment(text: str, where: str | list[str], table: str, skip_first_blank: bool = True,
+                last_field_possible: bool = False) -> Cut:
+    """Tokens of a stretch of the stream (cells separated by CELL, rows by ROW)."""
+    out: list[Token] = []
+    lines = text.split(ROW)
+    wheres = where if isinstance(where, list) else [where] * len(lines)
+    for li, line in enumerate(lines):
+        where = wheres[min(li, len(wheres) - 1)]
+        fields = line.split(CELL)
+        for fi, field in enumerate(fields):
+            field = field.strip()
+            if field == BLANK:
+                out.append(Token("", where))
+                continue
+            if not field:
+                if (fi == 0 and skip_first_blank and li == 0) or len(fields) == 1:
+                    continue
+                out.append(Token("", where, last_field_possible and fi == len(fields) - 1 and li == len(lines) - 1))
+                continue
+            for word in field.split(" "):
+                unknown = _cut_word(word, where, table, out)
+                if unknown:
+                    return Cut(out, unknown)
+    return Cut(out)
+
+
+def _cut_word(word: str, where: str, table: str, out: list[Token]) -> str | None:
+    while word:
+        kind, _ = read_cell(word)
+        if kind in ("number", "not_applicable"):
+            out.append(Token(word, where))
+            return None
+        if _COLUMN_NAME.match(word):
+            return None
+        m = _NUMBER_START.search(word)
+        if not m:
+            return word if is_unknown_label(word, table) else None
+        if m.start() > 0:
+            prefix = word[: m.start()]
+            if is_unknown_label(prefix, table):
+                return prefix
+            word = word[m.start():]
+            continue
+        lead = _LEADING.match(word)
+        rest = word[lead.end():]
+        if _NOTE.match(rest):
+            out.append(Token(word, where))
+            return None
+        out.append(Token(word[: lead.end()], where))
+        word = rest
+    return None
+
+
+def is_value_token(t: Token) -> bool:
+    return t.raw != ""
