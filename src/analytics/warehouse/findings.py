@@ -38,3 +38,39 @@ def decide(path: str | os.PathLike | None, fingerprint: str, status: str, note: 
         if row is not None:
             set_scope(con, [row[0]])
             con.execute(read("report_wide_finding_counts"))
+
+
+def list_findings(path=None, *, rule=None, agency=None, severity=None, status=None, limit=200) -> list[tuple]:
+    from .sqlfiles import read
+    from .store import connect_read
+
+    con = connect_read(path)
+    try:
+        return con.execute(read("findings/list"), {"rule": rule, "agency": agency, "severity": severity,
+                                                   "status": status, "limit": int(limit)}).fetchall()
+    finally:
+        con.close()
+
+
+def summary(path=None) -> list[tuple]:
+    from .sqlfiles import read
+    from .store import connect_read
+
+    con = connect_read(path)
+    try:
+        return con.execute(read("findings/summary")).fetchall()
+    finally:
+        con.close()
+
+
+def recheck(path=None) -> None:
+    """Rebuild report_wide from the cells and recompute every rule for every agency."""
+    from . import wide
+    from .refresh import refresh
+    from .schema import ensure_schema
+
+    with write_session(path) as con:
+        ensure_schema(con)
+        wide.rebuild(con)
+        ensure_schema(con)  # the metrics view was dropped with the old table
+        refresh(con, None)
