@@ -23,7 +23,7 @@ from ..errors import ReportError
 from .checks import Collector, cross_year_rules, report_rules
 from .places import build_agencies
 from .population import COLS, GROUPS, R, RCOLS, ROWS, YEARS, Population, YearBatch
-from .wide import WIDE_SQL, wide_columns
+from .wide import fill_wide, wide_columns
 
 CELL_CHUNK = 40_000       # reports per Arrow batch of cells: ~8 M cells, a few hundred MB
 P_OLD_VERSION = 0.01      # reports that also keep a superseded earlier version
@@ -55,8 +55,9 @@ def _wide_year(b: YearBatch, ids: np.ndarray, agencies: pd.DataFrame) -> pa.Tabl
     for i, k in enumerate(ROWS):
         cols[f"a_{k}"] = total[:, i]
     cols["a_total_derived"] = blank_total.sum(axis=1).astype(np.int32)
-    for j, c in enumerate(COLS[:6]):
-        cols[f"nr_{c}"] = a[:, R["new_received"], j]
+    for row, prefix in (("new_received", "nr"), ("carried_over", "co"), ("carried_forward", "cf")):
+        for j, c in enumerate(COLS[:6]):
+            cols[f"{prefix}_{c}"] = a[:, R[row], j]
 
     def group_sum(keys):
         block = total[:, [R[k] for k in keys]]
@@ -200,11 +201,10 @@ def generate(db_path: str | Path, scale: float, seed: int = 0, with_cells: bool 
         con.unregister("synth_labels")
         old = _old_versions(con, rng, next_id, with_cells)
         n_cells += old["cells"]
-        con.execute(WIDE_SQL)
+        unfilled = fill_wide(con)
         con.execute("DROP SEQUENCE IF EXISTS report_seq")
         top = _one(con, "SELECT coalesce(max(report_id), 0) + 1 FROM reports")
         con.execute(f"CREATE SEQUENCE report_seq START {int(top)}")
-        views = apply_views(con)
         con.execute("CHECKPOINT")
         stats = dict(
             agencies=len(agencies),
@@ -212,8 +212,8 @@ def generate(db_path: str | Path, scale: float, seed: int = 0, with_cells: bool 
             current_reports=_one(con, "SELECT count(*) FROM reports WHERE is_current"),
             cells=n_cells,
             findings=_one(con, "SELECT count(*) FROM findings"),
-            views=views,
             wide_columns=len(wide_columns(con)),
+            wide_unfilled=unfilled,
         )
     finally:
         con.close()
@@ -260,15 +260,6 @@ def _labels() -> pa.Table:
             keys.append(k)
             names.append(v)
     return pa.table({"key": keys, "label": names})
-
-
-def apply_views(con) -> list[str]:
-    """Create the warehouse's views (metrics and the like) when the warehouse package has them."""
-    try:
-        from ..warehouse import views as wh_views  # type: ignore
-    except ImportError:
-        return []
-    return list(wh_views.create_views(con) or [])
 
 
 INSERT_CELLS = """

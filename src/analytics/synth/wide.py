@@ -8,8 +8,7 @@ min/max zone maps skip the rest.
 
 from __future__ import annotations
 
-WIDE_SQL = """
-CREATE OR REPLACE TABLE report_wide AS
+WIDE_SELECT = """
 WITH counts AS (
     SELECT report_id,
            count(*) FILTER (WHERE severity = 'error') AS n_err,
@@ -33,7 +32,25 @@ ORDER BY a.province, a.city NULLS FIRST, a.county NULLS FIRST, r.agency_id, r.ye
 """
 
 
+def fill_wide(con) -> list[str]:
+    """Write report_wide; returns wide columns the warehouse has but the population left NULL.
+
+    The warehouse's schema owns the column list (it creates the empty table), so rows go in by
+    name; without it the table is created from the staged columns.
+    """
+    have = wide_columns(con)
+    if not have:
+        con.execute(f"CREATE TABLE report_wide AS {WIDE_SELECT}")
+        return []
+    con.execute("DELETE FROM report_wide")
+    con.execute(f"INSERT INTO report_wide BY NAME {WIDE_SELECT}")
+    staged = {r[0] for r in con.execute("DESCRIBE synth_wide").fetchall()}
+    staged |= {"scope", "dataset", "published", "is_current", "name", "level", "kind", "province",
+               "city", "county", "parent_id", "n_findings_error", "n_findings_warning"}
+    return [c for c in have if c not in staged]
+
+
 def wide_columns(con) -> list[str]:
     return [r[0] for r in con.execute(
         "SELECT column_name FROM information_schema.columns WHERE table_name = 'report_wide' "
-        "ORDER BY ordinal_position").fetchall()]
+        "AND table_schema = current_schema() ORDER BY ordinal_position").fetchall()]

@@ -1,0 +1,452 @@
+"""The synthetic warehouse at a tiny scale: its own consistency, and every page query of the
+dashboard's CATALOGUE checked against the same answer computed in pandas from the same tables."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+duckdb = pytest.importorskip("duckdb")
+
+from analytics import fields as F  # noqa: E402
+from analytics.dashboard import queries as Q  # noqa: E402
+from analytics.errors import ReportError  # noqa: E402
+from analytics.synth import generate  # noqa: E402
+
+SCALE = 0.0004
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory):
+    path = tmp_path_factory.mktemp("synth") / "synth.duckdb"
+    stats = generate(path, SCALE, seed=7)
+    return path, stats
+
+
+@pytest.fixture(scope="module")
+def con(db):
+    c = duckdb.connect(str(db[0]), read_only=True)
+    yield c
+    c.close()
+
+
+@pytest.fixture(scope="module")
+def frames(con):
+    return {t: con.execute(f"SELECT * FROM {t}").df()
+            for t in ("agencies", "reports", "report_wide", "cells", "findings")}
+
+
+def test_population_shape(db, frames):
+    _, stats = db
+    w = frames["report_wide"]
+    cur = w[w.is_current]
+    assert 200 <= stats["current_reports"] <= 3000
+    assert stats["wide_unfilled"] == []
+    assert set(cur.year) == set(range(2019, 2026))
+    assert (cur.loc[cur.year <= 2020, "template"] == "2019").mean() > 0.95
+    assert (cur.loc[cur.year >= 2021, "template"] == "2021").mean() > 0.95
+    # Each agency has at most one current report a year, and versions keep their agency and year.
+    assert not cur.duplicated(["agency_id", "year"]).any()
+    # Townships get a handful of applications, city governments thousands.
+    med = cur.groupby(["level", "kind"]).a_new_received.median()
+    assert med[("township", "township")] < 20
+    if ("city", "government") in med.index:
+        assert med[("city", "government")] > 300
+    # Outcome shares as real reports show them.
+    granted = (cur.a_granted.fillna(0) + cur.a_partially_granted.fillna(0)).sum()
+    assert 0.3 < granted / cur.a_total_processed.sum() < 0.7
+
+
+def test_carry_over_continues(frames):
+    w = frames["report_wide"]
+    cur = w[w.is_current].sort_values(["agency_id", "year"])
+    prev = cur.groupby("agency_id").shift(1)
+    consecutive = prev.year == cur.year - 1
+    same = cur.a_carried_over[consecutive] == prev.a_carried_forward[consecutive]
+    assert consecutive.sum() > 100
+    assert same.mean() > 0.9
+    broken = (~same).sum()
+    found = frames["findings"]
+    carry = found[(found.rule == "X_CARRYOVER") & (found.subject == "total")]
+    assert len(carry) == broken
+
+
+def test_wide_matches_the_warehouse_pivot_of_cells(db):
+    """report_wide written by the generator equals the warehouse's own pivot of the cells."""
+    from analytics.warehouse import wide
+
+    c = duckdb.connect(":memory:")
+    c.execute(f"ATTACH '{db[0]}' AS s (READ_ONLY)")
+    c.execute("USE s")
+    c.execute("CREATE TEMP TABLE _batch AS SELECT report_id FROM reports")
+    theirs = c.execute(f"SELECT * FROM ({wide.select_sql()}) ORDER BY report_id").df()
+    ours = c.execute("SELECT * FROM report_wide ORDER BY report_id").df()
+    c.close()
+    value_cols = [k for k in theirs.columns
+                  if k.startswith(("a_", "nr_", "co_", "cf_", "rv_", "ld_", "la_", "ad_"))
+                  or k in ("denied", "unable", "refused", "other_handled")]
+    assert len(value_cols) > 80
+    assert list(theirs.report_id) == list(ours.report_id)
+    for k in value_cols:
+        a = pd.to_numeric(theirs[k]).to_numpy(float)
+        b = pd.to_numeric(ours[k]).to_numpy(float)
+        assert np.array_equal(a, b, equal_nan=True), k
+
+
+def test_findings_follow_the_numbers(frames):
+    w = frames["report_wide"].set_index("report_id")
+    f = frames["findings"]
+    assert f.fingerprint.is_unique
+    assert set(f.rule) >= {"T3_FLOW", "T3_COLUMN_SUM", "X_CARRYOVER"}
+    flow = f[(f.rule == "T3_FLOW") & (f.subject == "total")]
+    r = w.loc[flow.report_id]
+    lhs = r.a_new_received.fillna(0) + r.a_carried_over.fillna(0)
+    rhs = r.a_total_processed.fillna(0) + r.a_carried_forward.fillna(0)
+    assert (lhs.to_numpy() != rhs.to_numpy()).all()
+    cur = w[w.is_current]
+    bad = (cur.a_new_received.fillna(0) + cur.a_carried_over.fillna(0)
+           != cur.a_total_processed.fillna(0) + cur.a_carried_forward.fillna(0))
+    assert bad.sum() == len(flow)
+    counts = f[f.severity == "error"].groupby("report_id").size()
+    assert (w.loc[counts.index, "n_findings_error"].to_numpy() == counts.to_numpy()).all()
+
+
+def test_refuses_a_filled_warehouse_and_a_bad_scale(tmp_path):
+    generate(tmp_path / "w.duckdb", 0.0001, with_cells=False)
+    with pytest.raises(ReportError, match="already holds reports"):
+        generate(tmp_path / "w.duckdb", 0.0001)
+    with pytest.raises(ReportError, match="scale"):
+        generate(tmp_path / "x.duckdb", 0)
+
+
+def test_cli_synth(tmp_path):
+    from analytics.cli import main
+
+    assert main(["synth", "--db", str(tmp_path / "c.duckdb"), "--scale", "0.0001", "--quiet",
+                 "--no-cells"]) == 0
+    c = duckdb.connect(str(tmp_path / "c.duckdb"), read_only=True)
+    assert c.execute("SELECT count(*) FROM cells").fetchall()[0][0] == 0
+    assert c.execute("SELECT count(*) FROM report_wide").fetchall()[0][0] > 0
+    c.close()
+
+
+# ------------------------------------------------------------------ CATALOGUE against pandas
+
+
+def _filters(kind: str, frames) -> dict:
+    from analytics.dashboard import filters
+
+    a = frames["agencies"]
+    if kind == "country":
+        return filters.example()
+    if kind == "province":
+        return filters.example(province=a.province.value_counts().index[0], year_from=2021)
+    city = a.dropna(subset=["city"]).city.value_counts().index[0]
+    prov = a.loc[a.city == city, "province"].iloc[0]
+    return filters.example(province=prov, city=city, year_from=2020, year_to=2024)
+
+
+def _select(w: pd.DataFrame, p: dict, years: bool = True) -> pd.DataFrame:
+    m = w.is_current.astype(bool)
+    if years:
+        m &= w.year.between(p["year_from"], p["year_to"])
+    for k in ("province", "city", "county"):
+        if p.get(k) is not None:
+            m &= w[k] == p[k]
+    if p.get("levels"):
+        m &= w.level.isin(p["levels"])
+    if p.get("kinds"):
+        m &= w.kind.isin(p["kinds"])
+    m &= w.dataset.isin(p["datasets"])
+    return w[m]
+
+
+def _metrics(w: pd.DataFrame) -> pd.DataFrame:
+    """The numerators and denominators of the metrics the pages use, per report."""
+    z = lambda c: w[c].fillna(0)  # noqa: E731
+    processed = z("a_total_processed")
+    out = pd.DataFrame(index=w.index)
+    out["applications_num"] = w.a_new_received
+    out["substantive_disclosure_rate_num"] = z("a_granted") + z("a_partially_granted")
+    out["substantive_disclosure_rate_den"] = processed
+    out["denial_rate_num"] = z("denied")
+    out["denial_rate_den"] = processed
+    out["review_correction_rate_num"] = z("rv_corrected")
+    out["review_correction_rate_den"] = z("rv_total") - z("rv_pending")
+    out["litigation_correction_rate_num"] = z("ld_corrected") + z("la_corrected")
+    out["litigation_correction_rate_den"] = z("ld_total") - z("ld_pending") + z("la_total") - z("la_pending")
+    out["dispute_rate_num"] = z("rv_total") + z("ld_total")
+    out["dispute_rate_den"] = z("a_new_received")
+    return pd.concat([w, out], axis=1)
+
+
+def _rate(df, key):
+    den = df[key + "_den"].astype(float)
+    return df[key + "_num"].astype(float) / den.where(den != 0)
+
+
+def _close(a, b):
+    a = pd.to_numeric(pd.Series(list(a)), errors="coerce").to_numpy(float)
+    b = pd.to_numeric(pd.Series(list(b)), errors="coerce").to_numpy(float)
+    assert a.shape == b.shape
+    np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-9, equal_nan=True)
+
+
+def _per_agency(sel: pd.DataFrame, key: str) -> pd.DataFrame:
+    g = sel.groupby("agency_id").agg(num=(key + "_num", "sum"), den=(key + "_den", "sum"),
+                                     level=("level", "first"), kind=("kind", "first"),
+                                     name=("name", "first"))
+    g["value"] = g.num / g.den.where(g.den != 0)
+    return g
+
+
+def check_filter_years(got, p, fr):
+    w = fr["report_wide"]
+    assert list(got.year) == sorted(w[w.is_current].year.unique())
+
+
+def check_filter_regions(got, p, fr):
+    a = fr["agencies"].dropna(subset=["province"])
+    want = {tuple(None if pd.isna(x) else x for x in t) for t in a[["province", "city", "county"]].itertuples(index=False)}
+    have = {tuple(None if pd.isna(x) else x for x in t) for t in got[["province", "city", "county"]].itertuples(index=False)}
+    assert have == want
+
+
+def check_filter_datasets(got, p, fr):
+    w = fr["report_wide"]
+    assert dict(zip(got.dataset, got.n_reports)) == w[w.is_current].dataset.value_counts().to_dict()
+
+
+def check_kpi_by_year(got, p, fr):
+    sel = _metrics(_select(fr["report_wide"], {**p, "year_from": p["year_from"] - 1}))
+    g = sel.groupby("year")
+    assert list(got.year) == sorted(g.groups)
+    _close(got.n_reports, g.size())
+    _close(got.applications, g.applications_num.sum())
+    for key in ("substantive_disclosure_rate", "denial_rate", "review_correction_rate"):
+        if key in got:
+            _close(got[key], _rate(g[[key + "_num", key + "_den"]].sum(), key))
+
+
+def check_top_agencies(got, p, fr):
+    sel = _metrics(_select(fr["report_wide"], p))
+    s = sel.groupby("agency_id").applications_num.sum().sort_values(ascending=False)
+    assert len(got) == min(p["limit"], len(s))
+    _close(got.applications, s.iloc[: len(got)])
+    _close(got.applications, s.reindex(got.agency_id))
+
+
+def check_agency_metrics(got, p, fr):
+    sel = _metrics(_select(fr["report_wide"], p))
+    per = _per_agency(sel, "substantive_disclosure_rate").reindex(got.agency_id)
+    assert len(got) == min(p["limit"], sel.agency_id.nunique())
+    _close(got.n_reports, sel.groupby("agency_id").size().reindex(got.agency_id))
+    _close(got.substantive_disclosure_rate, per.value)
+    _close(got.applications, sel.groupby("agency_id").applications_num.sum().reindex(got.agency_id))
+
+
+def check_metric_peers(got, p, fr):
+    sel = _metrics(_select(fr["report_wide"], p))
+    per = _per_agency(sel, p["metric"]).dropna(subset=["value"])
+    per["peer_median"] = per.groupby(["level", "kind"]).value.transform("median")
+    per = per.reindex(got.agency_id)
+    _close(got.value, per.value)
+    _close(got.peer_median, per.peer_median)
+    if p["order"] == "desc":
+        assert list(got.value) == sorted(got.value, reverse=True)
+        _close(got.value, per.value.sort_values(ascending=False).iloc[: len(got)].sort_values(ascending=False))
+
+
+def check_metric_quantiles(got, p, fr):
+    sel = _metrics(_select(fr["report_wide"], p))
+    per = _per_agency(sel, p["metric"])
+    per["grp"] = sel.groupby("agency_id")[p["group"]].first()
+    per = per.dropna(subset=["value"])
+    med = per.groupby("grp").value.median()
+    _close(got.p50, med.reindex(got.grp))
+    _close(got.n_agencies, per.groupby("grp").size().reindex(got.grp))
+
+
+def check_metric_heatmap(got, p, fr):
+    sel = _metrics(_select(fr["report_wide"], p))
+    size = sel.groupby("agency_id").applications_num.sum().sort_values(ascending=False)
+    assert len(got) == min(p["limit"], len(size))
+    _close(got["size"], size.iloc[: len(got)])
+
+
+def check_agency_outcomes(got, p, fr):
+    sel = _select(fr["report_wide"], p)
+    sel = sel[sel.agency_id.isin(p["agencies"])]
+    s = sel.groupby("agency_id")[["a_granted", "denied", "rv_total"]].sum().reindex(got.agency_id)
+    assert len(got) == sel.agency_id.nunique()
+    for c in s:
+        _close(got[c], s[c])
+
+
+def check_metric_trend(got, p, fr):
+    sel = _metrics(_select(fr["report_wide"], p))
+    key = p["metric"]
+    g = sel.groupby(["year", p["group"]])[[key + "_num", key + "_den"]].sum()
+    v = _rate(g, key)
+    _close(got.value, [v[(y, grp)] for y, grp in zip(got.year, got.grp)])
+
+
+def _col(got, *names):
+    """The first of ``names`` the query returns (its SQL may name a column either way)."""
+    for n in names:
+        if n in got:
+            return got[n]
+    raise AssertionError(f"none of {names} in {list(got.columns)}")
+
+
+def check_outcome_by_year(got, p, fr):
+    g = _select(fr["report_wide"], p).groupby("year")
+    _close(_col(got, "a_granted", "granted"), g.a_granted.sum())
+    _close(got.denied, g.denied.sum())
+    _close(_col(got, "a_total_processed", "total_processed"), g.a_total_processed.sum())
+
+
+def check_outcome_totals(got, p, fr):
+    sel = _select(fr["report_wide"], p)
+    assert got.n_reports.iloc[0] == len(sel)
+    for c in Q.OUTCOME_COLUMNS:
+        if c in got:
+            _close([got[c].iloc[0]], [sel[c].sum(min_count=1)])
+
+
+def check_applicant_outcomes(got, p, fr):
+    ids = set(_select(fr["report_wide"], p).report_id)
+    c = fr["cells"]
+    c = c[c.report_id.isin(ids) & (c.tbl == "applications") & (c.col_key != "total") & c.value.notna()]
+    want = c.groupby(["row_key", "col_key"]).value.sum()
+    have = got.set_index(["row_key", "col_key"]).value
+    assert set(have.index) == set(want.index)
+    _close(have.sort_index(), want.sort_index())
+
+
+def check_review_by_year(got, p, fr):
+    g = _select(fr["report_wide"], p).groupby("year")
+    for c in ("rv_total", "ld_corrected", "la_pending"):
+        _close(got[c], g[c].sum())
+    _close(got.applications, g.a_new_received.sum())
+
+
+def check_active_by_year(got, p, fr):
+    g = _select(fr["report_wide"], p).groupby(["year", "template"])
+    assert len(got) == g.ngroups
+    _close(got.ad_licensing_decisions, g.ad_licensing_decisions.sum(min_count=1))
+    _close(got.ad_normative_issued, g.ad_normative_issued.sum(min_count=1))
+
+
+def check_coverage(got, p, fr):
+    region = _select(fr["report_wide"], p, years=False)
+    first = sorted(region.agency_id.unique())[: p["limit"]]
+    rows = region[region.agency_id.isin(first) & region.year.between(p["year_from"], p["year_to"])]
+    assert len(got) == len(rows)
+    assert set(got.agency_id) == set(rows.agency_id)
+
+
+def check_coverage_by_year(got, p, fr):
+    region = _select(fr["report_wide"], p, years=False)
+    per = region[region.year.between(p["year_from"], p["year_to"])].groupby("year").agency_id.nunique()
+    _close(got.n_agencies, per.reindex(got.year))
+    assert (got.n_known == region.agency_id.nunique()).all()
+
+
+def _findings_of(p, fr):
+    sel = _select(fr["report_wide"], p)
+    f = fr["findings"]
+    keys = set(zip(sel.agency_id, sel.year))
+    return f[[k in keys for k in zip(f.agency_id, f.year)]]
+
+
+def check_findings_list(got, p, fr):
+    f = _findings_of(p, fr)
+    assert len(got) == min(p["limit"], len(f))
+    if len(f) <= p["limit"]:
+        assert set(got.fingerprint) == set(f.fingerprint)
+
+
+def check_findings_summary(got, p, fr):
+    f = _findings_of(p, fr)
+    want = f.groupby(["rule", "severity"]).size()
+    have = got.set_index(["rule", "severity"]).n
+    assert have.sort_index().to_dict() == want.sort_index().to_dict()
+
+
+def check_ingest_refused(got, p, fr):
+    assert got.empty      # the synthetic warehouse has no ingest history
+
+
+check_ingest_recent = check_ingest_refused
+
+
+def check_report_search(got, p, fr):
+    sel = _select(fr["report_wide"], p)
+    if p.get("q"):
+        sel = sel[sel.name.str.contains(p["q"], regex=False)]
+    assert len(got) == min(p["limit"], len(sel))
+    assert set(got.report_id) <= set(sel.report_id)
+
+
+def check_report_header(got, p, fr):
+    r = fr["reports"].set_index("report_id").loc[p["report_id"]]
+    assert got.agency_id.iloc[0] == r.agency_id and got.year.iloc[0] == r.year
+
+
+def check_report_cells(got, p, fr):
+    c = fr["cells"]
+    c = c[c.report_id == p["report_id"]]
+    assert len(got) == len(c) > 100
+    _close(got.sort_values(["tbl", "row_key", "col_key"]).value,
+           c.sort_values(["tbl", "row_key", "col_key"]).value)
+
+
+def check_report_findings(got, p, fr):
+    f = fr["findings"]
+    f = f[(f.report_id == p["report_id"]) | ((f.agency_id == p["agency_id"]) & (f.year == p["year"]))]
+    assert set(got.fingerprint) == set(f.fingerprint)
+
+
+def check_report_previous(got, p, fr):
+    r = fr["reports"]
+    want = r[(r.agency_id == p["agency_id"]) & (r.year == p["year"] - 1) & r.is_current].report_id
+    assert list(got.report_id) == list(want)
+
+
+CHECKS = {k[len("check_"):]: v for k, v in globals().items() if k.startswith("check_")}
+
+
+def _params(name: str, fn, example: dict, kind: str, frames) -> dict:
+    """The example parameters of a query, with the region of ``kind`` and real ids filled in."""
+    p = dict(example)
+    if "year_from" in p:
+        p.update(_filters(kind, frames))
+    f = frames["findings"]
+    w = frames["report_wide"]
+    if "report_id" in p:
+        rid = int(f.dropna(subset=["report_id"]).report_id.iloc[0])
+        p["report_id"] = rid
+    if "agency_id" in p:
+        row = w[w.report_id == p.get("report_id", int(w.report_id.iloc[0]))].iloc[0]
+        p["agency_id"], p["year"] = row.agency_id, int(row.year)
+    if "agencies" in p:
+        sel = _select(w, p) if "year_from" in p else w
+        p["agencies"] = list(sel.agency_id.drop_duplicates().iloc[:3])
+    if "q" in p:
+        p["q"] = "人民政府"
+    return p
+
+
+@pytest.mark.parametrize("kind", ["country", "province", "city"])
+def test_catalogue_against_pandas(con, frames, kind):
+    checked = []
+    for name, (fn, example) in Q.CATALOGUE.items():
+        p = _params(name, fn, example, kind, frames)
+        got = fn(con, **p)
+        check = CHECKS.get(fn.__name__)
+        assert check is not None, f"no pandas check for query {name} ({fn.__name__})"
+        check(got, p, frames)
+        checked.append(name)
+    assert len(checked) == len(Q.CATALOGUE)
