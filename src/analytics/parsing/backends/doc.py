@@ -1,0 +1,72 @@
+"""DOC backend (binary Word 97-2003): LibreOffice converts it to .docx, the DOCX backend reads that.
+
+LibreOffice runs headless in a private temporary directory with its own user profile (so that
+parallel conversions and a desktop LibreOffice do not lock each other), under a time limit.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+from pathlib import Path
+
+from ...errors import CorruptFile, EncryptedFile, MissingTool
+from ..document import Document
+from . import docx
+
+TIMEOUT_SECONDS = float(os.environ.get("ANALYTICS_SOFFICE_TIMEOUT", 120))
+INSTALL_HINT = "install LibreOffice to read .doc files (Debian/Ubuntu: apt-get install libreoffice-writer-nogui)"
+
+# The OLE directory stores stream names in UTF-16; an encrypted OOXML file is an OLE container too.
+_ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
+
+
+def find_soffice() -> str | None:
+    """The LibreOffice command on PATH (``soffice``, else ``libreoffice``), or None."""
+    for command in ("soffice", "libreoffice"):
+        found = shutil.which(command)
+        if found:
+            return found
+    return None
+
+
+def load(data: bytes, name: str = "") -> Document:
+    if _ENCRYPTED_PACKAGE in data[:65536] or _ENCRYPTED_PACKAGE in data[-65536:]:
+        raise EncryptedFile("password-protected Word document")
+    soffice = find_soffice()
+    if soffice is None:
+        raise MissingTool(f"LibreOffice (soffice) is not installed: {INSTALL_HINT}")
+    converted = convert_to_docx(soffice, data)
+    doc = docx.load(converted, name, fmt="doc")
+    doc.meta["converted_by"] = "libreoffice"
+    return doc
+
+
+def convert_to_docx(soffice: str, data: bytes, timeout: float = TIMEOUT_SECONDS) -> bytes:
+    with tempfile.TemporaryDirectory(prefix="analytics-doc-") as tmp:
+        work = Path(tmp)
+        source = work / "input.doc"
+        source.write_bytes(data)
+        profile = (work / "profile").as_uri()
+        command = [
+            soffice, f"-env:UserInstallation={profile}", "--headless", "--norestore", "--nologo",
+            "--nodefault", "--nolockcheck", "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(work),
+            str(source),
+        ]
+        proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp,
+                                start_new_session=True, env={**os.environ, "HOME": tmp})
+        try:
+            _out, err = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)  # soffice forks helpers; end the whole group we started
+            proc.communicate()
+            raise CorruptFile(f"LibreOffice did not convert the .doc within {timeout:.0f} s") from None
+        target = work / "input.docx"
+        if not target.exists() or target.stat().st_size == 0:
+            reason = err.decode("utf-8", "replace").strip().splitlines()
+            detail = f": {reason[-1]}" if reason else ""
+            raise CorruptFile(f"LibreOffice could not convert the .doc (exit {proc.returncode}){detail}")
+        return target.read_bytes()
