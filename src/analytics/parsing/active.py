@@ -36,21 +36,44 @@ STOCKS = {"regulations_in_force", "normative_in_force", "regulations_total_publi
 
 
 def _plausible(keys: list[str], cand: Candidate) -> bool:
+    """Hard limits: only a change is signed; a stock is not smaller than the year's flows."""
     vals = {k: number(e) for k, e in zip(keys, cand)}
+    for k, v in vals.items():
+        if v is not None and v < 0 and not k.endswith("_change"):
+            return False
     for k in keys:
-        if k in STOCKS and vals[k] is not None:
-            flows = [v for kk, v in vals.items() if kk != k and v is not None and not kk.endswith("change")]
-            if k.endswith("in_force") and any(vals[k] < f for f in flows):
-                return False
-            if k.endswith("total_published") and any(vals[k] < vals[kk] for kk in keys if kk.endswith("new_published") and vals[kk] is not None):
-                return False
+        v = vals[k]
+        if v is None or k not in STOCKS:
+            continue
+        if k.endswith("in_force"):
+            flows = [vals[x] for x in keys if x != k and vals[x] is not None]
+        else:
+            flows = [vals[x] for x in keys if x.endswith("new_published") and vals[x] is not None]
+        if any(v < f for f in flows):
+            return False
     return True
 
 
-def _preference(keys: list[str], cand: Candidate) -> tuple:
-    change = [abs(number(e) or 0) for k, e in zip(keys, cand) if k.endswith("_change")]
-    longest = max(len(e.raw.split(".")[0]) for e in cand if e is not None)
-    return (sum(change), longest)
+def _longest(cand: Candidate) -> int:
+    return max(len(e.raw.split(".")[0].lstrip("+-")) for e in cand if e is not None)
+
+
+def _typical(keys: list[str], cands: list[Candidate]) -> list[Candidate]:
+    """The readings a person would take: a change of 0 (a lone 0 between two numbers), documents
+    made and published in equal number, otherwise numbers of similar length. Empty when the
+    typical case does not occur, so nothing is guessed."""
+    vals = lambda c: {k: number(e) for k, e in zip(keys, c)}  # noqa: E731
+    change = [k for k in keys if k.endswith("_change")]
+    if change:
+        cands = [c for c in cands if all(vals(c)[k] == 0 for k in change)]
+    made = [k for k in keys if k.endswith("new_made")]
+    if made:
+        published = [k for k in keys if k.endswith("new_published")]
+        cands = [c for c in cands if vals(c)[made[0]] == vals(c)[published[0]]]
+    if not cands:
+        return []
+    best = min(_longest(c) for c in cands)
+    return [c for c in cands if _longest(c) == best]
 
 
 def choose(keys: list[str], fitted: Fitted) -> tuple[Candidate | None, str | None]:
@@ -61,15 +84,16 @@ def choose(keys: list[str], fitted: Fitted) -> tuple[Candidate | None, str | Non
     if len(cands) == 1:
         return cands[0], None
     n = len(keys)
-    if fitted.glued:
-        kept = [c for c in cands if _plausible(keys, c)] or cands
-        if any(k in MONEY for k in keys):
-            return agreed(kept, n), "glued digits around a money amount: ambiguous cells left out"
-        best = min(_preference(keys, c) for c in kept)
-        top = [c for c in kept if _preference(keys, c) == best]
-        pick = agreed(top, n)
-        shown = "/".join(e.raw if e is not None else "?" for e in pick)
-        return pick, f"glued digits split by plausibility ({len(cands)} splits possible): read as {shown}"
-    return agreed(cands, n), "cells could not be placed: ambiguous cells left out"
-
-
+    if not fitted.glued:
+        return agreed(cands, n), "cells could not be placed: ambiguous cells left out"
+    kept = [c for c in cands if _plausible(keys, c)] or cands
+    if len(kept) == 1:
+        return kept[0], None
+    if any(k in MONEY for k in keys):
+        return agreed(kept, n), f"glued digits around a money amount ({len(kept)} splits): ambiguous cells left out"
+    top = _typical(keys, kept)
+    if not top:
+        return agreed(kept, n), f"glued digits ({len(kept)} splits possible): ambiguous cells left out"
+    pick = agreed(top, n)
+    shown = "/".join(e.raw if e is not None else "?" for e in pick)
+    return pick, f"glued digits split by the typical reading ({len(kept)} splits possible): read as {shown}"

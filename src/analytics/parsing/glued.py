@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_SPLITTABLE = re.compile(r"^(\d+)((?:\.\d+)?\D*)$")
+_SPLITTABLE = re.compile(r"^([+\-]?\d+)((?:\.\d+)?\D*)$")
 MAX_SOLUTIONS = 400
 
 
@@ -24,7 +24,7 @@ class Group:
 def splittable(raw: str) -> bool:
     """A token that may hold several glued cells: two or more digits, maybe a decimal tail."""
     m = _SPLITTABLE.match(raw)
-    return bool(m) and len(m.group(1)) > 1
+    return bool(m) and len(m.group(1).lstrip("+-")) > 1
 
 
 def split_tokens(tokens: list[str], groups: list[Group]) -> list[tuple[str, ...]]:
@@ -60,7 +60,7 @@ def split_tokens(tokens: list[str], groups: list[Group]) -> list[tuple[str, ...]
     values: list[int] = []
 
     def value_of(raw: str) -> int:
-        m = re.match(r"\d+", raw)
+        m = re.match(r"[+\-]?\d+", raw)
         return int(m.group(0)) if m else 0
 
     def walk(pi: int, off: int) -> None:
@@ -92,9 +92,13 @@ def split_tokens(tokens: list[str], groups: list[Group]) -> list[tuple[str, ...]
             lengths = [len(want)] if remaining.startswith(want) else []
         else:
             lengths = range(1, len(remaining) + 1)
+        signed = off == 0 and remaining[:1] in "+-"
         for ln in lengths:
             part = remaining[:ln]
-            if len(part) > 1 and part[0] == "0":
+            digits_only = part.lstrip("+-") if signed else part
+            if not digits_only:
+                continue
+            if len(digits_only) > 1 and digits_only[0] == "0":
                 break
             last = ln == len(remaining)
             cells_after = left_cells - 1
@@ -117,7 +121,7 @@ def split_tokens(tokens: list[str], groups: list[Group]) -> list[tuple[str, ...]
 
     def _total_ok(raw: str, ci: int) -> bool:
         gs = group_of[ci]
-        m = re.match(r"\d+", raw)
+        m = re.match(r"[+\-]?\d+", raw)
         if not m:
             return True  # a blank or "/" total cannot be checked
         return int(m.group(0)) == sum(values[gs:ci])

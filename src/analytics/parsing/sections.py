@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 _NUM = r"[一二三四五六七八九十]+\s*[、.．]"
-_OVERVIEW = re.compile(rf"(?:{_NUM})?\s*(?:总体情况|概述)")
+_OVERVIEW = re.compile(rf"一\s*[、.．]\s*(?:总体情况|概述)")
+_OVERVIEW_LOOSE = re.compile(r"(?:^|\n)\s*(?:总体情况|概述)")
 _OVERVIEW_END = re.compile(r"(?:[一二三四五六七八九十]+\s*[、.．]\s*)?主动公开政府信息情况|第二十条")
 _AFTER_TABLES = re.compile(r"结转下年度|尚未审结")
 _PROBLEMS = re.compile(
@@ -16,7 +17,7 @@ _OTHER = re.compile(rf"(?:{_NUM})?\s*其他需要报告的事项")
 
 def read_sections(text: str) -> dict:
     out = {"overview": None, "problems": None, "other_matters": None}
-    m = _OVERVIEW.search(text)
+    m = _OVERVIEW.search(text) or _OVERVIEW_LOOSE.search(text)
     if m:
         e = _OVERVIEW_END.search(text, m.end())
         out["overview"] = _clean(text[m.end():e.start() if e else len(text)])
