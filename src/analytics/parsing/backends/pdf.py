@@ -98,13 +98,12 @@ def _read(doc, settings: PdfSettings) -> Document:
         warnings.append({"code": "pdf_repaired", "message": "the PDF was damaged and had to be repaired; some content may be missing", "where": "file"})
 
     flat = _stitch(pages)
-    lines_only = [it for it in flat if isinstance(it, Line)]
     blocks = _blocks(flat, settings)
-    rows = _rows(blocks, lines_only)
+    prose_lines = [b for kind, b in blocks if kind == "line"]
+    rows = _rows(blocks, prose_lines)
 
     first_page = [it for _y, it in pages[0] if isinstance(it, Line)] if pages else []
     title, used = find_title(first_page)
-    prose_lines = [b for kind, b in blocks if kind == "line"]
     published = find_published(prose_lines, used)
     meta = {
         "pages": total,
@@ -210,15 +209,15 @@ def _rows(blocks: list[tuple[str, object]], lines: list[Line]) -> list[Row]:
 
 
 def _margins(lines: list[Line]) -> tuple[float, float]:
+    """Left and right edges of the body text: where full lines of a paragraph begin and end."""
     flat = [l for l in lines if not l.vertical]
     if not flat:
         return 0.0, 0.0
-    counts: dict[int, int] = {}
-    for l in flat:
-        counts[round(l.x0)] = counts.get(round(l.x0), 0) + 1
-    left = float(max(counts, key=lambda k: (counts[k], -k)))
     x1s = sorted(l.x1 for l in flat)
-    return left, x1s[int(0.9 * (len(x1s) - 1))]
+    right = x1s[int(0.9 * (len(x1s) - 1))]
+    full = sorted(l.x0 for l in flat if l.x1 >= right - 2.0 * l.size)
+    left = full[0] if full else sorted(l.x0 for l in flat)[0]
+    return left, right
 
 
 def _continues(prev: Line, line: Line, left: float, right: float) -> bool:

@@ -12,7 +12,7 @@ class PdfSettings:
     thin_fill: float = 1.6  # a filled rectangle thinner than this (points) is drawn as a ruling line
     min_band: float = 3.0  # grid bands narrower than this (points) are drawing noise, not cells
     line_tolerance: float = 0.4  # chars whose vertical centres differ by less (x size) share a line
-    cell_gap: float = 1.0  # a horizontal gap wider than this (x size) separates two cells of a line
+    cell_gap: float = 0.8  # a horizontal gap wider than this (x size) separates two cells of a line
     word_gap: float = 0.25  # a gap wider than this (x size) between Latin/digit chars is a space
     margin_zone: float = 0.12  # top/bottom fraction of the page where running headers/footers live
     max_row_gap: float = 2.6  # lines further apart than this (x line height) do not share a table

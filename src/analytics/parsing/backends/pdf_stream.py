@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from ..cells import normalise, read_cell
 from .pdf_settings import PdfSettings
-from .pdf_text import Line, Segment, join_lines
+from .pdf_text import Line, Segment, join_chars, join_lines
 
 _VALUE_WITH_NOTE = re.compile(r"^[+\-−－]?\d[\d,]*(?:\.\d+)?(?:元|万元|亿元|件|条|个|项|次|人|%|[（(].*)?$")
 _HEADING = re.compile(r"^[一二三四五六七八九十]+、")
@@ -43,6 +43,15 @@ class _Data:
     @property
     def label_text(self) -> str:
         return "".join(t for _x, t in self.labels)
+
+
+@dataclass
+class _Frag:
+    """Label text on a line without values: half of a wrapped label, or a group label."""
+
+    x0: float
+    vy: float
+    text: str
 
 
 @dataclass
@@ -143,7 +152,8 @@ def find_tables(lines: list[Line], settings: PdfSettings, body_width: float) -> 
         ):
             tail += 1
         data_count = sum(1 for k in range(start, end + 1) if kinds[k] != "text")
-        if data_count >= 2:
+        # one data line is a table only when it is a row of several figures (table 4)
+        if data_count >= 2 or (splits[start] and len(splits[start][1]) >= 3):
             table = _build(lines[head : tail + 1], [splits[k] for k in range(head, tail + 1)], start - head, settings)
             out.append((head, tail, table))
             floor = tail + 1
@@ -168,29 +178,25 @@ def _build(lines: list[Line], splits: list, first_data: int, settings: PdfSettin
             body.append(k)
     if header or body:
         blocks.append((header, body))
+    left = min(l.x0 for l in lines)
+    right = max(seg.x1 for sp in splits if sp and sp[1] for seg in sp[1])
     rows: list[tuple[list[str], int]] = []
     for header, body in blocks:
-        rows.extend(_block_rows(header, [lines[k] for k in body], [splits[k] for k in body], value_x0, settings))
+        rows.extend(
+            _block_rows(header, [lines[k] for k in body], [splits[k] for k in body], value_x0, (left, right), settings)
+        )
     pages = [l.page for l in lines]
     return StreamTable(rows=rows, first_page=min(pages), last_page=max(pages))
 
 
-def _columns(values: list[Segment], header: list[Line], value_x0: float) -> list[list[float]]:
+def _value_columns(values: list[Segment]) -> list[list[float]]:
     cols: list[list[float]] = []
     for seg in sorted(values, key=lambda s: s.x0):
         if cols and seg.x0 <= cols[-1][1] + 1.0:
             cols[-1][1] = max(cols[-1][1], seg.x1)
         else:
             cols.append([seg.x0, seg.x1])
-    # a column left blank in every row is known from its header word alone
-    extra: list[list[float]] = []
-    for line in header:
-        for seg in line.segments:
-            if seg.xc < value_x0:
-                continue
-            if not any(seg.x0 <= c[1] and seg.x1 >= c[0] for c in cols + extra):
-                extra.append([seg.x0, seg.x1])
-    return sorted(cols + extra)
+    return cols
 
 
 def _spans(cols: list[list[float]]) -> list[tuple[float, float]]:
@@ -202,47 +208,112 @@ def _spans(cols: list[list[float]]) -> list[tuple[float, float]]:
     return out
 
 
-def _block_rows(header: list[Line], body: list[Line], splits: list, value_x0: float, settings: PdfSettings):
+def _pitch(cols: list[list[float]]) -> float:
+    centres = [(a + b) / 2 for a, b in cols]
+    gaps = sorted(b - a for a, b in zip(centres, centres[1:]))
+    return gaps[len(gaps) // 2] if gaps else float("inf")
+
+
+def _split_header(seg: Segment, cols: list[list[float]], settings: PdfSettings) -> list[Segment]:
+    """Column headers set so tight that they run together ("商业企科研机") are cut at the
+    column boundaries, when each piece sits centred over its own column."""
+    if len(cols) < 2 or not seg.chars:
+        return [seg]
+    spans = _spans(cols)
+    pitch = _pitch(cols)
+    groups: dict[int, list] = {}
+    for ch in seg.chars:
+        k = next((k for k, (lo, hi) in enumerate(spans) if lo <= ch.xc < hi), None)
+        if k is None:
+            return [seg]
+        groups.setdefault(k, []).append(ch)
+    if len(groups) < 2:
+        return [seg]
+    pieces = []
+    for k, chars in sorted(groups.items()):
+        x0, x1 = min(c.x0 for c in chars), max(c.x1 for c in chars)
+        if abs((x0 + x1) / 2 - sum(cols[k]) / 2) > 0.2 * pitch:
+            return [seg]
+        pieces.append(Segment(join_chars(chars, settings), x0, x1, chars))
+    # a cut must fall in a visible gap: a heading spanning columns has none between its chars
+    for a, b in zip(pieces, pieces[1:]):
+        if b.x0 - a.x1 < 0.25 * max(b.chars[0].size, a.chars[-1].size):
+            return [seg]
+    return pieces
+
+
+def _block_rows(header: list[Line], body: list[Line], splits: list, value_x0: float, extent: tuple[float, float], settings: PdfSettings):
     values = [seg for sp in splits if sp and sp[1] for seg in sp[1]]
-    cols = _columns(values, header, value_x0)
+    cols = _value_columns(values)
+    header_segs = [[p for seg in line.segments for p in _split_header(seg, cols, settings)] for line in header]
+    pitch = _pitch(cols)
+
+    # a header over two or more header words below it is a heading spanning columns
+    parents: set[int] = set()
+    for i, segs in enumerate(header_segs):
+        for seg in segs:
+            under = sum(1 for lower in header_segs[i + 1 :] for o in lower if seg.x0 - 1 <= o.xc <= seg.x1 + 1)
+            if under >= 2:
+                parents.add(id(seg))
+
+    def spanning(seg: Segment) -> bool:
+        centres = sum(1 for a, b in cols if seg.x0 <= (a + b) / 2 <= seg.x1)
+        return centres >= 2 or seg.x1 - seg.x0 > 1.3 * pitch or id(seg) in parents
+
+    # a column left blank in every row is known from its header word alone
+    extra: list[list[float]] = []
+    for segs in header_segs:
+        if len(segs) < 2:
+            continue
+        for seg in segs:
+            if seg.xc >= value_x0 and not spanning(seg) and not any(seg.x0 <= c[1] and seg.x1 >= c[0] for c in cols + extra):
+                extra.append([seg.x0, seg.x1])
+    cols = sorted(cols + extra)
     spans = _spans(cols)
     rows: list[tuple[list[str], int]] = []
 
-    # header: words spanning several columns keep their own rows, the rest merge per column
+    # header: titles and words spanning several columns keep their own rows, the rest merge per column
+    middle, width = (extent[0] + extent[1]) / 2, extent[1] - extent[0]
     if header:
         label_parts: list[str] = []
         col_parts: list[list[str]] = [[] for _ in cols]
-        for line in header:
-            spanning: list[str] = []
-            for seg in line.segments:
-                if seg.xc < value_x0:
+        for line, segs in zip(header, header_segs):
+            own: list[str] = []
+            for seg in segs:
+                if seg.xc < value_x0 and len(segs) > 1:
                     label_parts.append(seg.text)
-                    continue
-                hit = [k for k, (lo, hi) in enumerate(spans) if min(seg.x1, hi) - max(seg.x0, lo) > 0.3 * (seg.x1 - seg.x0)]
-                if len(hit) == 1:
-                    col_parts[hit[0]].append(seg.text)
+                elif (len(segs) == 1 and abs(seg.xc - middle) < 0.06 * width) or spanning(seg):
+                    own.append(seg.text)
                 else:
-                    spanning.append(seg.text)
-            if spanning:
-                rows.append((spanning, line.page))
+                    k = max(range(len(cols)), key=lambda k: min(seg.x1, spans[k][1]) - max(seg.x0, spans[k][0]))
+                    col_parts[k].append(seg.text)
+            if own:
+                rows.append((own, line.page))
         if label_parts or any(col_parts):
-            rows.append(([join_lines(label_parts)] + [join_lines(p) for p in col_parts], header[0].page))
+            lead = [join_lines(label_parts)] if label_parts else []
+            rows.append((lead + [join_lines(p) for p in col_parts], header[0].page))
 
     data: list[_Data] = []
-    frags: list[Line] = []
+    frags: list[_Frag] = []
+    groups: list[tuple[float, float, str]] = []  # x0, vertical centre, text
     for line, sp in zip(body, splits):
         if sp is not None and sp[1]:
             data.append(_Data(line, [[s.x0, s.text] for s in sp[0]], sp[1]))
+        elif line.vertical:
+            groups.append((line.x0, line.vy + line.height / 2, line.text))
         else:
-            frags.append(line)
+            # each piece of a label-only line may belong to a different row or group
+            frags.extend(_Frag(seg.x0, line.vy, seg.text) for seg in line.segments)
     tol = 0.8 * (sorted(l.size for l in body)[len(body) // 2] if body else 10.0)
-    groups = [f for f in frags if f.vertical]
     for frag in frags:
-        if frag.vertical:
-            continue
         _place_fragment(frag, data, groups, tol)
-    for frag in sorted(groups, key=lambda f: f.vy):
-        _place_group(frag, data, tol)
+    # a group label printed on the line of one of its sub-rows moves to the group's first row
+    for d in data:
+        while len(d.labels) > 1 and d.labels[0][0] < d.labels[1][0] - tol:
+            x0, text = d.labels.pop(0)
+            groups.append((x0, d.line.vy + d.line.height / 2, text))
+    for x0, centre, text in sorted(groups, key=lambda g: g[1]):
+        _place_group(x0, centre, text, data, tol)
 
     for d in data:
         cells: list[str] = [t for _x, t in sorted(d.groups + [(x, t) for x, t in d.labels])]
@@ -254,7 +325,7 @@ def _block_rows(header: list[Line], body: list[Line], splits: list, value_x0: fl
     return rows
 
 
-def _neighbours(frag: Line, data: list[_Data]) -> tuple[_Data | None, _Data | None]:
+def _neighbours(frag: _Frag, data: list[_Data]) -> tuple[_Data | None, _Data | None]:
     above = below = None
     for d in data:
         if d.line.vy < frag.vy:
@@ -264,33 +335,57 @@ def _neighbours(frag: Line, data: list[_Data]) -> tuple[_Data | None, _Data | No
     return above, below
 
 
-def _place_fragment(frag: Line, data: list[_Data], groups: list[Line], tol: float) -> None:
-    """A label-only line: a group label further left, or one half of a wrapped label."""
+def _place_fragment(frag: _Frag, data: list[_Data], groups: list, tol: float) -> None:
+    """A label-only line: a group label further left, or one half of a wrapped label.
+
+    A half that starts with an item number ("2.", "（二）") begins the label of the row below,
+    another half continues the row above; a row with no label text at that column takes it.
+    """
     above, below = _neighbours(frag, data)
     labelled_above = next((d for d in reversed(data) if d.line.vy < frag.vy and d.labels), None)
     labelled_below = next((d for d in data if d.line.vy > frag.vy and d.labels), None)
     levels = [d.level for d in (labelled_above, labelled_below) if d is not None]
-    if levels and frag.x0 < min(levels) - tol:
-        groups.append(frag)
+    x = frag.x0
+    if levels and x < min(levels) - tol:
+        groups.append((x, frag.vy, frag.text))
         return
+
+    def has(d: _Data | None) -> bool:
+        return d is not None and any(abs(c[0] - x) <= tol for c in d.labels)
+
+    def needs(d: _Data | None) -> bool:
+        return d is not None and all(c[0] < x - tol for c in d.labels)
+
     text = frag.text
-    if below is not None and not below.labels and above is not below:
-        _attach(below, frag.x0, text, front=True, tol=tol)
-    elif below is not None and _MARKER.match(text) and not _MARKER.match(below.label_text):
-        _attach(below, frag.x0, text, front=True, tol=tol)
-    elif above is not None:
-        _attach(above, frag.x0, text, front=False, tol=tol)
+    if _MARKER.match(text):
+        if below is not None and (needs(below) or (has(below) and not _MARKER.match(_cell_at(below, x)))):
+            _attach(below, x, text, front=True, tol=tol)
+        elif above is not None and (has(above) or needs(above)):
+            _attach(above, x, text, front=False, tol=tol)
+        elif below is not None:
+            _attach(below, x, text, front=True, tol=tol)
+        elif above is not None:
+            _attach(above, x, text, front=False, tol=tol)
+        return
+    if above is not None and (has(above) or needs(above)):
+        _attach(above, x, text, front=False, tol=tol)
     elif below is not None:
-        _attach(below, frag.x0, text, front=True, tol=tol)
+        _attach(below, x, text, front=True, tol=tol)
+    elif above is not None:
+        _attach(above, x, text, front=False, tol=tol)
+
+
+def _cell_at(d: _Data, x: float) -> str:
+    return min(d.labels, key=lambda c: abs(c[0] - x))[1]
 
 
 def _attach(d: _Data, x0: float, text: str, front: bool, tol: float) -> None:
-    if not d.labels:
+    near = [c for c in d.labels if abs(c[0] - x0) <= tol]
+    if not near:
         d.labels.append([x0, text])
+        d.labels.sort(key=lambda c: c[0])
         return
-    cell = min(d.labels, key=lambda c: abs(c[0] - x0))
-    if abs(cell[0] - x0) > 4 * tol and not front:
-        cell = d.labels[-1]
+    cell = near[0]
     if front:
         cell[1] = text + cell[1]
         cell[0] = min(cell[0], x0)
@@ -298,12 +393,10 @@ def _attach(d: _Data, x0: float, text: str, front: bool, tol: float) -> None:
         cell[1] = cell[1] + text
 
 
-def _place_group(frag: Line, data: list[_Data], tol: float) -> None:
+def _place_group(level: float, centre: float, text: str, data: list[_Data], tol: float) -> None:
     """Give a group label to the first row of the run of sub-rows it stands beside."""
     if not data:
         return
-    centre = frag.vy + frag.height / 2
-    level = frag.x0
 
     def deeper(d: _Data) -> bool:
         return d.level is None or d.level > level + tol
@@ -315,8 +408,7 @@ def _place_group(frag: Line, data: list[_Data], tol: float) -> None:
     while hi + 1 < len(data) and deeper(data[hi + 1]):
         hi += 1
     if lo > hi:
-        target = data[min(p, len(data) - 1)]
-        target.groups.append((level, frag.text))
+        data[min(p, len(data) - 1)].groups.append((level, text))
         return
     run = data[lo : hi + 1]
     child = min((d.level for d in run if d.level is not None), default=None)
@@ -329,4 +421,4 @@ def _place_group(frag: Line, data: list[_Data], tol: float) -> None:
     for s in starts:
         if run[s].line.vy <= centre:
             best = s
-    run[best].groups.append((level, frag.text))
+    run[best].groups.append((level, text))

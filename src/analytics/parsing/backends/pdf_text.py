@@ -88,7 +88,8 @@ def join_lines(texts: list[str]) -> str:
     for t in texts:
         if not t:
             continue
-        if out and not (is_cjk(out[-1]) or is_cjk(t[0])):
+        # a number broken over two lines ("2" / "023") runs on like CJK does
+        if out and not (is_cjk(out[-1]) or is_cjk(t[0]) or (out[-1].isdigit() and t[0].isdigit())):
             out += " "
         out += t
     return out
@@ -123,6 +124,7 @@ class Segment:
     text: str
     x0: float
     x1: float
+    chars: list[Char] = field(default_factory=list, repr=False)
 
     @property
     def xc(self) -> float:
@@ -159,11 +161,11 @@ def make_line(chars: list[Char], page: int, settings: PdfSettings) -> Line:
     run: list[Char] = []
     for ch in chars:
         if run and ch.x0 - run[-1].x1 > settings.cell_gap * max(ch.size, run[-1].size):
-            segments.append(Segment(join_chars(run, settings), run[0].x0, max(c.x1 for c in run)))
+            segments.append(Segment(join_chars(run, settings), run[0].x0, max(c.x1 for c in run), run))
             run = []
         run.append(ch)
     if run:
-        segments.append(Segment(join_chars(run, settings), run[0].x0, max(c.x1 for c in run)))
+        segments.append(Segment(join_chars(run, settings), run[0].x0, max(c.x1 for c in run), run))
     size = sorted(ch.size for ch in chars)[len(chars) // 2]
     return Line(
         page=page,
@@ -226,7 +228,7 @@ def _alone(ch: Char, ids: set[int], buckets: dict[int, list[Char]]) -> bool:
         for other in buckets.get(key, ()):
             if id(other) in ids or abs(other.yc - ch.yc) >= 0.5 * ch.size:
                 continue
-            if -0.5 < other.x0 - ch.x1 < ch.size or -0.5 < ch.x0 - other.x1 < ch.size:
+            if -0.5 < other.x0 - ch.x1 < 0.6 * ch.size or -0.5 < ch.x0 - other.x1 < 0.6 * ch.size:
                 return False
     return True
 
@@ -241,7 +243,7 @@ def stack_line(stack: list[Char], page: int) -> Line:
         x1=x1,
         y1=max(c.y1 for c in stack),
         size=stack[0].size,
-        segments=[Segment(text, x0, x1)],
+        segments=[Segment(text, x0, x1, list(stack))],
         vertical=True,
     )
 
