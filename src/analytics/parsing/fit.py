@@ -11,9 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from itertools import combinations
 
-from .cells import read_cell
 from .glued import Group, split_tokens, splittable
-from .tokens import Token
+from .tokens import Token, read_cell
 
 MAX_PLACEMENTS = 200
 

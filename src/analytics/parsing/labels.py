@@ -111,7 +111,10 @@ def label_regex(table: str) -> re.Pattern:
             enum += "?"
         tail = f"(?!{GAP}(?:{lab.not_followed_by}))" if lab.not_followed_by else ""
         parts.append(f"(?P<{lab.key}>{enum}(?:{words}){tail})")
-    return re.compile("|".join(parts))
+    # Every label starts with one of a few characters; checking that first lets the scan skip
+    # most positions without trying each alternative.
+    firsts = {v[0] for lab in labels for v in lab.variants} | set("0123456789(一二三四五六七八九十")
+    return re.compile(f"(?=[{re.escape(''.join(sorted(firsts)))}])(?:" + "|".join(parts) + ")")
 
 
 @lru_cache(maxsize=None)

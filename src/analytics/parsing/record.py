@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .cells import read_cell
+from .tokens import read_cell
 from .fit import Entry
 
 SCHEMA = "gov-open-report/1"

@@ -59,9 +59,9 @@ def find_regions(s: Stream) -> Regions:
     apps = review = None
     if t3 is not None:
         after = t3
-        forward = [m for m in label_regex("applications").finditer(text, t3) if m.lastgroup == "carried_forward"]
+        forward = fuzzy("结转下年度", "结转下一年度").search(text, t3)
         if forward:
-            after = forward[0].end()
+            after = forward.end()
         t4 = _first(text, fuzzy(*T4_START), after)
         apps = (t3, t4 if t4 is not None else len(text))
         if t4 is not None:

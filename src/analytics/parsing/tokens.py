@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
-from .cells import read_cell
+from .cells import read_cell as _read_cell
 from .labels import BLANK, CELL, ROW, is_unknown_label
+
+# The same few raw texts ("0", "", "/") recur thousands of times per report.
+read_cell = lru_cache(maxsize=8192)(_read_cell)
 
 _NUMBER_START = re.compile(r"[+\-]?\d")
 _LEADING = re.compile(r"^[+\-]?\d+(?:,\d{3})*(?:\.\d+)?")
