@@ -13,15 +13,17 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from ...errors import CorruptFile, EncryptedFile, MissingTool
+from ...errors import CorruptFile, EncryptedFile, MissingTool, UnsupportedFormat
 from ..document import Document
 from . import docx
 
 TIMEOUT_SECONDS = float(os.environ.get("ANALYTICS_SOFFICE_TIMEOUT", 120))
 INSTALL_HINT = "install LibreOffice to read .doc files (Debian/Ubuntu: apt-get install libreoffice-writer-nogui)"
 
-# The OLE directory stores stream names in UTF-16; an encrypted OOXML file is an OLE container too.
-_ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
+# The OLE directory stores stream names in UTF-16. Word keeps its text in "WordDocument"; an
+# encrypted .docx is an OLE container holding "EncryptedPackage"; Excel and PowerPoint files are
+# OLE containers too, and LibreOffice would happily "convert" any of them (or junk) as plain text.
+_STREAM = {name: name.encode("utf-16-le") for name in ("WordDocument", "EncryptedPackage", "Workbook", "Book", "PowerPoint Document")}
 
 
 def find_soffice() -> str | None:
@@ -33,9 +35,21 @@ def find_soffice() -> str | None:
     return None
 
 
+def check_container(data: bytes) -> None:
+    """Refuse OLE files that are not Word documents before spending a LibreOffice run on them."""
+    if _STREAM["EncryptedPackage"] in data:
+        raise EncryptedFile("password-protected Office document")
+    if _STREAM["WordDocument"] in data:
+        return
+    if _STREAM["Workbook"] in data or _STREAM["Book"] in data:
+        raise UnsupportedFormat("an Excel workbook (.xls), not a report document")
+    if _STREAM["PowerPoint Document"] in data:
+        raise UnsupportedFormat("a PowerPoint file (.ppt), not a report document")
+    raise CorruptFile("an OLE file without a WordDocument stream: not a readable .doc")
+
+
 def load(data: bytes, name: str = "") -> Document:
-    if _ENCRYPTED_PACKAGE in data[:65536] or _ENCRYPTED_PACKAGE in data[-65536:]:
-        raise EncryptedFile("password-protected Word document")
+    check_container(data)
     soffice = find_soffice()
     if soffice is None:
         raise MissingTool(f"LibreOffice (soffice) is not installed: {INSTALL_HINT}")
@@ -63,7 +77,7 @@ def convert_to_docx(soffice: str, data: bytes, timeout: float = TIMEOUT_SECONDS)
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)  # soffice forks helpers; end the whole group we started
             proc.communicate()
-            raise CorruptFile(f"LibreOffice did not convert the .doc within {timeout:.0f} s") from None
+            raise CorruptFile(f"LibreOffice did not convert the .doc within {timeout:g} s") from None
         target = work / "input.docx"
         if not target.exists() or target.stat().st_size == 0:
             reason = err.decode("utf-8", "replace").strip().splitlines()
