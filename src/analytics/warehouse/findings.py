@@ -67,10 +67,10 @@ def recheck(path=None) -> None:
     """Rebuild report_wide from the cells and recompute every rule for every agency."""
     from . import wide
     from .refresh import refresh
-    from .schema import ensure_schema
+    from .schema import ensure_schema, metrics_view_sql
 
     with write_session(path) as con:
         ensure_schema(con)
         wide.rebuild(con)
-        ensure_schema(con)  # the metrics view was dropped with the old table
+        con.execute(metrics_view_sql())  # dropped with the old table
         refresh(con, None)

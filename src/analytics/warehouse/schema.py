@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+
+import duckdb
+
 from .. import fields as F
 from . import wide
 from .metrics import METRIC_NAMES
@@ -15,8 +19,25 @@ def metrics_view_sql() -> str:
     return render("report_metrics", values=values)
 
 
+def _fingerprint() -> str:
+    parts = [read("schema"), metrics_view_sql(), ",".join(wide.wide_columns()),
+             repr([tuple(vars(f).values()) for f in F.all_fields()])]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
 def ensure_schema(con) -> None:
-    """Base tables, labels, report_wide (rebuilt when fields.csv changed its columns), views."""
+    """Base tables, labels, report_wide (rebuilt when fields.csv changed its columns), views.
+
+    A warehouse already built by this version of the code is recognised by a hash of its
+    definitions and left alone, which keeps small loads fast.
+    """
+    version = _fingerprint()
+    try:
+        row = con.execute("SELECT value FROM warehouse_meta WHERE key = 'schema'").fetchone()
+    except duckdb.CatalogException:
+        row = None
+    if row and row[0] == version:
+        return
     con.execute(read("schema"))
     con.execute("DELETE FROM field_labels")
     con.executemany(
@@ -31,3 +52,4 @@ def ensure_schema(con) -> None:
     elif have != wide.wide_columns():
         wide.rebuild(con)
     con.execute(metrics_view_sql())
+    con.execute("INSERT OR REPLACE INTO warehouse_meta VALUES ('schema', ?)", [version])

@@ -47,6 +47,12 @@ CREATE TABLE IF NOT EXISTS report_textsig (
     bands     UBIGINT[] NOT NULL
 );
 
+-- Facts about the warehouse file itself (the hash of the definitions it was built with).
+CREATE TABLE IF NOT EXISTS warehouse_meta (
+    key   VARCHAR PRIMARY KEY,
+    value VARCHAR
+);
+
 -- fields.csv inside the warehouse: labels for messages and the data dictionary.
 CREATE TABLE IF NOT EXISTS field_labels (
     tbl      VARCHAR NOT NULL,           -- applications_row | applications_col | review_group | review_col | active
