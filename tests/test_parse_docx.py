@@ -319,6 +319,26 @@ def test_runs_split_labels_and_line_breaks_in_cells():
     assert rows == [["一、本年新收政府信息公开申请数量", "12"], ["三、本年度办理结果", ""]]
 
 
+def test_report_inside_a_single_cell_frame_table_is_read_as_content():
+    d = python_docx.Document()
+    frame = d.add_table(rows=1, cols=1).cell(0, 0)
+    frame.paragraphs[0].text = "一、总体情况"
+    inner = frame.add_table(rows=2, cols=2)
+    for r, (name, value) in enumerate([("规章", "3"), ("行政规范性文件", "")]):
+        inner.cell(r, 0).text, inner.cell(r, 1).text = name, value
+    frame.add_paragraph("五、存在的主要问题及改进情况")
+    buf = io.BytesIO()
+    d.save(buf)
+    doc = backend.load(buf.getvalue())
+    assert [(r.in_table, r.texts) for r in doc.rows] == [
+        (False, ["一、总体情况"]),
+        (True, ["规章", "3"]),
+        (True, ["行政规范性文件", ""]),
+        (False, ["五、存在的主要问题及改进情况"]),
+    ]
+    assert {r.table_index for r in doc.rows if r.in_table} == {0}
+
+
 def _zip(entries: dict[str, bytes]) -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:

@@ -279,6 +279,13 @@ def test_utf8_page_mislabelled_gb2312_is_still_read_as_utf8():
     assert doc.rows[0].texts == ["二、主动公开政府信息情况"]
 
 
+def test_utf16_page_without_byte_order_mark():
+    data = "<html><body><p>一、总体情况</p><table><tr><td>规章</td><td>1</td></tr><tr><td>行政强制</td><td>2</td></tr></table></body></html>"
+    doc = html.load(data.encode("utf-16-le"))
+    assert doc.meta["encoding"] == "utf-16-le"
+    assert doc.rows[0].texts == ["一、总体情况"] and tables(doc)[0] == [["规章", "1"], ["行政强制", "2"]]
+
+
 def test_published_date_from_meta_and_from_labels():
     doc = html.load(page("<p>正文</p>", head="<meta name='PubDate' content='2021-03-30 09:00'>"))
     assert doc.published == "2021-03-30"

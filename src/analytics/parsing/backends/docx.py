@@ -200,8 +200,10 @@ class _Walker:
 
     def table(self, tbl) -> None:
         trs = [c for c in _unwrap(tbl) if c.tag == _TR]
-        if next(islice(tbl.iter(_TBL), 1, None), None) is not None:
-            # A table holding tables lays out the page: read its cells as ordinary content.
+        nested = next(islice(tbl.iter(_TBL), 1, None), None) is not None
+        if nested or (len(trs) == 1 and sum(1 for c in _unwrap(trs[0]) if c.tag == _TC) == 1):
+            # A table holding tables, or a single framed cell, lays out the page: read its cells
+            # as ordinary content.
             for tr in trs:
                 for tc in _unwrap(tr):
                     if tc.tag == _TC:

@@ -38,6 +38,11 @@ def decode_page(data: bytes) -> tuple[str, str]:
         return data[3:].decode("utf-8", "replace"), "utf-8-sig"
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return data.decode("utf-16", "replace"), "utf-16"
+    sample = data[:4096]
+    if len(sample) >= 64 and sample.count(0) > len(sample) // 3:
+        # UTF-16 without a byte-order mark: markup is ASCII, so every other byte is zero.
+        enc = "utf-16-le" if sample[1::2].count(0) > sample[0::2].count(0) else "utf-16-be"
+        return data.decode(enc, "replace"), enc
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
