@@ -99,7 +99,7 @@ def _read_active(items, template: str, sink: Sink) -> dict:
         if it.unknown:
             sink.warn("local_row_ignored", f"表2 本地增加的行“{it.unknown}”未计入任何标准行", it.where)
         if it.key is None:
-            if any(t.raw for t in it.tokens):
+            if any(t.raw for t in it.tokens) and not it.unknown:
                 sink.warn("row_unlabelled", "表2 有一行数字没有行名，未计入", it.where)
             continue
         keys = spec.get(it.key)

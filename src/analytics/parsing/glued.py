@@ -36,11 +36,13 @@ def split_tokens(tokens: list[str], groups: list[Group]) -> list[tuple[str, ...]
     n = sum(g.size for g in groups)
     total_at = set()  # cells that must equal the sum of the cells before them in their group
     group_of: list[int] = []  # first cell index of each cell's group
+    total_of: list[int | None] = []  # index of the total cell of each cell's group
     start = 0
     for g in groups:
         if g.summed:
             total_at.add(start + g.size - 1)
         group_of.extend([start] * g.size)
+        total_of.extend([start + g.size - 1 if g.summed else None] * g.size)
         start += g.size
 
     pieces: list[tuple[str, str]] = []  # (digits, tail) or ("", raw) for atomic tokens
@@ -102,6 +104,13 @@ def split_tokens(tokens: list[str], groups: list[Group]) -> list[tuple[str, ...]
                 break
             last = ln == len(remaining)
             cells_after = left_cells - 1
+            tot = total_of[ci]
+            if tot is not None and ci != tot:
+                # the total still has to be written: at least as many digits as the running sum
+                running = sum(values[group_of[ci]:ci]) + int(part)
+                need = (tot - ci - 1) + len(str(abs(running))) + (n - tot - 1)
+                if len(remaining) - ln + later < need:
+                    break
             if last:
                 if cells_after < min_needed[pi + 1] or cells_after > later:
                     continue

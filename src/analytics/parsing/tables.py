@@ -131,6 +131,9 @@ def read_items(s: Stream, region: tuple[int, int], table: str) -> list[Item]:
         seg = text[s.starts[j]:min(s.row_end(j), b)]
         cut = cut_segment(seg, row.where, table, skip_first_blank=False, last_field_possible=row.in_table)
         numeric = [t for t in cut.tokens if t.raw]
+        if cut.unknown and re.search(r"\d", seg):
+            items.append(Item(None, [], row.where, s.starts[j], row.in_table, True, cut.unknown))
+            continue
         if not numeric:
             continue
         if not row.in_table and len(numeric) < 2:

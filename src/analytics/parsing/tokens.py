@@ -47,10 +47,10 @@ def cut_segment(text: str, where: str | list[str], table: str, skip_first_blank:
         where = wheres[min(li, len(wheres) - 1)]
         fields = line.split(CELL)
         for fi, field in enumerate(fields):
-            field = field.strip()
-            if field == BLANK:
+            if field.strip(" ") == BLANK:
                 out.append(Token("", where))
                 continue
+            field = field.strip()
             if not field:
                 if (fi == 0 and skip_first_blank and li == 0) or len(fields) == 1:
                     continue

@@ -1,0 +1,95 @@
+"""Glued digit runs: split under the table rules, ambiguity reported and never guessed."""
+
+from __future__ import annotations
+
+import time
+
+from analytics.fields import APPLICATION_COLS, REVIEW_COLS, REVIEW_GROUPS
+from analytics.parsing import parse_bytes
+from analytics.parsing.glued import Group, split_tokens
+
+ROW7 = [Group(7, True)]
+
+
+def parse(text: str, name: str = "测试县人民政府_2021.txt") -> dict:
+    return parse_bytes(text.encode("utf-8"), name)
+
+
+def row(record: dict, key: str) -> list:
+    return [record["applications"].get(key, {}).get(c, "ABSENT") for c in APPLICATION_COLS]
+
+
+def rebalance(t3: dict, split_other: bool = True) -> None:
+    """Recompute totals, total_processed and carried_forward so that every T3 rule holds."""
+    for key, vals in t3.items():
+        vals[6] = sum(vals[:6])
+    outcome = [k for k in t3 if k.startswith(("granted", "partially", "denied_", "unable_", "refused_"))]
+    outcome += ["other_no_correction", "other_no_fee", "other_misc"] if split_other else ["other_total"]
+    t3["total_processed"] = [sum(t3[k][c] for k in outcome) for c in range(7)]
+    t3["carried_forward"] = [t3["new_received"][c] + t3["carried_over"][c] - t3["total_processed"][c] for c in range(7)]
+
+
+def test_row_sum_gives_the_only_split():
+    assert split_tokens(["801000081"], ROW7) == [("80", "1", "0", "0", "0", "0", "81")]
+    # spaces that a converter left are boundaries, but tokens may still hold several cells
+    assert split_tokens(["230", "000023"], ROW7) == [("23", "0", "0", "0", "0", "0", "23")]
+
+
+def test_split_keeps_signs_and_decimal_tails():
+    sols = split_tokens(["396-3181"], [Group(3, False)])
+    assert ("396", "-3181") not in sols
+    assert all(len(s) == 3 for s in sols)
+    sols = split_tokens(["13575394432.52元"], [Group(2, False)])
+    assert ("135", "75394432.52元") in sols and len(sols) > 1
+
+
+def test_whole_report_glued_on_one_line_reads_every_cell(report_text):
+    r = report_text("2021", "blob")
+    rebalance(r.t3)
+    rec = parse(r.text())
+    for key in r.rows3():
+        assert row(rec, key) == r.t3[key], key
+    got4 = [rec["review_litigation"][g][c] for g in REVIEW_GROUPS for c in REVIEW_COLS]
+    assert got4 == r.t4
+
+
+def test_cross_row_rules_decide_a_row_the_row_sum_cannot(report_text):
+    r = report_text("2021", "blob")
+    # "220000325" splits as 22,0,0,0,0,3,25 or 2,20,0,0,0,3,25; only the first fits T3_OUTCOME_SUM
+    r.t3["unable_not_held"] = [22, 0, 0, 0, 0, 3, 25]
+    rebalance(r.t3)
+    rec = parse(r.text())
+    assert row(rec, "unable_not_held") == [22, 0, 0, 0, 0, 3, 25]
+    assert not [w for w in rec["warnings"] if w["code"] == "glued_ambiguous" and "unable_not_held" in w["message"]]
+
+
+def test_ambiguous_split_leaves_cells_out_with_a_warning():
+    text = ("某局2021年政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n"
+            "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）\n"
+            "一、本年新收政府信息公开申请数量220000325\n二、上年结转政府信息公开申请数量0000000\n")
+    rec = parse(text, "某局_2021.txt")
+    got = row(rec, "new_received")
+    # natural_person/commercial may be 22,0 or 2,20: both left out; the agreed cells are kept
+    assert got == ["ABSENT", "ABSENT", 0, 0, 0, 3, 25]
+    codes = {w["code"] for w in rec["warnings"]}
+    assert "glued_ambiguous" in codes and "cell_missing" in codes
+
+
+def test_table2_glued_money_is_never_guessed(report_text):
+    r = report_text("2019", "blob")
+    rec = parse(r.text(), "测试县人民政府_2019.txt")
+    ad = rec["active_disclosure"]
+    assert "procurement_items" not in ad and "procurement_amount" not in ad
+    assert any("procurement" in w["message"] for w in rec["warnings"])
+    # a lone 0 between two numbers is the typical 本年增/减 reading, and it is reported
+    assert (ad["coercion_prev_items"], ad["coercion_change"], ad["coercion_decisions"]) == (126, 0, 25)
+    assert any(w["code"] == "glued_guess" and "coercion" in w["message"] for w in rec["warnings"])
+    # 2648 12 430 has no such reading: nothing is kept rather than a wrong split
+    assert "punishment_change" not in ad and "punishment_decisions" not in ad
+
+
+def test_glued_split_prunes_instead_of_enumerating():
+    digits = "1" * 60  # no split can satisfy three group sums; must still be fast
+    start = time.process_time()
+    assert split_tokens([digits], [Group(5, True)] * 3) == []
+    assert time.process_time() - start < 1.0
