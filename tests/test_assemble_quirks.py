@@ -203,3 +203,21 @@ def test_sections_are_read(report_text):
     assert rec["sections"]["overview"].startswith("本年度我县")
     assert "更新不及时" in rec["sections"]["problems"]
     assert rec["sections"]["other_matters"].startswith("本年度未收取")
+
+
+def test_blank_total_in_a_grid_row_is_a_real_blank():
+    from analytics.parsing.assemble import assemble
+    from analytics.parsing.document import Cell, Document, Row
+
+    def grid(texts, where):
+        return Row([Cell(t, where) for t in texts], where, in_table=True, table_index=2)
+
+    rows = [Row([Cell("某局2021年政府信息公开工作年度报告", "p1")], "p1"),
+            Row([Cell("三、收到和处理政府信息公开申请情况", "p1")], "p1"),
+            grid(["申请人情况", "自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"], "r1"),
+            grid(["一、本年新收政府信息公开申请数量", "5", "0", "0", "0", "0", "0", "5"], "r2"),
+            grid(["1.信访举报投诉类申请", "854", "898", "942", "", "", "", ""], "r3")]
+    for fmt in ("html", "pdf", "docx"):
+        rec = assemble(Document(fmt, rows), source={"path": "某局_2021." + fmt})
+        assert rec["applications"]["refused_petition"]["total"] is None
+        assert not any(w["code"] == "cell_lost" for w in rec["warnings"])

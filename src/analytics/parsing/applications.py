@@ -23,7 +23,9 @@ def row_order(keys: set[str], template: str | None) -> list[str]:
     return [k for k in APPLICATION_ROWS if k not in OTHER_ROWS_2021]
 
 
-def read_applications(items: list[Item], template: str | None, sink: Sink) -> dict:
+def read_applications(items: list[Item], template: str | None, sink: Sink, flattened: bool = False) -> dict:
+    """``flattened``: the rows come from text a tool flattened (text, Markdown), where a blank last
+    field may be a lost cell; grid rows (HTML, DOCX, PDF) keep every blank as printed."""
     fitted: list[tuple[Item, Fitted]] = [(it, fit_tokens(it.tokens, GROUPS)) for it in items]
     orphans_exist = any(it.key is None for it, _ in fitted)
     order = row_order({it.key for it in items if it.key}, template)
@@ -68,7 +70,8 @@ def read_applications(items: list[Item], template: str | None, sink: Sink) -> di
             shown = " | ".join("/".join(e.raw if e else "?" for e in c) for c in cands[:4])
             sink.warn("glued_ambiguous", f"表3 {key}: {len(cands)} 种拆分均符合规则（{shown}），无法确定的单元格留空", where.get(key, ""))
         result[key] = cand
-    _lost_totals(result, sink)
+    if flattened:
+        _lost_totals(result, sink)
     out: dict[str, dict] = {}
     for key, cand in result.items():
         row: dict = {}

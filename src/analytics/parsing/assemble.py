@@ -54,7 +54,7 @@ def assemble(doc: Document, *, source: dict) -> dict:
     applications: dict = {}
     if regions.applications:
         items = read_items(stream, regions.applications, "applications")
-        applications = read_applications(items, template, sink)
+        applications = read_applications(items, template, sink, flattened=doc.format in ("text", "markdown"))
         if template is None:
             template = "2019" if "other_total" in applications else "2021"
             sink.warn("template_guessed", f"表2 缺失，按表3 的行推定模板为 {template}", "")
