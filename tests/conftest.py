@@ -8,6 +8,8 @@ import pytest
 
 from analytics.fields import APPLICATION_ROWS, OTHER_ROWS_2021, label
 
+pytest_plugins = ["robustness_plugin"]
+
 CORPUS = Path(__file__).parent / "corpus" / "real"
 
 # One consistent table 3 (every T3 rule holds) and table 4; tests change cells from here.

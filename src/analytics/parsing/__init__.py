@@ -14,6 +14,7 @@ import os
 from pathlib import Path
 
 from ..errors import ReportError, TooLarge
+from . import guards
 from .detect import sniff
 
 MAX_BYTES = int(os.environ.get("ANALYTICS_MAX_BYTES", 50 * 1024 * 1024))
@@ -28,9 +29,14 @@ BACKENDS = {
 }
 
 
+def _over_limit(size: int) -> str:
+    return f"the file is {size / 1048576:.2f} MiB, over the {MAX_BYTES / 1048576:.2f} MiB size limit"
+
+
 def load_document(data: bytes, name: str = ""):
     """Sniff and run the backend: bytes to ``Document`` (no template knowledge yet)."""
     fmt = sniff(data, name)
+    guards.before_backend(fmt, data, name)
     backend = importlib.import_module(BACKENDS[fmt])
     doc = backend.load(data, name)
     doc.format = doc.format or fmt
@@ -42,10 +48,12 @@ def parse_bytes(data: bytes, name: str = "") -> dict:
     from .assemble import assemble
 
     if len(data) > MAX_BYTES:
-        raise TooLarge(f"{len(data) // (1024 * 1024)} MiB is over the {MAX_BYTES // (1024 * 1024)} MiB limit")
+        raise TooLarge(_over_limit(len(data)))
     doc = load_document(data, name)
     source = {"path": name, "sha256": hashlib.sha256(data).hexdigest(), "format": doc.format}
-    return assemble(doc, source=source)
+    record = assemble(doc, source=source)
+    guards.after_assemble(record)
+    return record
 
 
 def parse_file(path: str | os.PathLike) -> dict:
@@ -54,7 +62,7 @@ def parse_file(path: str | os.PathLike) -> dict:
     try:
         size = p.stat().st_size
         if size > MAX_BYTES:
-            raise TooLarge(f"{size // (1024 * 1024)} MiB is over the {MAX_BYTES // (1024 * 1024)} MiB limit")
+            raise TooLarge(_over_limit(size))
         data = p.read_bytes()
         record = parse_bytes(data, p.name)
     except ReportError as exc:

@@ -1,0 +1,40 @@
+"""Checks at the parsing boundary that turn a misleading outcome into a clear refusal.
+
+``before_backend`` runs once the format is sniffed: a file whose name promises a binary format
+(.pdf, .docx, .doc) but whose bytes are neither that format nor text gets a message about the
+name, not a puzzling encoding error. ``after_assemble`` runs on the finished record: a damaged PDF
+that MuPDF had to repair and that then lacks tables or rows has lost part of its figures, and a
+partial report must not enter the warehouse as if it were the whole one.
+"""
+
+from __future__ import annotations
+
+from ..errors import CorruptFile, UnsupportedFormat
+
+_BINARY_SUFFIXES = {".pdf": "PDF", ".docx": "Word (.docx)", ".doc": "Word (.doc)"}
+_LOSS_CODES = {"table_missing", "row_missing"}
+
+
+def _suffix(name: str) -> str:
+    dot = name.rfind(".")
+    return name[dot:].lower() if dot >= 0 else ""
+
+
+def _is_mostly_binary(data: bytes) -> bool:
+    sample = data[:4096]
+    controls = sum(1 for b in sample if b < 9 or 13 < b < 32)
+    return controls > len(sample) // 20
+
+
+def before_backend(fmt: str, data: bytes, name: str) -> None:
+    kind = _BINARY_SUFFIXES.get(_suffix(name))
+    if kind and fmt == "text" and _is_mostly_binary(data):
+        raise UnsupportedFormat(f"named as a {kind} file, but the content is not one (damaged or mislabelled)")
+
+
+def after_assemble(record: dict) -> None:
+    codes = {w.get("code") for w in record.get("warnings") or []}
+    if "pdf_repaired" in codes and codes & _LOSS_CODES:
+        missing = sum(1 for w in record["warnings"] if w.get("code") in _LOSS_CODES)
+        raise CorruptFile(f"damaged or truncated PDF: after repair {missing} table(s) or row(s) are missing, "
+                          "so the figures would be incomplete")
