@@ -29,10 +29,14 @@ def load(data: bytes, name: str) -> Document:
     title = published = None
     page = 1
     header_zone = True  # a crawler's "key: value" block may precede the body
-    for number, line in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), 1):
-        page += line.count("\f")
-        line = line.replace("\f", "").replace("\u3000", " ").replace("\xa0", " ")
-        where = f"line {number}" + (f", page {page}" if page > 1 else "")
+    lines = []
+    for number, physical in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), 1):
+        for k, piece in enumerate(physical.split("\f")):
+            page += 1 if k else 0  # a form feed is a page break, possibly mid-line
+            lines.append((number, page, piece))
+    for number, page_no, line in lines:
+        line = line.replace("\u3000", " ").replace("\xa0", " ")
+        where = f"line {number}" + (f", page {page_no}" if page_no > 1 else "")
         stripped = line.strip()
         if header_zone:
             m = _HEADER_FIELD.match(stripped)
