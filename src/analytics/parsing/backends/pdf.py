@@ -36,6 +36,10 @@ def _open(data: bytes):
     if doc.page_count == 0:
         doc.close()
         raise CorruptFile("damaged PDF: no readable pages")
+    if b"%%EOF" not in data[-4096:]:
+        # MuPDF would rebuild what it can of a cut-off file; a partial report is worse than none
+        doc.close()
+        raise CorruptFile("truncated PDF: the file ends before its end-of-file marker")
     return doc
 
 
@@ -62,16 +66,17 @@ def _read(doc, settings: PdfSettings) -> Document:
         )
     repaired = bool(getattr(doc, "is_repaired", False))
     pages: list[list[tuple[float, object]]] = []  # per page: (top y, Line | Grid)
-    n_chars = 0
+    n_chars = undecodable = 0
     dropped = 0
     for pno in range(count):
         try:
             page = doc.load_page(pno)
-            chars = page_chars(page)
+            chars, unmapped = page_chars(page)
             hs, vs = page_rulings(page, settings)
         except Exception as exc:  # a page whose content stream cannot be decoded
             raise CorruptFile(f"damaged PDF: page {pno + 1} cannot be read ({_short(exc)})") from None
         n_chars += len(chars)
+        undecodable += unmapped
         width, height = page.rect.width, page.rect.height
         items: list[tuple[float, object]] = []
         for grid in find_grids(hs, vs, pno + 1, settings):
@@ -92,7 +97,9 @@ def _read(doc, settings: PdfSettings) -> Document:
         pages.append(items)
     if n_chars < MIN_TEXT_CHARS:
         if repaired:
-            raise CorruptFile("damaged PDF (truncated or broken cross-reference), no readable text")
+            raise CorruptFile("damaged PDF (broken cross-reference), no readable text")
+        if undecodable >= MIN_TEXT_CHARS:
+            raise ScannedDocument("text layer cannot be decoded (fonts without a Unicode map); run OCR first")
         raise ScannedDocument("scanned, no text layer; run OCR first")
     if repaired:
         warnings.append({"code": "pdf_repaired", "message": "the PDF was damaged and had to be repaired; some content may be missing", "where": "file"})

@@ -38,14 +38,15 @@ class Grid:
     def rows(self) -> list[list[str]]:
         """One list of cell texts per grid band that starts at least one non-blank cell.
 
-        Blank cells in label columns (columns that never hold a value) are left out: they are
-        the tail of a merged label from the page before, or padding beside a short label.
+        Blank cells in label columns (left of the first column holding a value) are left out:
+        they are the tail of a merged label from the page before, or padding beside a short label.
         """
-        value_cols = {c0 for r0, c0, _r1, c1 in self.cells if c0 == c1 and is_value(self.texts.get((r0, c0), ""))}
+        value_cols = [c0 for r0, c0, _r1, c1 in self.cells if c0 == c1 and is_value(self.texts.get((r0, c0), ""))]
+        first_value = min(value_cols, default=0)
         starts: dict[int, list[tuple[int, str]]] = {}
         for r0, c0, _r1, c1 in self.cells:
             text = self.texts.get((r0, c0), "")
-            if not text and not any(c in value_cols for c in range(c0, c1 + 1)):
+            if not text and c1 < first_value:
                 continue
             starts.setdefault(r0, []).append((c0, text))
         out = []

@@ -47,24 +47,29 @@ def import_pymupdf():
     return pymupdf
 
 
-def page_chars(page) -> list[Char]:
-    """All visible non-space characters of a PyMuPDF page, with their boxes."""
+def page_chars(page) -> tuple[list[Char], int]:
+    """All visible non-space characters of a PyMuPDF page, with their boxes, and the number of
+    characters whose font has no Unicode mapping (they come out as U+FFFD)."""
     pymupdf = import_pymupdf()
     flags = pymupdf.TEXT_PRESERVE_LIGATURES | pymupdf.TEXT_MEDIABOX_CLIP
     out: list[Char] = []
+    unmapped = 0
     for block in page.get_text("rawdict", flags=flags)["blocks"]:
         for line in block.get("lines", ()):
             for span in line["spans"]:
                 size = float(span["size"]) or 10.0
                 for ch in span["chars"]:
                     c = ch["c"]
-                    if not c or c.isspace() or c == "\ufffd":
+                    if c == "\ufffd":
+                        unmapped += 1
+                        continue
+                    if not c or c.isspace():
                         continue
                     x0, y0, x1, y1 = ch["bbox"]
                     if x1 - x0 <= 0:
                         x1 = x0 + size * 0.5
                     out.append(Char(c, x0, y0, x1, y1, size))
-    return out
+    return out, unmapped
 
 
 def join_chars(chars: list[Char], settings: PdfSettings) -> str:

@@ -1,0 +1,326 @@
+"""The PDF backend: real reports against their golden records, and built PDFs for each quirk."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from analytics.errors import CorruptFile, EncryptedFile, ReportError, ScannedDocument
+from analytics.parsing import load_document, parse_bytes, parse_file
+from analytics.parsing.backends import pdf
+from analytics.parsing.backends.pdf_meta import parse_date
+from analytics.parsing.backends.pdf_settings import PdfSettings
+from analytics.parsing.cells import normalise, read_cell
+from fixtures.pdf_builders import (
+    GROUP3,
+    REVIEW_COLS,
+    REVIEW_GROUPS,
+    T3_COLUMNS,
+    build_encrypted,
+    build_many_pages,
+    build_owner_locked,
+    build_report,
+    build_scanned,
+    random_report,
+    table2_values,
+)
+
+REAL = Path(__file__).parent / "corpus" / "real"
+REAL_PDFS = sorted(REAL.glob("*.pdf"))
+TABLES = ("active_disclosure", "applications", "review_litigation")
+
+
+def _flat(d: dict, prefix: str = "") -> dict:
+    out = {}
+    for k, v in d.items():
+        if isinstance(v, dict):
+            out.update(_flat(v, f"{prefix}{k}."))
+        else:
+            out[prefix + k] = v
+    return out
+
+
+def _values(texts: list[str]) -> list[str]:
+    """The value cells at the end of an emitted row (everything after the last label)."""
+    k = len(texts)
+    while k > 0 and (texts[k - 1] == "" or read_cell(texts[k - 1])[0] in ("number", "not_applicable")):
+        k -= 1
+    return texts[k:]
+
+
+def _table_rows(doc, label: str):
+    """Rows of the source table holding a row or header whose text starts with ``label``."""
+    index = next(r.table_index for r in doc.rows if r.in_table and any(normalise(t).startswith(label) for t in r.texts))
+    return [r for r in doc.rows if r.in_table and r.table_index == index]
+
+
+# --- real reports ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", REAL_PDFS, ids=lambda p: p.name)
+def test_real_report_gives_every_gold_cell(path):
+    gold = json.loads(path.with_suffix(".gold.json").read_text(encoding="utf-8"))
+    record = parse_file(path)
+    expected = _flat({t: gold[t] for t in TABLES})
+    got = _flat({t: record.get(t, {}) for t in TABLES})
+    wrong = {k: (v, got.get(k, "absent")) for k, v in expected.items() if got.get(k, "absent") != v}
+    assert len(expected) > 150
+    assert wrong == {}
+    assert record["template"] == gold["template"]
+    assert record["source"]["format"] == "pdf"
+
+
+def test_real_2023_keeps_the_published_table4_error():
+    record = parse_file(REAL / "淮安市洪泽区人民政府_2023.pdf")
+    review = record["review_litigation"]["review"]
+    after = record["review_litigation"]["litigation_after_review"]
+    assert (review["total"], review["upheld"] + review["corrected"] + review["other"] + review["pending"]) == (0, 11)
+    assert (after["total"], after["upheld"]) == (0, 5)
+
+
+@pytest.mark.parametrize("path", REAL_PDFS, ids=lambda p: p.name)
+def test_real_report_rows(path):
+    doc = load_document(path.read_bytes(), path.name)
+    assert doc.format == "pdf"
+    assert doc.title.endswith("政府信息公开工作年度报告") and "洪泽区人民政府" in doc.title
+    assert doc.published is None  # neither file prints a date under its title or at its end
+    t3 = _table_rows(doc, "一、本年新收")
+    # the vertical label printed one character per line comes out as one cell
+    assert any(GROUP3 in r.texts for r in t3)
+    # the table runs on over a page break as one table
+    assert len({r.where for r in t3}) == 2
+    data = [r for r in t3 if len(_values(r.texts)) == 7]
+    # 一 二, （一）（二）, eight （三）, three （四）, five （五）, one （六） row, （七）总计, 四 结转
+    assert len(data) == 2 + 2 + 8 + 3 + 5 + 1 + 1 + 1
+    labels = [normalise(_label(r.texts)) for r in data]
+    assert normalise("（二）部分公开（区分处理的，只计这一情形，不计其他情形）") in labels
+    assert normalise("5.要求行政机关确认或重新出具已获取信息") in labels
+    # page footers ("-3-") never become cells or prose
+    assert not any(re.fullmatch(r"-\d-", normalise(t)) for r in doc.rows for t in r.texts)
+    assert doc.meta["page_numbers_dropped"] == doc.meta["pages"] == 5
+
+
+def _label(texts: list[str]) -> str:
+    return "".join(texts[: len(texts) - len(_values(texts))][-1:])
+
+
+# --- built PDFs: every figure back through the whole parser ------------------------------------
+
+
+def _check_record(report, record) -> list:
+    wrong = []
+    for key, raw in table2_values(report).items():
+        if record["active_disclosure"].get(key, "absent") != read_cell(raw)[1]:
+            wrong.append(("table2", key, raw, record["active_disclosure"].get(key, "absent")))
+    for key, cells in report.table3.items():
+        row = record["applications"].get(key, {})
+        for col, raw in zip(T3_COLUMNS, cells):
+            if row.get(col, "absent") != read_cell(raw)[1]:
+                wrong.append(("table3", key, col, raw, row.get(col, "absent")))
+    for i, raw in enumerate(report.table4):
+        group = record["review_litigation"].get(REVIEW_GROUPS[i // 5], {})
+        if group.get(REVIEW_COLS[i % 5], "absent") != read_cell(raw)[1]:
+            wrong.append(("table4", i, raw, group.get(REVIEW_COLS[i % 5], "absent")))
+    return wrong
+
+
+CASES = [
+    # seed, template, single （六） row, ruled, forced page break before this table 3 row, footer
+    (1, "2021", False, True, None, "- {n} -"),
+    (2, "2021", False, False, None, "- {n} -"),
+    (3, "2021", False, True, "denied_internal_affairs", "— {n} —"),
+    (4, "2021", False, False, "denied_internal_affairs", "第 {n} 页"),
+    (5, "2021", True, False, "refused_duplicate", "- {n} -"),
+    (6, "2021", True, True, "unable_unclear", "第 {n} 页 共 3 页"),
+    (7, "2019", False, True, None, "- {n} -"),
+    (8, "2019", False, False, "denied_third_party", "— {n} —"),
+]
+
+
+@pytest.mark.parametrize("seed,template,single,ruled,brk,footer", CASES)
+def test_built_report_every_figure(seed, template, single, ruled, brk, footer):
+    report = random_report(seed, template, single, blanks=5, blank_totals=False)
+    data = build_report(report, ruled=ruled, break_before_t3=brk, footer=footer)
+    record = parse_bytes(data, f"case{seed}.pdf")
+    assert record["template"] == template
+    assert _check_record(report, record) == []
+    assert not [w for w in record["warnings"] if w["code"] in ("cell_missing", "row_missing", "cell_lost")]
+
+
+def test_signed_changes_of_the_2019_template():
+    report = random_report(8, "2019")
+    values = table2_values(report)
+    assert any(v.startswith("-") for v in values.values())  # the case really has negative changes
+    for ruled in (True, False):
+        record = parse_bytes(build_report(report, ruled=ruled), "r2019.pdf")
+        for key in ("licensing_change", "other_services_change", "punishment_change", "coercion_change", "fees_change"):
+            assert record["active_disclosure"][key] == int(values[key])
+
+
+# --- built PDFs: the rows the backend emits ----------------------------------------------------
+
+
+@pytest.mark.parametrize("ruled", [True, False], ids=["ruled", "unruled"])
+def test_table_across_page_break_with_footer(ruled):
+    report = random_report(21)
+    doc = pdf.load(build_report(report, ruled=ruled, break_before_t3="denied_third_party", footer="- {n} -"), "x.pdf")
+    t3 = _table_rows(doc, "一、本年新收")
+    data = [r for r in t3 if len(_values(r.texts)) == 7]
+    assert [r.texts[-7:] for r in data] == [report.table3[k] for k, _ in report.table3_rows]
+    assert len({r.where for r in data}) >= 2
+    footers = {f"-{n}-" for n in range(1, 6)} | {str(n) for n in range(1, 6)}
+    assert not any(normalise(t) in footers for r in doc.rows if not r.in_table for t in r.texts)
+
+
+@pytest.mark.parametrize("ruled", [True, False], ids=["ruled", "unruled"])
+def test_blank_cells_stay_blank_in_place(ruled):
+    report = random_report(22, blanks=12)
+    doc = pdf.load(build_report(report, ruled=ruled), "x.pdf")
+    data = [r for r in _table_rows(doc, "一、本年新收") if len(_values(r.texts)) == 7]
+    emitted = [r.texts[-7:] for r in data]
+    assert emitted == [report.table3[k] for k, _ in report.table3_rows]
+    assert sum(row.count("") for row in emitted) == 12
+
+
+@pytest.mark.parametrize("ruled", [True, False], ids=["ruled", "unruled"])
+def test_wrapped_labels_come_out_whole(ruled):
+    report = random_report(23)
+    doc = pdf.load(build_report(report, ruled=ruled), "x.pdf")
+    data = [r for r in _table_rows(doc, "一、本年新收") if len(_values(r.texts)) == 7]
+    labels = [normalise(_label(r.texts)) for r in data]
+    assert labels == [normalise(path[-1]) for _k, path in report.table3_rows]
+
+
+@pytest.mark.parametrize("ruled", [True, False], ids=["ruled", "unruled"])
+def test_group_labels_sit_on_the_first_row_of_their_group(ruled):
+    report = random_report(24)
+    doc = pdf.load(build_report(report, ruled=ruled, t3_new_page=True), "x.pdf")
+    data = [r for r in _table_rows(doc, "一、本年新收") if len(_values(r.texts)) == 7]
+    by_key = dict(zip([k for k, _ in report.table3_rows], data))
+    assert normalise(by_key["granted"].texts[0]) == GROUP3  # printed one character per line
+    assert "（三）不予公开" in by_key["denied_state_secret"].texts
+    assert "（五）不予处理" in by_key["refused_petition"].texts
+    assert not any("（三）不予公开" in by_key[k].texts for k in ("denied_third_party", "denied_internal_affairs"))
+
+
+def test_wrapped_header_words_join_up_without_rulings():
+    doc = pdf.load(build_report(random_report(25), ruled=False), "x.pdf")
+    t3 = _table_rows(doc, "一、本年新收")
+    cells = {normalise(t) for r in t3 for t in r.texts}
+    assert {"商业企业", "科研机构", "社会公益组织", "法律服务机构", "自然人", "总计"} <= cells
+    t4 = _table_rows(doc, "行政复议")
+    header = next(r.texts for r in t4 if r.texts.count("结果维持") == 3)
+    assert header == ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"] * 3
+
+
+def test_title_and_date_under_it():
+    report = random_report(26)
+    report.date_line = "（2024年1月24日）"
+    doc = pdf.load(build_report(report), "x.pdf")
+    assert doc.title == "".join(report.title)
+    assert doc.published == "2024-01-24"
+
+
+def test_date_after_agency_name_at_the_end():
+    report = random_report(27)
+    report.closing = report.closing + ["某某市某某区人民政府办公室", "二〇二四年一月二十六日"]
+    assert pdf.load(build_report(report), "x.pdf").published == "2024-01-26"
+
+
+def test_dates_inside_sentences_are_not_publication_dates():
+    report = random_report(28)  # its intro states the statistics period 1 January to 31 December
+    assert pdf.load(build_report(report), "x.pdf").published is None
+
+
+def test_parse_date():
+    assert parse_date("2025年1月24日") == "2025-01-24"
+    assert parse_date("2025 年 12 月 3 日") == "2025-12-03"
+    assert parse_date("二〇二五年三月十一日") == "2025-03-11"
+    assert parse_date("2025年2月30日") is None
+    assert parse_date("统计期限自2023年1月1日起") is None
+
+
+# --- bad input ---------------------------------------------------------------------------------
+
+
+def _one_line(exc: ReportError) -> None:
+    assert "\n" not in str(exc) and len(str(exc)) < 200
+
+
+def test_scanned_pdf():
+    with pytest.raises(ScannedDocument) as info:
+        pdf.load(build_scanned(), "scan.pdf")
+    assert "no text layer" in str(info.value) and "OCR" in str(info.value)
+    _one_line(info.value)
+
+
+def test_encrypted_pdf():
+    with pytest.raises(EncryptedFile) as info:
+        parse_bytes(build_encrypted("secret"), "locked.pdf")
+    _one_line(info.value)
+
+
+def test_owner_password_only_is_readable():
+    report = random_report(31)
+    record = parse_bytes(build_owner_locked(report), "owner.pdf")
+    assert _check_record(report, record) == []
+
+
+@pytest.mark.parametrize("cut", [0.1, 0.5, 0.95])
+def test_truncated_pdf(cut):
+    data = build_report(random_report(32))
+    with pytest.raises(CorruptFile) as info:
+        pdf.load(data[: int(len(data) * cut)], "cut.pdf")
+    _one_line(info.value)
+
+
+def test_garbage_after_pdf_header():
+    data = b"%PDF-1.7\n" + bytes((i * 7919) % 256 for i in range(20000))
+    with pytest.raises(CorruptFile) as info:
+        parse_bytes(data, "garbage.pdf")
+    _one_line(info.value)
+
+
+def test_cli_reports_a_damaged_pdf_in_one_line(tmp_path):
+    path = tmp_path / "damaged.pdf"
+    data = build_report(random_report(33))
+    path.write_bytes(data[: len(data) // 2])
+    run = subprocess.run(
+        [sys.executable, "-m", "analytics.cli", "parse", str(path), "--json"], capture_output=True, text=True, timeout=120
+    )
+    assert run.returncode == 2
+    assert run.stdout == ""
+    assert len(run.stderr.strip().splitlines()) == 1 and "truncated" in run.stderr
+
+
+def test_page_cap_with_warning():
+    doc = pdf.load(build_many_pages(12), "long.pdf", settings=PdfSettings(max_pages=5))
+    assert doc.meta["pages"] == 12 and doc.meta["pages_read"] == 5
+    assert [w["code"] for w in doc.warnings] == ["pages_capped"]
+    assert "第5页" in doc.text and "第6页" not in doc.text
+    assert PdfSettings().max_pages == 200
+
+
+@pytest.mark.parametrize("bad", [{"max_pages": 0}, {"snap": -1.0}, {"cell_gap": 0}, {"margin_zone": 0.6}])
+def test_settings_are_validated(bad):
+    with pytest.raises(ValueError):
+        PdfSettings(**bad)
+
+
+# --- speed -------------------------------------------------------------------------------------
+
+
+def test_real_reports_parse_fast():
+    blobs = [p.read_bytes() for p in REAL_PDFS]
+    pdf.load(blobs[0], "warm-up.pdf")
+    start = time.perf_counter()
+    for data in blobs * 2:
+        pdf.load(data, "x.pdf")
+    per_report = (time.perf_counter() - start) / (2 * len(blobs))
+    assert per_report < 0.5  # about 0.1 s on one core; generous for a shared machine
