@@ -8,6 +8,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from analytics.errors import ReportError
 from analytics.fields import keys, label
@@ -333,6 +335,43 @@ def test_binary_data_is_refused_with_a_report_error():
 def test_hostile_spans_are_bounded():
     doc = html.load(page("<table><tr><td rowspan=65534 colspan=99999>规章</td><td>1</td></tr><tr><td>2</td></tr></table>"))
     assert tables(doc)[0][0] == ["规章", "1"]
+
+
+@st.composite
+def _tables(draw):
+    """Random tables shaped like the report's: label cells, then figures and blanks, random merges."""
+    counter = iter(range(10_000))
+    rows = []
+    for _ in range(draw(st.integers(1, 8))):
+        row = []
+        for _ in range(draw(st.integers(0, 3))):
+            row.append((f"标签{next(counter)}", draw(st.integers(1, 3)), draw(st.integers(1, 2))))
+        for _ in range(draw(st.integers(0, 6))):
+            text = draw(st.sampled_from(["", "N", "/"]))
+            text = str(next(counter)) if text == "N" else text
+            row.append((text, draw(st.integers(1, 2)), draw(st.integers(1, 3))))
+        rows.append(row)
+    return rows
+
+
+@settings(max_examples=80, deadline=None)
+@given(_tables())
+def test_random_merged_tables_keep_every_figure_once_in_order(rows):
+    assume(sum(len(r) for r in rows) >= 2)  # a single-cell table is a frame, read as prose
+    markup = "".join(
+        "<tr>" + "".join(f"<td rowspan={rs} colspan={cs}>{t}</td>" for t, rs, cs in row) + "</tr>" for row in rows
+    )
+    doc = html.load(page(f"<table>{markup}</table>"))
+    emitted = [r for r in doc.rows if r.in_table]
+    assert all(r.table_index == 0 for r in emitted)
+    by_row = {int(r.where.split(" r")[1]) - 1: r.texts for r in emitted}
+    for i, row in enumerate(rows):
+        own = [t for t, _rs, _cs in row if t]
+        got = [t for t in by_row.get(i, []) if t]
+        assert got == own  # every non-blank cell once, on the row where it starts, in source order
+        if i in by_row and own and own[0].startswith("标签"):
+            labels = [t for t in own if t.startswith("标签")]
+            assert by_row[i][: len(labels)] == labels  # labels first
 
 
 def test_speed_at_least_fifty_reports_per_second():

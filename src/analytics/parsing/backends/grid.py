@@ -15,13 +15,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
+from ...errors import CorruptFile
 from ..cells import normalise, read_cell
 from ..document import Cell, Row
 
 # Upper bounds against absurd spans in hostile or broken markup (rowspan="65534").
 MAX_SPAN_COLS = 200
 MAX_SPAN_ROWS = 2000
+MAX_SLOTS = 1_000_000
 
 
 @dataclass
@@ -39,19 +42,30 @@ class _Placed:
     col: int
 
 
-# "1.属于国家秘密", "2、重复申请", "3）其他" are labels although they start with a digit.
-_ENUMERATOR = re.compile(r"^\d+[.．、)）]")
+_LEADING_NUMBER = re.compile(r"^[+\-−－]?\d+(?:[.,]\d+)*")
+_OPENING = "(（[【〔"
 
 
+@lru_cache(maxsize=8192)
 def cell_role(text: str) -> str:
-    """``label``, ``value`` or ``blank`` for one cell's text."""
-    kind, value = read_cell(text)
+    """``label``, ``value`` or ``blank`` for one cell's text.
+
+    A cell that starts with a number is a value when the rest is a note in brackets or a short
+    unit ("22（其中修订16件）", "251000元", "96171.6万元"); "1.属于国家秘密" or "1 属于国家秘密" is a
+    numbered label.
+    """
+    kind, _value = read_cell(text)
     if kind == "blank":
         return "blank"
     if kind in ("number", "not_applicable"):
         return "value"
-    if value is not None and not _ENUMERATOR.match(normalise(text)):
-        return "value"  # "251000元", "22（其中修订16件）"
+    s = normalise(text)
+    m = _LEADING_NUMBER.match(s)
+    if not m:
+        return "label"
+    rest = s[m.end():]
+    if rest[0] in _OPENING or (len(rest) <= 3 and rest[0] not in ".．、)）"):
+        return "value"
     return "label"
 
 
@@ -61,6 +75,7 @@ def layout(rows: list[list[SpanCell]]) -> list[list[tuple[_Placed, bool]]]:
     ``own`` is False for a cell that started in an earlier row and covers this one.
     """
     n = len(rows)
+    budget = MAX_SLOTS
     occupied: set[tuple[int, int]] = set()
     out: list[list[tuple[_Placed, bool]]] = [[] for _ in range(n)]
     for r, cells in enumerate(rows):
@@ -72,6 +87,9 @@ def layout(rows: list[list[SpanCell]]) -> list[list[tuple[_Placed, bool]]]:
                 c = cell.col
             while (r, c) in occupied:
                 c += 1
+            budget -= rs * cs
+            if budget < 0:
+                raise CorruptFile("a table whose merged cells cover more than a million grid positions")
             placed = _Placed(cell, r, c)
             out[r].append((placed, True))
             for dr in range(rs):

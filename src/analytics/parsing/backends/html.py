@@ -23,19 +23,19 @@ BLOCK_TAGS = frozenset(
     "p div h1 h2 h3 h4 h5 h6 li ul ol dl dt dd section article main blockquote center address "
     "figure figcaption fieldset legend hr caption details summary body html tr td th".split()
 )
-_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _SPAN = re.compile(r"\d+")
 
 
 def load(data: bytes, name: str = "") -> Document:
     text, encoding = decode_page(data)
     refuse_binary(text)
-    text = _XML_DECLARATION.sub("", text.replace("\x00", ""), count=1)
     if not text.strip():
         return Document(format="html", rows=[], meta={"encoding": encoding})
+    # libxml2 gets UTF-8 bytes and is told so, whatever the page's own <meta> claims.
+    markup = data if encoding == "utf-8" and b"\x00" not in data else text.replace("\x00", "").encode("utf-8")
     parser = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
     try:
-        root = etree.fromstring(text.encode("utf-8"), parser=parser)
+        root = etree.fromstring(markup, parser=parser)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
         raise CorruptFile(f"unreadable HTML ({exc})") from None
     if root is None:
@@ -178,4 +178,4 @@ def _mark_breaks(table) -> None:
 
 
 def _cell_text(td) -> str:
-    return clean("".join(td.itertext()))
+    return clean(art.text_of(td))

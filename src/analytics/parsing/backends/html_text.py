@@ -79,6 +79,8 @@ _CJK_GAP = re.compile(rf"(?<=[{_CJK}]) (?=[{_CJK}])")
 def clean(text: str) -> str:
     """Collapse white space; drop the spaces that source line-wrapping leaves between Chinese
     characters ("社会公益 组织"). Spaces next to digits stay: they may separate columns."""
+    if " " not in text and text.isprintable():
+        return text  # the common case: nothing to collapse (isprintable is False for tabs, \n, nbsp)
     text = _SPACES.sub(" ", text).strip()
     if " " in text:
         text = _CJK_GAP.sub("", text)
