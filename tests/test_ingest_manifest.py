@@ -1,0 +1,92 @@
+"""Manifests, bad files in a batch, new versions of a report, and the ingest log."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from analytics.cli import main
+from analytics.warehouse import connect_read
+from analytics.warehouse.ingest import ingest
+from analytics.warehouse.manifest import BadManifest, read_manifest
+from test_warehouse_records import fresh_warehouse
+
+CORPUS = Path(__file__).parent / "corpus" / "real"
+
+
+@pytest.fixture
+def folder(tmp_path):
+    docs = tmp_path / "docs"
+    (docs / "sub").mkdir(parents=True)
+    shutil.copy(CORPUS / "高新区_2021.txt", docs / "高新区_2021.txt")
+    shutil.copy(CORPUS / "淮安市洪泽区人民政府_2024.pdf", docs / "sub" / "b.pdf")
+    (docs / "empty.txt").write_bytes(b"")
+    (docs / "broken.pdf").write_bytes(b"%PDF-1.7\n this is not really a pdf")
+    (docs / "notes.json").write_text("{}")  # not a report suffix: folders skip it
+    return docs
+
+
+def test_manifest_overrides_agency_year_and_hierarchy(tmp_path, folder):
+    db = fresh_warehouse(tmp_path / "w.duckdb")
+    (tmp_path / "m.csv").write_text(
+        "path,agency,year,province,city,county,level,kind,parent\n"
+        "docs/高新区_2021.txt,云溪县高新区管委会,2021,,,,county,zone,云溪县人民政府\n"
+        f"{folder / 'sub' / 'b.pdf'},,,江苏省,淮安市,洪泽区,,,\n", encoding="utf-8")
+    summary = ingest([folder], db=db, manifest=tmp_path / "m.csv", progress=False)
+    by_name = {Path(r.path).name: r for r in summary.results}
+    assert set(by_name) == {"高新区_2021.txt", "b.pdf", "empty.txt", "broken.pdf"}
+    assert by_name["高新区_2021.txt"].status.startswith("loaded") and by_name["b.pdf"].status.startswith("loaded")
+    assert by_name["empty.txt"].status == "refused" and "empty" in by_name["empty.txt"].reason
+    assert by_name["broken.pdf"].status == "refused" and "\n" not in by_name["broken.pdf"].reason
+    con = connect_read(db)
+    agencies = {r[0]: r[1:] for r in con.execute(
+        "SELECT agency_id, level, kind, parent_id, info_source, province, county FROM agencies").fetchall()}
+    assert agencies["云溪县高新区管委会"][:4] == ("county", "zone", "云溪县人民政府", "manifest")
+    assert agencies["淮安市洪泽区人民政府"][4:] == ("江苏省", "洪泽区")
+    assert con.execute("SELECT year FROM reports WHERE agency_id = '云溪县高新区管委会'").fetchone() == (2021,)
+
+
+def test_manifest_alone_names_the_files(tmp_path, folder):
+    db = fresh_warehouse(tmp_path / "w.duckdb")
+    manifest = folder / "list.csv"
+    manifest.write_text("path,agency,year\n高新区_2021.txt,某区管委会,2021\n", encoding="utf-8")
+    assert main(["ingest", "--manifest", str(manifest), "--db", db, "--quiet"]) == 0
+    con = connect_read(db)
+    assert con.execute("SELECT agency_id, year FROM reports").fetchall() == [("某区管委会", 2021)]
+
+
+def test_bad_manifests_are_refused_with_one_line(tmp_path, capsys):
+    bad = tmp_path / "m.csv"
+    bad.write_text("file,agency\nx,y\n", encoding="utf-8")
+    with pytest.raises(BadManifest, match="no 'path' column"):
+        read_manifest(bad)
+    bad.write_text("path,level\nx.txt,galaxy\n", encoding="utf-8")
+    assert main(["ingest", "--manifest", str(bad), "--db", str(tmp_path / "w.duckdb")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "level must be one of" in err
+
+
+def test_a_new_file_for_the_same_report_becomes_current(tmp_path, folder):
+    db = fresh_warehouse(tmp_path / "w.duckdb")
+    original = folder / "高新区_2021.txt"
+    ingest([original], db=db, progress=False)
+    changed = folder / "高新区_2021_更正.txt"
+    changed.write_bytes(original.read_bytes() + "\n（更正版）\n".encode())
+    summary = ingest([changed, original], db=db, progress=False)
+    statuses = {Path(r.path).name: r.status for r in summary.results}
+    assert statuses == {"高新区_2021.txt": "duplicate", "高新区_2021_更正.txt": "loaded"}
+    con = connect_read(db)
+    versions = con.execute("SELECT source_path, is_current FROM reports ORDER BY report_id").fetchall()
+    assert [(Path(p).name, c) for p, c in versions] == [("高新区_2021.txt", False), ("高新区_2021_更正.txt", True)]
+    wide = con.execute("SELECT report_id, is_current FROM report_wide ORDER BY report_id").fetchall()
+    assert [c for _, c in wide] == [False, True]
+    assert con.execute("SELECT count(*) FROM report_metrics").fetchone()[0] == 1
+
+
+def test_missing_paths_are_logged_not_fatal(tmp_path, folder):
+    db = fresh_warehouse(tmp_path / "w.duckdb")
+    summary = ingest([tmp_path / "nowhere.pdf", folder / "高新区_2021.txt"], db=db, progress=False)
+    assert [(r.status, r.reason) for r in summary.results][0] == ("refused", "no such file")
+    assert summary.count("loaded") + summary.count("loaded_with_warnings") == 1
