@@ -118,13 +118,18 @@ def document_xml(report: Report) -> str:
             f'{"".join(body)}{sect}</w:body></w:document>')
 
 
+def _zip_time(report: Report) -> tuple[int, int, int, int, int, int]:
+    y, m, d = (int(x) for x in report.published.split("-"))
+    return (y, m, d, 9, 0, 0)
+
+
 def render(report: Report, rng: np.random.Generator) -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, text in _PACKAGE.items():
-            z.writestr(name, text)
-        z.writestr("word/document.xml", document_xml(report))
-        z.writestr("docProps/core.xml", _core(report))
+        parts = {**_PACKAGE, "word/document.xml": document_xml(report), "docProps/core.xml": _core(report)}
+        for name, text in parts.items():
+            # A fixed timestamp keeps the corpus byte-identical for a seed.
+            z.writestr(zipfile.ZipInfo(name, date_time=_zip_time(report)), text, compress_type=zipfile.ZIP_DEFLATED)
     return buf.getvalue()
 
 

@@ -80,7 +80,8 @@ def render(report: Report, rng: np.random.Generator) -> bytes:
     st = _styles()
     buf = io.BytesIO()
     doc = SimpleDocTemplate(buf, pagesize=A4, leftMargin=1.5 * cm, rightMargin=1.5 * cm, topMargin=2 * cm,
-                            bottomMargin=2 * cm, title=prose.title(report), author=report.agency.name)
+                            bottomMargin=2 * cm, title=prose.title(report), author=report.agency.name,
+                            invariant=1)
     h = prose.headings(report)
     s = report.sections
     story = [Paragraph(prose.title(report), st["title"]), Paragraph(s["preface"], st["body"]),

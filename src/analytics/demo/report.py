@@ -120,7 +120,8 @@ def truth_record(report: Report) -> dict:
     """The canonical record the parser should produce for this document (tables, not the cells list)."""
 
     def read(table, row, col, raw):
-        return read_cell(raw)[1]
+        # Plain digits are most cells; read_cell's normalising is needed only for the others.
+        return int(raw) if raw.isascii() and raw.isdigit() else read_cell(raw)[1]
 
     active = {k: read("active_disclosure", k, "value", raw) for k, raw in report.active.items()}
     apps = {r: {c: read("applications", r, c, raw) for c, raw in cols.items()}
