@@ -121,12 +121,18 @@ def _core_title(core: bytes) -> str | None:
 
 def _unwrap(children):
     """Children with content-control wrappers (w:sdt/w:customXml) opened up, in order."""
+    if not any(child.tag in _WRAPPERS for child in children):
+        return children
+    return _unwrapped(children)
+
+
+def _unwrapped(children):
     for child in children:
         tag = child.tag
         if tag in _WRAPPERS:
             content = child.find(W + "sdtContent") if tag == W + "sdt" else child
             if content is not None:
-                yield from _unwrap(content)
+                yield from _unwrapped(content)
         else:
             yield child
 
@@ -159,8 +165,8 @@ def _paragraph_lines(p) -> list[str]:
 def _merge_marks(tc) -> tuple[int, str | None, str | None]:
     """``(gridSpan, vMerge, hMerge)`` of a cell; a merge mark without a value means "continue"."""
     span, vmerge, hmerge = 1, None, None
-    tc_pr = tc.find(_TC_PR)
-    if tc_pr is not None:
+    tc_pr = tc[0] if len(tc) else None  # the schema puts w:tcPr first
+    if tc_pr is not None and tc_pr.tag == _TC_PR:
         for el in tc_pr:
             tag = el.tag
             if tag == _GRID_SPAN:
