@@ -221,3 +221,10 @@ def test_blank_total_in_a_grid_row_is_a_real_blank():
         rec = assemble(Document(fmt, rows), source={"path": "某局_2021." + fmt})
         assert rec["applications"]["refused_petition"]["total"] is None
         assert not any(w["code"] == "cell_lost" for w in rec["warnings"])
+
+
+def test_note_under_table4_is_not_read_as_values(report_text):
+    r = report_text("2021", "tab")
+    text = r.text().replace("五、存在的主要问题", "注：2021年共有3件行政复议案件由上级机关转办，本表已计入。\n五、存在的主要问题")
+    rec = parse(text)
+    assert rec["review_litigation"]["review"] == {"upheld": 1, "corrected": 0, "other": 2, "pending": 0, "total": 3}

@@ -45,7 +45,7 @@ def agency_and_year(title: str | None, first_lines: list[str], name: str) -> tup
         if doc_agency is None and "报告" in line:
             m = _TITLE_AGENCY.match(line) or _TITLE_AGENCY_AFTER.match(line)
             if m and _HAN.search(m.group(1)):
-                doc_agency = m.group(1).strip("，,。:：# ")
+                doc_agency = re.sub(r"(?:关于|的)$", "", m.group(1).strip("，,。:：# ")) or None
         if doc_agency and doc_year:
             break
     file_agency, file_year = from_file_name(name)

@@ -143,14 +143,27 @@ def read_items(s: Stream, region: tuple[int, int], table: str) -> list[Item]:
     return items
 
 
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_PROSE = re.compile(r"[,。;]")  # sentence punctuation: header words never carry it
+REVIEW_CELLS = 15
+
+
 def read_review_tokens(s: Stream, region: tuple[int, int]) -> list[Token]:
-    """Table 4: every value token of the rows in the region that hold numbers, in order."""
+    """Table 4: the value tokens of the rows that hold numbers, in order, up to fifteen cells.
+
+    Prose lines (a note under the table) are skipped so their years and counts stay out."""
     a, b = region
     out: list[Token] = []
     for j in range(s.row_at(a), s.row_at(max(a, b - 1)) + 1):
         row = s.rows[j]
         seg = s.text[max(a, s.starts[j]):min(s.row_end(j), b)]
+        if not row.in_table and _PROSE.search(seg) and len(_HAN.findall(seg)) >= 6:
+            if out:
+                break
+            continue
         cut: Cut = cut_segment(seg, row.where, "review", skip_first_blank=False, last_field_possible=row.in_table)
         if any(t.raw for t in cut.tokens):
             out.extend(cut.tokens)
+        if sum(1 for t in out if t.raw) >= REVIEW_CELLS or len(out) >= REVIEW_CELLS and row.in_table:
+            break
     return out
