@@ -117,3 +117,21 @@ def test_table4_contradiction_kept():
     rec = read(head_rows() + rowspan_rows() + tail_rows([10, 1, 0, 0, 0] + [0] * 5 + [5, 0, 0, 0, 0]), fmt="pdf")
     assert rec["review_litigation"]["review"]["total"] == 0
     assert any(w["code"] == "published_contradiction" for w in rec["warnings"])
+
+
+def test_values_of_a_merged_block_column_by_column():
+    rows = head_rows()
+    at = next(i for i, r in enumerate(rows) if r.texts[0] == "规章")
+    rows[at:at + 2] = [para("规章", "page 2"), para("行政规范性文件", "page 2")] + [
+        para(v, "page 2") for v in ("0", "6", "0", "1", "0", "40")]
+    t3 = rowspan_rows()
+    # two table 3 rows printed label, label, then their fourteen values column by column
+    a, b = t3[12], t3[13]  # unable_not_held, unable_needs_creation
+    va, vb = a.texts[-7:], b.texts[-7:]
+    t3[12:14] = [para(a.texts[-8], "page 3"), para(b.texts[-8], "page 3")] + [
+        para(v, "page 3") for pair in zip(va, vb) for v in pair]
+    rec = read(rows + t3 + tail_rows(), fmt="pdf")
+    check_t3(rec)
+    # table 2 has no rule to tell row order from column order: left out, with a warning
+    assert "normative_in_force" not in rec["active_disclosure"]
+    assert any(w["code"] == "block_ambiguous" for w in rec["warnings"])

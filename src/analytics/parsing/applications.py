@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from ..fields import APPLICATION_COLS, APPLICATION_ROWS, OTHER_ROWS_2021
-from .fit import Fitted, agreed, fit_tokens, number
+from .blocks import deal_blocks
+from .fit import Entry, Fitted, agreed, fit_tokens, number, row_rules_hold
 from .glued import Group
 from .record import Sink
 from .resolve import resolve
@@ -26,6 +27,7 @@ def row_order(keys: set[str], template: str | None) -> list[str]:
 def read_applications(items: list[Item], template: str | None, sink: Sink, flattened: bool = False) -> dict:
     """``flattened``: the rows come from text a tool flattened (text, Markdown), where a blank last
     field may be a lost cell; grid rows (HTML, DOCX, PDF) keep every blank as printed."""
+    items = deal_blocks(items, lambda key: WIDTH, _row_sum_holds, lambda code, msg: sink.warn(code, "表3 " + msg, ""))
     fitted: list[tuple[Item, Fitted]] = [(it, fit_tokens(it.tokens, GROUPS)) for it in items]
     orphans_exist = any(it.key is None for it, _ in fitted)
     order = row_order({it.key for it in items if it.key}, template)
@@ -85,6 +87,10 @@ def read_applications(items: list[Item], template: str | None, sink: Sink, flatt
         if row:
             out[key] = row
     return out
+
+
+def _row_sum_holds(tokens) -> bool:
+    return row_rules_hold(tuple(Entry(t.raw, t.where) for t in tokens), GROUPS)
 
 
 def _fill_gaps(fitted, order, chosen, where, sink: Sink) -> None:

@@ -7,6 +7,7 @@ import re
 from ..errors import NotAReport, OldFormatReport
 from . import active as active_rows
 from .applications import read_applications
+from .blocks import deal_blocks
 from .document import Document
 from .fit import fit_tokens
 from .glued import Group
@@ -93,6 +94,8 @@ def _refuse(plain: str, year: int | None) -> None:
 
 def _read_active(items, template: str, sink: Sink) -> dict:
     spec = active_rows.ROWS[template]
+    items = deal_blocks(items, lambda key: len(spec.get(key, ())) or None, None,
+                        lambda code, msg: sink.warn(code, "表2 " + msg, ""))
     out: dict = {}
     seen: set[str] = set()
     for it in items:
