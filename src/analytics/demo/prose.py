@@ -122,7 +122,12 @@ def write_prose(report: Report, rng: np.random.Generator) -> None:
     if review_total or lit_total:
         overview.append(f"本年度因政府信息公开工作被申请行政复议{review_total}件，被提起行政诉讼{lit_total}件。")
     fees = float(report.value("active_disclosure", "fees_amount") or 0) if "fees_amount" in report.active else 0.0
-    other = _pick(rng, _OTHER_MORE) if fees > 0 else _pick(rng, _OTHER_NONE) + _pick(rng, _OTHER_MORE[:2])
+    # Say "no fee was charged" only where nothing in the tables suggests a fee notice or a charge.
+    unpaid = int(report.value("applications", "other_no_fee", "total") or 0) if "other_no_fee" in report.applications else 0
+    if fees > 0 or unpaid > 0:
+        other = _pick(rng, _OTHER_MORE)
+    else:
+        other = _pick(rng, _OTHER_NONE) + _pick(rng, _OTHER_MORE[:2])
     report.sections = {
         "preface": preface,
         "overview": "\n".join(overview),
