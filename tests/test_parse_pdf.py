@@ -319,8 +319,8 @@ def test_settings_are_validated(bad):
 def test_real_reports_parse_fast():
     blobs = [p.read_bytes() for p in REAL_PDFS]
     pdf.load(blobs[0], "warm-up.pdf")
-    start = time.perf_counter()
+    start = time.process_time()  # CPU time of this process: one core, whatever else runs
     for data in blobs * 2:
         pdf.load(data, "x.pdf")
-    per_report = (time.perf_counter() - start) / (2 * len(blobs))
-    assert per_report < 0.5  # about 0.1 s on one core; generous for a shared machine
+    per_report = (time.process_time() - start) / (2 * len(blobs))
+    assert per_report < 0.4  # about 0.1 s; at least 2.5 reports a second even on a slow core
