@@ -1,0 +1,61 @@
+"""Each dashboard page's script time under streamlit's AppTest, and the app's peak memory.
+
+Runs in its own process (so its peak resident memory is the app's): every page once with empty
+caches (cold) and then again (warm, st.cache_data hits), with the default filters (the whole
+country, all years) and with one province chosen through the URL parameters.
+
+    .venv/bin/python benchmarks/bench_pages.py benchmarks/out/synth-1.0.duckdb
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+
+from common import ROOT, peak_rss_mb
+
+PAGES = ["overview", "compare", "trends", "outcomes", "review", "active", "quality", "report",
+         "upload"]
+
+
+def _page_run(at, page: str, query: dict, timeout: float) -> tuple[float, list[str]]:
+    at.query_params.clear()
+    at.query_params.update(query)
+    if page != "overview":
+        at.switch_page(f"pages/{page}.py")
+    t = time.perf_counter()
+    at.run(timeout=timeout)
+    dt = time.perf_counter() - t
+    errors = [str(e.value)[:200] for e in at.exception] + [str(e.value)[:200] for e in at.error]
+    return dt, errors
+
+
+def run(db_path: str, province: str | None = None, timeout: float = 120.0) -> dict:
+    os.environ["ANALYTICS_DB"] = str(db_path)
+    os.chdir(ROOT)
+    from streamlit.testing.v1 import AppTest
+
+    scenarios = {"country": {}}
+    if province:
+        scenarios["province"] = {"province": province}
+    out = {"pages": {}}
+    for sname, query in scenarios.items():
+        for page in PAGES:
+            at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
+            cold, errors = _page_run(at, page, query, timeout)
+            warm, errors2 = _page_run(at, page, query, timeout)
+            out["pages"][f"{page}|{sname}"] = {
+                "page": page, "scenario": sname, "cold_s": round(cold, 3), "warm_s": round(warm, 3),
+                "errors": errors or errors2}
+            print(f"{page:10s} {sname:9s} cold {cold:6.2f} s  warm {warm:6.2f} s  "
+                  f"{'ERR ' + '; '.join(errors or errors2) if (errors or errors2) else ''}",
+                  flush=True)
+    out["peak_rss_mb"] = round(peak_rss_mb(), 1)
+    return out
+
+
+if __name__ == "__main__":
+    res = run(sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else None)
+    print("RESULT " + json.dumps(res, ensure_ascii=False))

@@ -1,0 +1,87 @@
+"""Every query of ``analytics.dashboard.queries.CATALOGUE`` on a warehouse, cold and warm, under the
+filters a user sets: the whole country, one province, one city, one agency over all years.
+
+Cold is the first run on a fresh read connection (DuckDB's buffer pool empty; the file itself may
+still be in the operating system's page cache). Warm is the same query repeated on that connection.
+
+    .venv/bin/python benchmarks/bench_queries.py benchmarks/out/synth-1.0.duckdb
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from common import summary_ms, timed
+
+SCENARIOS = ("country", "province", "city", "agency")
+
+
+def scenarios(con) -> dict[str, dict]:
+    """Filter parameters and ids for each scenario, picked from the data (largest places)."""
+    from analytics.dashboard import filters
+
+    prov = con.execute("""SELECT province FROM report_wide WHERE is_current GROUP BY 1
+                          ORDER BY count(*) DESC, 1 LIMIT 1""").fetchall()[0][0]
+    city = con.execute("""SELECT city FROM report_wide WHERE is_current AND province = $p
+                          AND city IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1""",
+                       {"p": prov}).fetchall()[0][0]
+    agency, county = con.execute("""SELECT agency_id, county FROM report_wide
+                          WHERE is_current AND city = $c AND kind = 'government'
+                          ORDER BY level, agency_id LIMIT 1""", {"c": city}).fetchall()[0]
+    report_id, year = con.execute("""SELECT report_id, year FROM report_wide WHERE is_current
+                          AND agency_id = $a ORDER BY year DESC LIMIT 1""",
+                                  {"a": agency}).fetchall()[0]
+    out = {
+        "country": dict(filters=filters.example()),
+        "province": dict(filters=filters.example(province=prov)),
+        "city": dict(filters=filters.example(province=prov, city=city)),
+        "agency": dict(filters=filters.example(province=prov, city=city, county=county)),
+    }
+    for s in out.values():
+        s.update(agency_id=agency, report_id=int(report_id), year=int(year))
+    return out
+
+
+def params_for(example: dict, scen: dict) -> dict:
+    p = dict(example)
+    if "year_from" in p:
+        p.update(scen["filters"])
+    if "report_id" in p:
+        p["report_id"] = scen["report_id"]
+    if "agency_id" in p:
+        p["agency_id"] = scen["agency_id"]
+        p["year"] = scen["year"]
+    if "agencies" in p:
+        p["agencies"] = [scen["agency_id"]]
+    return p
+
+
+def run(db_path: str, repeats: int = 7, only: list[str] | None = None) -> dict:
+    from analytics.dashboard import queries as Q
+    from analytics.warehouse import connect_read
+
+    con = connect_read(db_path)
+    scen = scenarios(con)
+    con.close()
+    results = {}
+    for name, (fn, example) in Q.CATALOGUE.items():
+        if only and name not in only:
+            continue
+        for sname in SCENARIOS:
+            p = params_for(example, scen[sname])
+            con = connect_read(db_path)
+            df, cold = timed(fn, con, **p)
+            warm = [timed(fn, con, **p)[1] for _ in range(repeats)]
+            con.close()
+            results[f"{name}|{sname}"] = {"query": name, "scenario": sname, "rows": len(df),
+                                          "cold_ms": round(1000 * cold, 2), **summary_ms(warm)}
+            print(f"{name:22s} {sname:9s} rows {len(df):7d}  cold {1000 * cold:8.1f} ms  "
+                  f"warm p50 {results[f'{name}|{sname}']['p50_ms']:8.1f} ms", flush=True)
+    return {"scenarios": {k: {kk: vv for kk, vv in v.items()} for k, v in scen.items()},
+            "queries": results}
+
+
+if __name__ == "__main__":
+    res = run(sys.argv[1], only=sys.argv[2:] or None)
+    print(json.dumps({k: v for k, v in res.items() if k != "queries"}, ensure_ascii=False, default=str))

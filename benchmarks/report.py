@@ -1,0 +1,102 @@
+"""benchmarks/README.md from results.json: the machine, every measured figure, each target."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+README = Path(__file__).resolve().parent / "README.md"
+NOTES = Path(__file__).resolve().parent / "notes.md"
+
+
+def _ok(passed: bool | None) -> str:
+    return "—" if passed is None else ("met" if passed else "**missed**")
+
+
+def write_readme(r: dict) -> None:
+    t = r.get("targets", {})
+    m = r.get("machine", {})
+    lines = ["# Benchmarks", "",
+             "Produced by `benchmarks/run_all.py` (numbers below are copied from `results.json`"
+             " of the last run; nothing here is typed by hand).", "",
+             "## Machine", "",
+             f"- CPU: {m.get('cpu')}, {m.get('cores')} cores; memory {m.get('memory_gb')} GB",
+             f"- Python {m.get('python')}; "
+             + ", ".join(f"{k} {v}" for k, v in (m.get("versions") or {}).items()),
+             f"- Load average when the run started: {m.get('load_average_at_start')} "
+             "(the machine is shared; see each section's own load average)", ""]
+
+    ld = r.get("load")
+    if ld:
+        c = ld["counts"]
+        lines += ["## Loading the synthetic population", "",
+                  "| scale | agencies | reports | cells | findings | time | file | peak memory |",
+                  "|---|---|---|---|---|---|---|---|",
+                  f"| {ld['scale']} | {c['agencies']:,} | {c['reports']:,} | {c['cells']:,} | "
+                  f"{c['findings']:,} | {ld['seconds']} s | {ld['file_mb']} MB | "
+                  f"{ld['peak_rss_mb']} MB |", "",
+                  f"Load average during the run: {ld.get('load_average')}.", ""]
+
+    q = r.get("queries")
+    if q:
+        rows = q["queries"].values()
+        worst = max(x["p50_ms"] for x in rows)
+        lines += ["## Page queries (CATALOGUE)", "",
+                  f"Warehouse `{q.get('db')}`; target: warm p50 under {t.get('query_warm_p50_ms')} ms"
+                  f" — {_ok(worst < t.get('query_warm_p50_ms', 1e9))} (worst {worst:.0f} ms). "
+                  f"Load average: {q.get('load_average')}.", "",
+                  "| query | scenario | rows | cold ms | warm p50 ms | warm p95 ms |",
+                  "|---|---|---|---|---|---|"]
+        for x in rows:
+            flag = " ⚠" if x["p50_ms"] >= t.get("query_warm_p50_ms", 1e9) else ""
+            lines.append(f"| {x['query']} | {x['scenario']} | {x['rows']} | {x['cold_ms']} | "
+                         f"{x['p50_ms']}{flag} | {x['p95_ms']} |")
+        lines.append("")
+
+    p = r.get("pages")
+    if p:
+        pages = p["pages"].values()
+        worst = max(x["warm_s"] for x in pages)
+        lines += ["## Page scripts (streamlit AppTest)", "",
+                  f"Target: every page script under {t.get('page_script_s')} s — "
+                  f"{_ok(worst < t.get('page_script_s', 1e9))} (worst warm {worst:.2f} s). "
+                  f"App peak memory {p.get('peak_rss_mb')} MB (target {t.get('app_memory_mb')} MB: "
+                  f"{_ok(p.get('peak_rss_mb', 0) < t.get('app_memory_mb', 1e9))}). "
+                  f"Load average: {p.get('load_average')}.", "",
+                  "Cold = first run in a fresh AppTest with empty caches; warm = the same page again.",
+                  "", "| page | scenario | cold s | warm s | errors |", "|---|---|---|---|---|"]
+        for x in pages:
+            lines.append(f"| {x['page']} | {x['scenario']} | {x['cold_s']} | {x['warm_s']} | "
+                         f"{'; '.join(x['errors'])[:120] if x['errors'] else ''} |")
+        lines.append("")
+
+    pd_ = r.get("pandas")
+    if pd_:
+        aggs = pd_["aggregations"]
+        lines += ["## DuckDB against pandas", "",
+                  f"Same aggregations on the same data ({pd_['rows_wide']:,} report_wide rows); pandas"
+                  f" starts from frames already in memory (loading them took "
+                  f"{pd_['load_report_metrics_s']} s + {pd_['load_report_wide_s']} s). Target ≥ "
+                  f"{t.get('duckdb_over_pandas')}×. Load average: {pd_.get('load_average')}.", "",
+                  "| aggregation | DuckDB p50 ms | pandas p50 ms | pandas ÷ DuckDB | same answer |",
+                  "|---|---|---|---|---|"]
+        for name, x in aggs.items():
+            lines.append(f"| {name} | {x['duckdb']['p50_ms']} | {x['pandas']['p50_ms']} | "
+                         f"{x['ratio_pandas_over_duckdb']} | {x['same_answer']} |")
+        lines.append("")
+
+    ing = r.get("ingest")
+    if ing:
+        lines += ["## Document ingest", "",
+                  f"Demo corpus at scale {ing['corpus_scale']}, the warehouse's own ingest into a fresh"
+                  f" file. Target: text and HTML ≥ {t.get('ingest_text_html_per_s_2_workers')} "
+                  f"reports/s with 2 workers. Load average: {ing.get('load_average')}.", "",
+                  "| format | workers | files | loaded | seconds | reports/s |",
+                  "|---|---|---|---|---|---|"]
+        for x in ing["formats"].values():
+            lines.append(f"| {x['format']} | {x['workers']} | {x['files']} | {x['loaded']} | "
+                         f"{x['seconds']} | {x['reports_per_s']} |")
+        lines.append("")
+
+    if NOTES.exists():
+        lines += [NOTES.read_text(encoding="utf-8").rstrip(), ""]
+    README.write_text("\n".join(lines), encoding="utf-8")
