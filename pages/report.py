@@ -17,12 +17,13 @@ found = ui.query("report_search", **params, q=search, limit=300)
 if found.empty:
     st.warning("没有符合条件的报告。")
     st.stop()
-labels = {int(r): f"{n} · {y} 年（{t or '?'} 版模板）" for r, n, y, t in
+labels = {f"{n} · {y} 年（{t or '?'} 版模板）": int(r) for r, n, y, t in
           found[["report_id", "name", "year", "template"]].itertuples(index=False)}
+by_id = {v: k for k, v in labels.items()}
 wanted = st.query_params.get("report")
-ids = list(labels)
-start = ids.index(int(wanted)) if wanted and wanted.isdigit() and int(wanted) in labels else 0
-report_id = st.selectbox("报告", ids, index=start, format_func=labels.get, key="rp_id")
+options = list(labels)
+start = options.index(by_id[int(wanted)]) if wanted and wanted.isdigit() and int(wanted) in by_id else 0
+report_id = labels[st.selectbox("报告", options, index=start, key="rp_id")]
 st.query_params["report"] = str(report_id)
 
 head = ui.query("report_header", report_id=report_id).iloc[0]

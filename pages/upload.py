@@ -5,9 +5,10 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from analytics.dashboard import db, uploads
+from analytics.dashboard import db, ui, uploads
 from analytics.errors import ReportError
 
+ui.require_app_navigation()
 st.title("数据导入")
 st.caption(f"可一次上传多份年度报告（PDF、Word、网页、文本），单个文件不超过 {uploads.MAX_UPLOAD_MB} MB。"
            "文件类型按内容识别，按内容哈希保存，不会被执行。")

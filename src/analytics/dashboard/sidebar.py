@@ -13,7 +13,7 @@ URL_KEYS = ("years", "province", "city", "county", "level", "kind", "dataset")
 
 def _init_from_url(years: list[int]) -> None:
     f = from_query(st.query_params.to_dict(), years)
-    st.session_state["f_years"] = (f.year_from, f.year_to)
+    st.session_state["f_years_default"] = (str(f.year_from), str(f.year_to))
     st.session_state["f_province"] = f.province or ALL
     st.session_state["f_city"] = f.city or ALL
     st.session_state["f_county"] = f.county or ALL
@@ -47,10 +47,17 @@ def render() -> Filters:
     with st.sidebar:
         st.header("筛选")
         if len(years) > 1:
-            lo, hi = st.session_state["f_years"]
-            if lo not in years or hi not in years:
-                st.session_state["f_years"] = (years[0], years[-1])
-            y_from, y_to = st.select_slider("年份", options=years, key="f_years")
+            # Years as text, and the range given as the widget's default rather than through session
+            # state: Streamlit only treats the slider as a range when its default value is one.
+            labels = [str(y) for y in years]
+            default = tuple(st.session_state.get("f_years_default") or ())
+            if len(default) != 2 or not all(y in labels for y in default):
+                default = (labels[0], labels[-1])
+            cur = st.session_state.get("f_years")
+            if cur is not None and not (isinstance(cur, (tuple, list)) and len(cur) == 2
+                                        and all(y in labels for y in cur)):
+                del st.session_state["f_years"]
+            y_from, y_to = st.select_slider("年份", options=labels, value=default, key="f_years")
         else:
             y_from = y_to = years[0] if years else 0
             st.caption(f"年份：{y_to}" if years else "年份：暂无数据")

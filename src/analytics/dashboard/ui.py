@@ -13,8 +13,26 @@ from .metrics import METRICS, SMALL_CASES, SMALL_REPORTS, fmt
 FILTERS_KEY = "active_filters"
 
 
+def require_app_navigation() -> None:
+    """Make sure a page runs under ``app.py`` (its navigation and sidebar filters).
+
+    Streamlit decides per process (and AppTest per run) whether the app uses the legacy ``pages/``
+    folder layout; until ``app.py`` has called ``st.navigation`` it assumes so, and a page opened
+    by URL would run alone, without the sidebar filters. Clearing that decision and rerunning lets
+    ``app.py`` take over and show the very page that was asked for.
+    """
+    try:
+        from streamlit.runtime.pages_manager import PagesManager
+    except ImportError:
+        return
+    if getattr(PagesManager, "uses_pages_directory", None):
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def filters() -> Filters:
     """The filters the sidebar of ``app.py`` set for this run."""
+    require_app_navigation()
     f = st.session_state.get(FILTERS_KEY)
     if f is None:  # a page run on its own (tests): everything
         years = query("filter_years")["year"].tolist() or [0]
