@@ -228,3 +228,11 @@ def test_note_under_table4_is_not_read_as_values(report_text):
     text = r.text().replace("五、存在的主要问题", "注：2021年共有3件行政复议案件由上级机关转办，本表已计入。\n五、存在的主要问题")
     rec = parse(text)
     assert rec["review_litigation"]["review"] == {"upheld": 1, "corrected": 0, "other": 2, "pending": 0, "total": 3}
+
+
+def test_publication_date_under_the_closing_signature(report_text):
+    text = report_text("2021", "tab").text() + "测试县人民政府\n2022年1月24日\n"
+    assert parse(text)["published"] == "2022-01-24"
+    # a date that closes an ordinary sentence is not a signature
+    text = report_text("2021", "tab").text() + "本报告统计截至\n2022年1月24日\n"
+    assert parse(text)["published"] is None

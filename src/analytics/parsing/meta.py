@@ -64,7 +64,25 @@ def _abbreviates(short: str, full: str) -> bool:
     return all(ch in it for ch in short)
 
 
-def published_date(doc_published: str | None, first_lines: list[str]) -> str | None:
+_BODY = re.compile(r"(?:人民政府|办公室|办公厅|局|委员会|委|厅|管委会|办事处|中心|政府)$")
+
+
+def signature_date(last_lines: list[str], agency: str | None) -> str | None:
+    """The date under the signature: the agency's name, then a date alone, as the last lines."""
+    lines = [re.sub(r"\s+", "", x) for x in last_lines if x and x.strip()]
+    if len(lines) < 2:
+        return None
+    m = _DATE.fullmatch(lines[-1])
+    if not m:
+        return None
+    signer = lines[-2]
+    if len(signer) > 40 or not (_BODY.search(signer) or (agency and (agency in signer or signer in agency))):
+        return None
+    return _iso(*m.groups())
+
+
+def published_date(doc_published: str | None, first_lines: list[str], last_lines: list[str] = (),
+                   agency: str | None = None) -> str | None:
     if doc_published:
         return doc_published
     for line in first_lines:
@@ -76,7 +94,7 @@ def published_date(doc_published: str | None, first_lines: list[str]) -> str | N
         m = _DATE.fullmatch(s)
         if m:
             return _iso(*m.groups())
-    return None
+    return signature_date(list(last_lines), agency)
 
 
 def _iso(y: str, m: str, d: str) -> str | None:
