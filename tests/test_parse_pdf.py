@@ -13,6 +13,7 @@ import pytest
 
 from analytics.errors import CorruptFile, EncryptedFile, ReportError, ScannedDocument
 from analytics.parsing import load_document, parse_bytes, parse_file
+from analytics.parsing.assemble import assemble
 from analytics.parsing.backends import pdf
 from analytics.parsing.backends.pdf_meta import parse_date
 from analytics.parsing.backends.pdf_settings import PdfSettings
@@ -76,6 +77,17 @@ def test_real_report_gives_every_gold_cell(path):
     assert record["source"]["format"] == "pdf"
 
 
+@pytest.mark.parametrize("path", REAL_PDFS, ids=lambda p: p.name)
+def test_real_report_read_without_its_rulings(path):
+    """The same real pages with the drawn lines ignored: columns come from word positions alone."""
+    gold = json.loads(path.with_suffix(".gold.json").read_text(encoding="utf-8"))
+    doc = pdf.load(path.read_bytes(), path.name, settings=PdfSettings(use_rulings=False))
+    record = assemble(doc, source={"path": path.name, "sha256": "", "format": "pdf"})
+    expected = _flat({t: gold[t] for t in TABLES})
+    got = _flat({t: record.get(t, {}) for t in TABLES})
+    assert {k: (v, got.get(k, "absent")) for k, v in expected.items() if got.get(k, "absent") != v} == {}
+
+
 def test_real_2023_keeps_the_published_table4_error():
     record = parse_file(REAL / "淮安市洪泽区人民政府_2023.pdf")
     review = record["review_litigation"]["review"]
@@ -132,7 +144,7 @@ def _check_record(report, record) -> list:
 
 CASES = [
     # seed, template, single （六） row, ruled, forced page break before this table 3 row, footer
-    (1, "2021", False, True, None, "- {n} -"),
+    (1, "2021", False, "filled", None, "- {n} -"),
     (2, "2021", False, False, None, "- {n} -"),
     (3, "2021", False, True, "denied_internal_affairs", "— {n} —"),
     (4, "2021", False, False, "denied_internal_affairs", "第 {n} 页"),
@@ -146,7 +158,7 @@ CASES = [
 @pytest.mark.parametrize("seed,template,single,ruled,brk,footer", CASES)
 def test_built_report_every_figure(seed, template, single, ruled, brk, footer):
     report = random_report(seed, template, single, blanks=5, blank_totals=False)
-    data = build_report(report, ruled=ruled, break_before_t3=brk, footer=footer)
+    data = build_report(report, ruled=bool(ruled), break_before_t3=brk, footer=footer, filled_borders=ruled == "filled")
     record = parse_bytes(data, f"case{seed}.pdf")
     assert record["template"] == template
     assert _check_record(report, record) == []

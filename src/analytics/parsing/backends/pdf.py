@@ -72,13 +72,17 @@ def _read(doc, settings: PdfSettings) -> Document:
         try:
             page = doc.load_page(pno)
             chars, unmapped = page_chars(page)
-            hs, vs = page_rulings(page, settings)
+            hs, vs = page_rulings(page, settings) if settings.use_rulings else ([], [])
         except Exception as exc:  # a page whose content stream cannot be decoded
             raise CorruptFile(f"damaged PDF: page {pno + 1} cannot be read ({_short(exc)})") from None
         n_chars += len(chars)
         undecodable += unmapped
         width, height = page.rect.width, page.rect.height
         items: list[tuple[float, object]] = []
+        if len(hs) + len(vs) > settings.max_rulings:
+            warnings.append({"code": "rulings_ignored", "where": f"page {pno + 1}",
+                             "message": f"{len(hs) + len(vs)} drawn lines on the page; tables read from text positions"})
+            hs, vs = [], []
         for grid in find_grids(hs, vs, pno + 1, settings):
             before = len(chars)
             rest = fill_grid(grid, chars, settings)

@@ -16,16 +16,20 @@ class PdfSettings:
     word_gap: float = 0.25  # a gap wider than this (x size) between Latin/digit chars is a space
     margin_zone: float = 0.12  # top/bottom fraction of the page where running headers/footers live
     max_row_gap: float = 2.6  # lines further apart than this (x line height) do not share a table
+    use_rulings: bool = True  # read drawn ruling lines; off, every table is read from positions only
+    max_rulings: int = 5000  # a page drawing more line pieces than this is a picture, not a table
 
     def __post_init__(self) -> None:
         if not isinstance(self.max_pages, int) or self.max_pages < 1:
             raise ValueError("max_pages must be a positive integer")
         for f in fields(self):
-            if f.name == "max_pages":
+            if f.name in ("max_pages", "use_rulings", "max_rulings"):
                 continue
             value = getattr(self, f.name)
             if not isinstance(value, (int, float)) or value <= 0:
                 raise ValueError(f"{f.name} must be a positive number, got {value!r}")
+        if not isinstance(self.max_rulings, int) or self.max_rulings < 0:
+            raise ValueError("max_rulings must be a non-negative integer")
         if self.margin_zone >= 0.5:
             raise ValueError("margin_zone must be below 0.5 (a fraction of the page height)")
 

@@ -162,7 +162,13 @@ def find_tables(lines: list[Line], settings: PdfSettings, body_width: float) -> 
 
 
 def _build(lines: list[Line], splits: list, first_data: int, settings: PdfSettings) -> StreamTable:
-    value_x0 = min(seg.x0 for sp in splits if sp and sp[1] for seg in sp[1])
+    # where label columns end and value columns begin; a table without labels (table 4) has none
+    first_value = min(seg.x0 for sp in splits if sp and sp[1] for seg in sp[1])
+    label_ends = [seg.x1 for sp in splits if sp and sp[1] for seg in sp[0]]
+    if not label_ends:
+        value_x0 = float("-inf")
+    else:
+        value_x0 = min(first_value, (max(label_ends) + first_value) / 2)
     blocks: list[tuple[list[Line], list[int]]] = []  # header lines, indices of body lines
     header: list[Line] = []
     body: list[int] = []
@@ -248,12 +254,17 @@ def _block_rows(header: list[Line], body: list[Line], splits: list, value_x0: fl
     header_segs = [[p for seg in line.segments for p in _split_header(seg, cols, settings)] for line in header]
     pitch = _pitch(cols)
 
-    # a header over two or more header words below it is a heading spanning columns
+    # a header over header words of two or more columns below it is a heading spanning columns
+    value_spans = _spans(cols)
+
+    def column_of(x: float) -> int:
+        return next((k for k, (lo, hi) in enumerate(value_spans) if lo <= x < hi), -1)
+
     parents: set[int] = set()
     for i, segs in enumerate(header_segs):
         for seg in segs:
-            under = sum(1 for lower in header_segs[i + 1 :] for o in lower if seg.x0 - 1 <= o.xc <= seg.x1 + 1)
-            if under >= 2:
+            under = {column_of(o.xc) for lower in header_segs[i + 1 :] for o in lower if seg.x0 - 1 <= o.xc <= seg.x1 + 1}
+            if len(under) >= 2:
                 parents.add(id(seg))
 
     def spanning(seg: Segment) -> bool:
@@ -272,23 +283,35 @@ def _block_rows(header: list[Line], body: list[Line], splits: list, value_x0: fl
     spans = _spans(cols)
     rows: list[tuple[list[str], int]] = []
 
-    # header: titles and words spanning several columns keep their own rows, the rest merge per column
+    # header: titles and words spanning several columns keep their own rows; in each column the
+    # lowest stack of closely set lines is the column's own header (商业企 / 业), anything
+    # higher up in that column is a heading over several columns (行政复议)
     middle, width = (extent[0] + extent[1]) / 2, extent[1] - extent[0]
     if header:
         label_parts: list[str] = []
-        col_parts: list[list[str]] = [[] for _ in cols]
-        for line, segs in zip(header, header_segs):
-            own: list[str] = []
+        own: dict[int, list[tuple[float, str]]] = {}
+        leaves: dict[int, list[tuple[int, float, float, float, str]]] = {}
+        for i, (line, segs) in enumerate(zip(header, header_segs)):
             for seg in segs:
-                if seg.xc < value_x0 and len(segs) > 1:
+                title = len(segs) == 1 and abs(seg.xc - middle) < 0.06 * width
+                if seg.xc < value_x0 and not title:
                     label_parts.append(seg.text)
-                elif (len(segs) == 1 and abs(seg.xc - middle) < 0.06 * width) or spanning(seg):
-                    own.append(seg.text)
+                elif title or spanning(seg):
+                    own.setdefault(i, []).append((seg.x0, seg.text))
                 else:
                     k = max(range(len(cols)), key=lambda k: min(seg.x1, spans[k][1]) - max(seg.x0, spans[k][0]))
-                    col_parts[k].append(seg.text)
-            if own:
-                rows.append((own, line.page))
+                    leaves.setdefault(k, []).append((i, line.vy, line.vy + line.height, seg.x0, seg.text))
+        col_parts: list[list[str]] = [[] for _ in cols]
+        for k, pieces in leaves.items():
+            pieces.sort(key=lambda p: p[1])
+            first = len(pieces) - 1
+            while first > 0 and pieces[first][1] - pieces[first - 1][2] <= 0.6 * header[pieces[first][0]].size:
+                first -= 1
+            col_parts[k] = [p[4] for p in pieces[first:]]
+            for i, _y0, _y1, x0, text in pieces[:first]:
+                own.setdefault(i, []).append((x0, text))
+        for i in sorted(own):
+            rows.append(([t for _x, t in sorted(own[i])], header[i].page))
         if label_parts or any(col_parts):
             lead = [join_lines(label_parts)] if label_parts else []
             rows.append((lead + [join_lines(p) for p in col_parts], header[0].page))
@@ -380,12 +403,18 @@ def _cell_at(d: _Data, x: float) -> str:
 
 
 def _attach(d: _Data, x0: float, text: str, front: bool, tol: float) -> None:
+    """Join label text to the row's label cell in its column; text that starts with an item
+    number and has no cell there opens one, other text carries on the cell to its left."""
     near = [c for c in d.labels if abs(c[0] - x0) <= tol]
-    if not near:
+    left = [c for c in d.labels if c[0] <= x0 + tol]
+    if near:
+        cell = near[0]
+    elif d.labels and not _MARKER.match(text):
+        cell = left[-1] if left else d.labels[0]
+    else:
         d.labels.append([x0, text])
         d.labels.sort(key=lambda c: c[0])
         return
-    cell = near[0]
     if front:
         cell[1] = text + cell[1]
         cell[0] = min(cell[0], x0)
