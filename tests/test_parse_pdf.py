@@ -231,6 +231,33 @@ def test_wrapped_header_words_join_up_without_rulings():
     assert header == ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"] * 3
 
 
+def test_rules_between_rows_only_fall_back_to_positions():
+    report = random_report(41, blanks=3, blank_totals=False)
+    record = parse_bytes(build_report(report, column_rules=False), "rows-only.pdf")
+    assert _check_record(report, record) == []
+
+
+def test_running_header_does_not_cut_a_table():
+    report = random_report(42)
+    data = build_report(report, running_header="某某区人民政府办公室 政府信息公开", break_before_t3="denied_third_party")
+    doc = pdf.load(data, "x.pdf")
+    assert not any("政府信息公开" == normalise(t)[-6:] and "办公室" in t for r in doc.rows for t in r.texts)
+    t3 = _table_rows(doc, "一、本年新收")
+    assert [r.texts[-7:] for r in t3 if len(_values(r.texts)) == 7] == [report.table3[k] for k, _ in report.table3_rows]
+
+
+def test_rotated_pages_read_the_same():
+    from analytics.parsing.backends.pdf_text import import_pymupdf
+
+    report = random_report(43)
+    rotated = import_pymupdf().open(stream=build_report(report), filetype="pdf")
+    for page in rotated:
+        page.set_rotation(90)
+    record = parse_bytes(rotated.tobytes(), "rotated.pdf")
+    assert _check_record(report, record) == []
+    assert not any(re.fullmatch(r"-\d-", normalise(t)) for r in pdf.load(rotated.tobytes(), "r.pdf").rows for t in r.texts)
+
+
 def test_title_and_date_under_it():
     report = random_report(26)
     report.date_line = "（2024年1月24日）"

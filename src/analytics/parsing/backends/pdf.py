@@ -10,6 +10,8 @@ next page kept as one table.
 
 from __future__ import annotations
 
+import re
+
 from ...errors import CorruptFile, EncryptedFile, ScannedDocument
 from ..document import Cell, Document, Row
 from .pdf_lattice import Grid, fill_grid, find_grids, page_rulings, same_columns
@@ -68,6 +70,7 @@ def _read(doc, settings: PdfSettings) -> Document:
     pages: list[list[tuple[float, object]]] = []  # per page: (top y, Line | Grid)
     n_chars = undecodable = 0
     dropped = 0
+    zones: list[tuple[float, float]] = []
     for pno in range(count):
         try:
             page = doc.load_page(pno)
@@ -77,7 +80,10 @@ def _read(doc, settings: PdfSettings) -> Document:
             raise CorruptFile(f"damaged PDF: page {pno + 1} cannot be read ({_short(exc)})") from None
         n_chars += len(chars)
         undecodable += unmapped
+        # text and drawing positions are in the unrotated page; so must the margins be
         width, height = page.rect.width, page.rect.height
+        if page.rotation in (90, 270):
+            width, height = height, width
         items: list[tuple[float, object]] = []
         if len(hs) + len(vs) > settings.max_rulings:
             warnings.append({"code": "rulings_ignored", "where": f"page {pno + 1}",
@@ -86,7 +92,7 @@ def _read(doc, settings: PdfSettings) -> Document:
         for grid in find_grids(hs, vs, pno + 1, settings):
             before = len(chars)
             rest = fill_grid(grid, chars, settings)
-            if len(rest) < before and grid.rows():
+            if len(rest) < before and grid.rows() and not grid.coarse:  # type: ignore[attr-defined]
                 chars = rest
                 items.append((grid.ys[0], grid))
         stacks, chars = split_vertical_stacks(chars)
@@ -99,6 +105,8 @@ def _read(doc, settings: PdfSettings) -> Document:
                 items.append((line.y0, line))
         items.sort(key=lambda it: it[0])
         pages.append(items)
+        zones.append((height * settings.margin_zone, height * (1 - settings.margin_zone)))
+    dropped += _drop_running_lines(pages, zones)
     if n_chars < MIN_TEXT_CHARS:
         if repaired:
             raise CorruptFile("damaged PDF (broken cross-reference), no readable text")
@@ -125,6 +133,35 @@ def _read(doc, settings: PdfSettings) -> Document:
         "pdf_title": (doc.metadata or {}).get("title") or None,
     }
     return Document(format="pdf", rows=rows, title=title, published=published, meta=meta, warnings=warnings)
+
+
+def _drop_running_lines(pages: list[list[tuple[float, object]]], zones: list[tuple[float, float]]) -> int:
+    """Remove running headers and footers: the same text in a page margin on most pages
+    (an agency name, a document number), which would otherwise cut tables at page breaks."""
+    if len(pages) < 3:
+        return 0
+
+    def key(line: Line) -> str:
+        return re.sub(r"\d+", "#", re.sub(r"\s+", "", line.text))
+
+    seen: dict[str, int] = {}
+    for items, (top, bottom) in zip(pages, zones):
+        keys = {key(it) for _y, it in items if isinstance(it, Line) and (it.y1 <= top or it.y0 >= bottom)}
+        for k in keys:
+            seen[k] = seen.get(k, 0) + 1
+    running = {k for k, n in seen.items() if n >= max(3, len(pages) // 2 + 1)}
+    if not running:
+        return 0
+    removed = 0
+    for n, (items, (top, bottom)) in enumerate(zip(pages, zones)):
+        keep = []
+        for y, it in items:
+            if isinstance(it, Line) and (it.y1 <= top or it.y0 >= bottom) and key(it) in running:
+                removed += 1
+            else:
+                keep.append((y, it))
+        pages[n] = keep
+    return removed
 
 
 def _stitch(pages: list[list[tuple[float, object]]]) -> list[object]:

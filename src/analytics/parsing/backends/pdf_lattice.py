@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from .pdf_settings import PdfSettings
 from .pdf_stream import is_value
-from .pdf_text import Char, cell_text
+from .pdf_text import Char, cell_text, group_lines, make_line
 
 
 @dataclass
@@ -152,8 +152,8 @@ def _build_grid(hs: list[Seg], vs: list[Seg], page: int, settings: PdfSettings) 
     ys = [h.pos for h in hs] + [min(v.lo for v in vs), max(v.hi for v in vs)]
     xs = _cluster(xs, settings.min_band)
     ys = _cluster(ys, settings.min_band)
-    if len(xs) < 2 or len(ys) < 2:
-        return None
+    if len(xs) < 3 or len(ys) < 2:
+        return None  # a frame or a stack of rules with no column lines: read from positions
     nr, nc = len(ys) - 1, len(xs) - 1
     tol = settings.snap
 
@@ -208,7 +208,17 @@ def fill_grid(grid: Grid, chars: list[Char], settings: PdfSettings) -> list[Char
         r = min(max(bisect_right(grid.ys, ch.yc) - 1, 0), len(grid.ys) - 2)
         inside.setdefault(owner[(r, c)], []).append(ch)
     grid.texts = {key: cell_text(group, settings) for key, group in inside.items()}
+    grid.coarse = any(_several_values(group, settings) for group in inside.values())  # type: ignore[attr-defined]
     return rest
+
+
+def _several_values(chars: list[Char], settings: PdfSettings) -> bool:
+    """A cell holding figures far apart on one line: the columns between them are not ruled."""
+    for line in group_lines(chars, settings):
+        segs = make_line(line, 0, settings).segments
+        if sum(1 for s in segs if is_value(s.text)) >= 2:
+            return True
+    return False
 
 
 def same_columns(prev: Grid, nxt: Grid, tol: float = 3.0) -> bool:

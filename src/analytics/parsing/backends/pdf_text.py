@@ -7,6 +7,7 @@ word in the content stream can straddle two table cells ("审结总计").
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from .pdf_settings import PdfSettings
@@ -65,6 +66,9 @@ def page_chars(page) -> tuple[list[Char], int]:
                         continue
                     if not c or c.isspace():
                         continue
+                    if "\u2e80" <= c <= "\u2fdf":
+                        # Kangxi radicals that some exporters write for common characters (⼀ for 一)
+                        c = unicodedata.normalize("NFKC", c)
                     x0, y0, x1, y1 = ch["bbox"]
                     if x1 - x0 <= 0:
                         x1 = x0 + size * 0.5
