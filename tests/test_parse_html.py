@@ -332,6 +332,19 @@ def test_binary_data_is_refused_with_a_report_error():
     assert "binary" in str(info.value)
 
 
+def test_thousands_of_unclosed_font_tags_keep_all_text():
+    # libxml2 stops at 2048 open elements and drops the rest of the page unless handled.
+    doc = html.load(page("<p>正文" + "<font>字" * 5000 + "</p>" + TABLE3))
+    assert doc.rows[0].texts == ["正文" + "字" * 5000]
+    assert tables(doc)[0][3][0] == "一、本年新收政府信息公开申请数量"
+
+
+def test_structure_nested_past_the_parser_limit_is_refused():
+    with pytest.raises(ReportError) as info:
+        html.load(page("<div>" * 3000 + "一、总体情况" + "</div>" * 3000))
+    assert "nested too deeply" in str(info.value)
+
+
 def test_hostile_spans_are_bounded():
     doc = html.load(page("<table><tr><td rowspan=65534 colspan=99999>规章</td><td>1</td></tr><tr><td>2</td></tr></table>"))
     assert tables(doc)[0][0] == ["规章", "1"]

@@ -24,6 +24,7 @@ BLOCK_TAGS = frozenset(
     "figure figcaption fieldset legend hr caption details summary body html tr td th".split()
 )
 _SPAN = re.compile(r"\d+")
+_INLINE_TAG = re.compile(rb"</?(?:font|span|b|i|u|strong|em|small|big|sup|sub|o:p|a)(?:\s[^>]*)?>", re.I)
 
 
 def load(data: bytes, name: str = "") -> Document:
@@ -33,11 +34,7 @@ def load(data: bytes, name: str = "") -> Document:
         return Document(format="html", rows=[], meta={"encoding": encoding})
     # libxml2 gets UTF-8 bytes and is told so, whatever the page's own <meta> claims.
     markup = data if encoding == "utf-8" and b"\x00" not in data else text.replace("\x00", "").encode("utf-8")
-    parser = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
-    try:
-        root = etree.fromstring(markup, parser=parser)
-    except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
-        raise CorruptFile(f"unreadable HTML ({exc})") from None
+    root = _parse(markup)
     if root is None:
         return Document(format="html", rows=[], meta={"encoding": encoding})
     metas = _metas(root)
@@ -68,6 +65,23 @@ def load(data: bytes, name: str = "") -> Document:
     if article.tag != "body":
         meta["article"] = _describe(article)
     return Document(format="html", rows=rows, title=title, published=published, meta=meta)
+
+
+def _parse(markup: bytes):
+    """libxml2's tree of the page. Past its nesting limit libxml2 silently drops the rest of the
+    page; broken pages get there with thousands of unclosed <font>/<span>, so those are dropped
+    (they carry no structure) and the page is parsed again."""
+    for attempt in (markup, None):
+        if attempt is None:
+            attempt = _INLINE_TAG.sub(b"", markup)
+        parser = etree.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, huge_tree=True)
+        try:
+            root = etree.fromstring(attempt, parser=parser)
+        except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
+            raise CorruptFile(f"unreadable HTML ({exc})") from None
+        if not any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log):
+            return root
+    raise CorruptFile("HTML nested too deeply to read")
 
 
 def _metas(root) -> dict[str, str]:
@@ -113,36 +127,49 @@ class _Walker:
             where = f"paragraph {len(self.rows) + 1}"
             self.rows.append(Row([Cell(text, where)], where))
 
-    def walk(self, el) -> None:
-        tag = el.tag
-        if not isinstance(tag, str) or tag in art.SKIP_TAGS or art.is_furniture(el, self.keep):
-            return
-        if tag == "br":
-            self.flush()
-            return
-        if tag == "table":
-            self.flush()
-            self.table(el)
-            return
-        if tag == "pre":
-            self.flush()
-            for line in art.text_of(el).splitlines():
-                line = line.replace("\xa0", " ").strip()
-                if line:
-                    where = f"paragraph {len(self.rows) + 1}"
-                    self.rows.append(Row([Cell(line, where)], where))
-            return
-        block = tag in BLOCK_TAGS
-        if block:
-            self.flush()
-        if el.text:
-            self.buf.append(el.text)
-        for child in el:
-            self.walk(child)
-            if child.tail:
-                self.buf.append(child.tail)
-        if block:
-            self.flush()
+    def walk(self, root) -> None:
+        # An explicit stack, not recursion: broken pages nest thousands of unclosed <font>/<span>.
+        stack: list = [root]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, str):
+                self.buf.append(item)
+                continue
+            if isinstance(item, tuple):  # the end of a block element
+                self.flush()
+                continue
+            el = item
+            tag = el.tag
+            if not isinstance(tag, str) or tag in art.SKIP_TAGS or art.is_furniture(el, self.keep):
+                continue
+            if tag == "br":
+                self.flush()
+                continue
+            if tag == "table":
+                self.flush()
+                self.table(el)
+                continue
+            if tag == "pre":
+                self.flush()
+                self.preformatted(el)
+                continue
+            if tag in BLOCK_TAGS:
+                self.flush()
+                stack.append((el,))
+            for child in reversed(el):
+                if child.tail:
+                    stack.append(child.tail)
+                stack.append(child)
+            if el.text:
+                stack.append(el.text)
+
+    def preformatted(self, el) -> None:
+        """<pre> keeps its line breaks and runs of spaces: they may be a text table's columns."""
+        for line in art.text_of(el).splitlines():
+            line = line.replace("\xa0", " ").strip()
+            if line:
+                where = f"paragraph {len(self.rows) + 1}"
+                self.rows.append(Row([Cell(line, where)], where))
 
     def table(self, table) -> None:
         trs = art.table_rows(table)
@@ -170,7 +197,7 @@ class _Walker:
 
 def _mark_breaks(table) -> None:
     """Put a newline at every <br> and paragraph edge inside the table's cells, so that a cell's
-    text is one itertext() join; ``clean`` then drops the breaks between Chinese characters."""
+    text can be taken in one piece; ``clean`` then drops the breaks between Chinese characters."""
     for el in table.iter("br", "p", "div", "li"):
         el.tail = "\n" + el.tail if el.tail else "\n"
         if el.tag != "br":
