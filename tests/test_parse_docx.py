@@ -339,6 +339,41 @@ def test_report_inside_a_single_cell_frame_table_is_read_as_content():
     assert {r.table_index for r in doc.rows if r.in_table} == {0}
 
 
+def test_content_controls_tracked_deletions_and_hidden_runs():
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    d = python_docx.Document()
+    p = d.add_paragraph("本年度共受理申请")
+    deleted = parse_xml(f'<w:del {nsdecls("w")} w:id="1" w:author="a"><w:r><w:delText>99</w:delText></w:r></w:del>')
+    inserted = parse_xml(f'<w:ins {nsdecls("w")} w:id="2" w:author="a"><w:r><w:t>12</w:t></w:r></w:ins>')
+    hidden = parse_xml(f'<w:r {nsdecls("w")}><w:rPr><w:vanish/></w:rPr><w:t>隐藏</w:t></w:r>')
+    p._p.append(deleted)
+    p._p.append(inserted)
+    p._p.append(hidden)
+    p.add_run("件。")
+    d.add_paragraph("前文")
+    sdt = parse_xml(
+        f'<w:sdt {nsdecls("w")}><w:sdtPr/><w:sdtContent>'
+        '<w:p><w:r><w:t>一、总体情况</w:t></w:r></w:p>'
+        '<w:tbl><w:tr><w:tc><w:p><w:r><w:t>规章</w:t></w:r></w:p></w:tc>'
+        '<w:sdt><w:sdtContent><w:tc><w:p><w:r><w:t>7</w:t></w:r></w:p></w:tc></w:sdtContent></w:sdt></w:tr>'
+        '<w:tr><w:tc><w:p><w:r><w:t>行政强制</w:t></w:r></w:p></w:tc><w:tc><w:p/></w:tc></w:tr></w:tbl>'
+        '</w:sdtContent></w:sdt>'
+    )
+    d.element.body.insert(len(d.element.body) - 1, sdt)  # before the section properties
+    buf = io.BytesIO()
+    d.save(buf)
+    doc = backend.load(buf.getvalue())
+    assert [(r.in_table, r.texts) for r in doc.rows] == [
+        (False, ["本年度共受理申请12件。"]),
+        (False, ["前文"]),
+        (False, ["一、总体情况"]),
+        (True, ["规章", "7"]),
+        (True, ["行政强制", ""]),
+    ]
+
+
 def _zip(entries: dict[str, bytes]) -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
