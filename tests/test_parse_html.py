@@ -295,6 +295,11 @@ def test_published_date_from_meta_and_from_labels():
     assert doc.published == "2022-01-28"
     doc = html.load(page("<p>日期：2022-13-45</p>"))
     assert doc.published is None
+    # A date inside the prose is not the page's date: 截至时间… or 申请时间：… are not labels.
+    doc = html.load(page("<p>截至时间2021年12月31日，申请时间：2021年3月5日</p>"))
+    assert doc.published is None
+    doc = html.load(page("<div class=info>来源：县政府办 | 日期：2023-01-05</div><p>正文</p>"))
+    assert doc.published == "2023-01-05"
 
 
 def test_prose_lines_split_at_br_and_blocks_in_order():

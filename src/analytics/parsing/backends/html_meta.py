@@ -16,9 +16,12 @@ _DATE_META = (
 _TITLE_META = ("articletitle", "og:title", "dc.title", "title")
 
 _DATE_LABELS = ("发布日期", "发布时间", "发文日期", "成文日期", "公开日期", "印发日期", "日期", "时间")
+# A specific label may drop its colon ("发布时间 2022-02-08"); a bare 日期/时间 must stand at the
+# start of a segment and carry one, or "截至时间2021年12月31日" in the prose would count.
 _LABELLED_DATE = re.compile(
-    r"(发布日期|发布时间|发文日期|成文日期|公开日期|印发日期|日期|时间)\s*[:：]?\s*"
-    r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})"
+    r"(?:(发布日期|发布时间|发文日期|成文日期|公开日期|印发日期)\s*[:：]?|(?:^|(?<=[\s|丨│/]))(日期|时间)\s*[:：])\s*"
+    r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})",
+    re.M,
 )
 _BARE_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 
@@ -47,10 +50,10 @@ def date_from_text(text: str) -> str | None:
     """The date a page labels as its publication date (发布日期：2020-01-31), best label first."""
     best: tuple[int, str] | None = None
     for m in _LABELLED_DATE.finditer(text):
-        found = iso_date(*m.groups()[1:])
+        found = iso_date(*m.groups()[2:])
         if not found:
             continue
-        rank = _DATE_LABELS.index(m.group(1))
+        rank = _DATE_LABELS.index(m.group(1) or m.group(2))
         if best is None or rank < best[0]:
             best = (rank, found)
             if rank == 0:
