@@ -93,3 +93,13 @@ def test_glued_split_prunes_instead_of_enumerating():
     start = time.process_time()
     assert split_tokens([digits], [Group(5, True)] * 3) == []
     assert time.process_time() - start < 1.0
+
+
+def test_few_values_for_many_cells_are_not_placed_by_a_truncated_search(report_text):
+    r = report_text("2021", "tab")
+    r.t4 = [None, None, None, None, 0, None, None, None, None, 0, None, None, None, None, 0]
+    text = r.text().replace("\t".join(["", "", "", "", "0"] * 3).strip("\t"), "0\t0\t0")
+    rec = parse(text)
+    # three values for fifteen cells: every placement is possible, so nothing is claimed
+    assert rec["review_litigation"] == {}
+    assert any(w["code"] == "table_unreadable" for w in rec["warnings"])

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from itertools import combinations
 
-from .glued import Group, split_tokens, splittable
+from .glued import MAX_SOLUTIONS, Group, split_tokens, splittable
 from .tokens import Token, read_cell
 
 MAX_PLACEMENTS = 200
@@ -60,6 +60,8 @@ def fit_tokens(tokens: list[Token], groups: list[Group]) -> Fitted:
         return Fitted([], f"{len(toks)} values where the row has {n} cells")
     if any(splittable(t.raw) for t in toks):
         sols = split_tokens([t.raw for t in toks], groups)
+        if len(sols) >= MAX_SOLUTIONS:
+            return Fitted([], "glued digits with too many possible splits")
         if sols:
             where = toks[0].where
             return Fitted([tuple(Entry(raw, where) for raw in sol) for sol in sols], glued=True)
@@ -71,7 +73,8 @@ def fit_tokens(tokens: list[Token], groups: list[Group]) -> Fitted:
         if row_rules_hold(tuple(cell), groups):
             cands.append(tuple(cell))
         if len(cands) >= MAX_PLACEMENTS:
-            break
+            # A partial list would make cells look agreed that are not: give up on the row.
+            return Fitted([], f"{len(toks)} values for {n} cells: too many placements")
     if not cands:
         return Fitted([], f"{len(toks)} values for {n} cells and no placement fits the row rule")
     return Fitted(cands, "short row")
