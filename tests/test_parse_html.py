@@ -265,6 +265,14 @@ def test_navigation_around_the_article_is_dropped():
     assert len(tables(doc)) == 1
 
 
+def test_title_prefers_a_report_name_over_a_site_logo():
+    doc = html.load(page("<h1>某县人民政府门户网站</h1><div><p>一、总体情况</p></div>",
+                         head="<title>某县2023年政府信息公开工作年度报告_某县人民政府</title>"))
+    assert doc.title == "某县2023年政府信息公开工作年度报告"
+    doc = html.load(page("<h1>关于某事的通知</h1><p>正文</p>", head="<title>某县人民政府</title>"))
+    assert doc.title == "某县人民政府"  # nothing names a report: the page's own title
+
+
 def test_gb18030_page_with_meta_charset():
     body = "<p>一、总体情况</p><table><tr><td>行政许可</td><td>12</td></tr><tr><td>行政处罚</td><td>3</td></tr></table>"
     data = page(body, head="<title>某局2022年政府信息公开工作年度报告</title>", charset="gb2312")

@@ -50,16 +50,7 @@ def load(data: bytes, name: str = "") -> Document:
     walker.flush()
     rows = walker.rows
 
-    title = title_from_meta(metas)
-    if not title:
-        title = next((r.cells[0].text for r in rows[:8] if not r.in_table and looks_like_title(r.cells[0].text)), None)
-    if not title:
-        h1 = root.find(".//h1")
-        title = clean_title(art.text_of(h1)) if h1 is not None else None
-    if not title:
-        head_title = root.find(".//title")
-        title = clean_title(art.text_of(head_title)) if head_title is not None else None
-
+    title = _title(root, metas, rows)
     published = date_from_meta(metas) or date_from_text(page_text)
     meta = {"encoding": encoding, "tables": walker.tables}
     if article.tag != "body":
@@ -82,6 +73,23 @@ def _parse(markup: bytes):
         if not any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log):
             return root
     raise CorruptFile("HTML nested too deeply to read")
+
+
+def _title(root, metas: dict[str, str], rows: list[Row]) -> str | None:
+    """The report's name: a title <meta>, a page heading, <title>, the article's first lines.
+
+    A candidate must name a report (报告); a site logo in <h1> or a bare site name in <title> only
+    serve when nothing better is there.
+    """
+    head = root.find(".//title")
+    head_title = clean_title(art.text_of(head)) if head is not None else None
+    headings = [clean(art.text_of(h)) for tag in ("h1", "h2", "h3") for h in root.iter(tag)]
+    candidates = [title_from_meta(metas), *headings, head_title]
+    candidates += [r.cells[0].text for r in rows[:8] if not r.in_table]
+    for text in candidates:
+        if text and looks_like_title(text):
+            return text
+    return head_title or next((h for h in headings if h), None)
 
 
 def _metas(root) -> dict[str, str]:
