@@ -122,6 +122,8 @@ def test_padding_fields_around_a_tab_row():
 def test_page_break_and_footer_inside_a_table(report_text):
     r = report_text("2021", "tab")
     text = r.text().replace("（三）4.保护第三方合法权益", "- 3 -\f\n— 4 —\n第 4 页\n（三）4.保护第三方合法权益")
+    # a label cut by the page break, the footer between its halves
+    text = text.replace("（五）4.无正当理由大量反复申请", "（五）4.无正当理由大量\n- 5 -\f\n反复申请")
     rec = parse(text)
     for key in r.rows3():
         assert row(rec, key) == r.t3[key], key
@@ -236,3 +238,18 @@ def test_publication_date_under_the_closing_signature(report_text):
     # a date that closes an ordinary sentence is not a signature
     text = report_text("2021", "tab").text() + "本报告统计截至\n2022年1月24日\n"
     assert parse(text)["published"] is None
+
+
+@pytest.mark.parametrize("layout", ["tab", "blob"])
+def test_local_extra_row_in_table3_is_ignored(report_text, layout):
+    from test_assemble_glued import rebalance
+
+    r = report_text("2021", layout)
+    rebalance(r.t3)
+    sep = "" if layout == "blob" else "\n"
+    local = "其他方式办结" + ("" if layout == "blob" else "\t") + ("\t" if layout == "tab" else "").join(["1", "0", "0", "0", "0", "0", "1"])
+    text = r.text().replace("（五）1.信访举报投诉类申请", local + sep + "（五）1.信访举报投诉类申请")
+    rec = parse(text)
+    for key in r.rows3():
+        assert row(rec, key) == r.t3[key], key
+    assert any(w["code"] == "local_row_ignored" and "其他方式办结" in w["message"] for w in rec["warnings"])

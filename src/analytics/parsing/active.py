@@ -8,7 +8,7 @@ reported in ``warnings``; money cells are never guessed.
 
 from __future__ import annotations
 
-from .fit import Candidate, Entry, Fitted, agreed, number
+from .fit import Candidate, Fitted, agreed, number
 
 ROWS = {
     "2021": {

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .labels import CELL, GAP, ROW, label_regex
+from .labels import CELL, GAP, label_regex
 from .stream import Stream
 from .tokens import Cut, Token, cut_segment
 
