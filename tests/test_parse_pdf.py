@@ -57,7 +57,7 @@ def _values(texts: list[str]) -> list[str]:
 
 def _table_rows(doc, label: str):
     """Rows of the source table holding a row or header whose text starts with ``label``."""
-    index = next(r.table_index for r in doc.rows if r.in_table and any(normalise(t).startswith(label) for t in r.texts))
+    index = next(r.table_index for r in doc.rows if r.in_table and any(normalise(t).startswith(normalise(label)) for t in r.texts))
     return [r for r in doc.rows if r.in_table and r.table_index == index]
 
 
@@ -229,6 +229,18 @@ def test_wrapped_header_words_join_up_without_rulings():
     t4 = _table_rows(doc, "行政复议")
     header = next(r.texts for r in t4 if r.texts.count("结果维持") == 3)
     assert header == ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"] * 3
+
+
+def test_column_blank_in_every_row_is_known_from_its_header():
+    report = random_report(44)
+    first = report.table2[0]  # 第二十条第（一）项: 本年废止件数 left blank for both rows
+    for _keys, _label, cells in first.rows:
+        cells[1] = ""
+    report.closing = ["注：本表数据由各部门报送"] + report.closing
+    doc = pdf.load(build_report(report, ruled=False), "x.pdf")
+    rows = [r.texts for r in _table_rows(doc, "第二十条第（一）项") if r.texts[0] in ("规章", "行政规范性文件")]
+    assert rows == [[label] + cells for _keys, label, cells in first.rows]
+    assert any(r.texts == ["注：本表数据由各部门报送"] and not r.in_table for r in doc.rows)
 
 
 def test_rules_between_rows_only_fall_back_to_positions():

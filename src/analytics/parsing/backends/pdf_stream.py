@@ -20,6 +20,7 @@ _VALUE_WITH_NOTE = re.compile(r"^[+\-−－]?\d[\d,]*(?:\.\d+)?(?:元|万元|亿
 _HEADING = re.compile(r"^[一二三四五六七八九十]+、")
 _MARKER = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|\d+[.．、])")
 _FIRST_MARKER = re.compile(r"^(?:一、|[（(][一1][)）]|1[.．、])")
+_NOTE = re.compile(r"^(?:注|备注|说明|数据来源)\s*[:：]?")
 
 
 def is_value(text: str) -> bool:
@@ -148,6 +149,7 @@ def find_tables(lines: list[Line], settings: PdfSettings, body_width: float) -> 
             and kinds[tail + 1] == "text"
             and gap(tail, tail + 1) <= 1.2 * unit
             and not _MARKER.match(lines[tail + 1].text)
+            and not _NOTE.match(lines[tail + 1].text)
             and not prose(tail + 1)
         ):
             tail += 1

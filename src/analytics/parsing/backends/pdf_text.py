@@ -37,14 +37,23 @@ def is_cjk(ch: str) -> bool:
 
 
 def import_pymupdf():
-    """PyMuPDF without its optional layout add-on: when installed, that add-on loads a neural
-    model at import time (seconds), and this backend reads the geometry itself."""
+    """PyMuPDF without its optional add-ons (layout analysis, pymupdf4llm): when installed, they
+    load neural-network runtimes at import time (seconds), and this backend reads the geometry
+    itself. They are hidden only while PyMuPDF imports, so code that wants them can still import
+    them later."""
     import sys
 
-    if "pymupdf" not in sys.modules:
-        sys.modules.setdefault("pymupdf.layout", None)  # type: ignore[arg-type]
-    import pymupdf
-
+    if "pymupdf" in sys.modules:
+        return sys.modules["pymupdf"]
+    hidden = [name for name in ("pymupdf.layout", "pymupdf4llm") if name not in sys.modules]
+    for name in hidden:
+        sys.modules[name] = None  # type: ignore[assignment]  # makes "import name" fail fast
+    try:
+        import pymupdf
+    finally:
+        for name in hidden:
+            if sys.modules.get(name, 0) is None:
+                del sys.modules[name]
     return pymupdf
 
 
