@@ -358,6 +358,12 @@ def test_structure_nested_past_the_parser_limit_is_refused():
     assert "nested too deeply" in str(info.value)
 
 
+def test_stray_control_bytes_in_a_damaged_table():
+    data = page("<table><tr><td><p>规\x01章</p>\x02</td><td>1</td></tr><tr><td>行政强制</td><td>2</td></tr></table>")
+    rows = tables(html.load(data))[0]
+    assert rows[0][0].startswith("规") and rows[0][0].endswith("章") and rows[0][1:] == ["1"]
+
+
 def test_hostile_spans_are_bounded():
     doc = html.load(page("<table><tr><td rowspan=65534 colspan=99999>规章</td><td>1</td></tr><tr><td>2</td></tr></table>"))
     assert tables(doc)[0][0] == ["规章", "1"]

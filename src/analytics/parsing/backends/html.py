@@ -24,6 +24,7 @@ BLOCK_TAGS = frozenset(
     "figure figcaption fieldset legend hr caption details summary body html tr td th".split()
 )
 _SPAN = re.compile(r"\d+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _INLINE_TAG = re.compile(rb"</?(?:font|span|b|i|u|strong|em|small|big|sup|sub|o:p|a)(?:\s[^>]*)?>", re.I)
 
 
@@ -207,9 +208,14 @@ def _mark_breaks(table) -> None:
     """Put a newline at every <br> and paragraph edge inside the table's cells, so that a cell's
     text can be taken in one piece; ``clean`` then drops the breaks between Chinese characters."""
     for el in table.iter("br", "p", "div", "li"):
-        el.tail = "\n" + el.tail if el.tail else "\n"
+        el.tail = "\n" + _xml_safe(el.tail) if el.tail else "\n"
         if el.tag != "br":
-            el.text = "\n" + el.text if el.text else "\n"
+            el.text = "\n" + _xml_safe(el.text) if el.text else "\n"
+
+
+def _xml_safe(text: str) -> str:
+    # libxml2 keeps stray control bytes from a damaged page, but lxml refuses them on assignment.
+    return _CONTROL.sub("", text)
 
 
 def _cell_text(td) -> str:
