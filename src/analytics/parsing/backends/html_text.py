@@ -67,7 +67,7 @@ def refuse_binary(text: str) -> None:
         return
     controls = len(_CONTROLS.findall(sample))
     bad = sample.count("\ufffd")
-    if controls > len(sample) / 100 or bad > len(sample) / 10:
+    if controls > max(len(sample) / 100, 16) or bad > max(len(sample) / 10, 16):
         raise CorruptFile("binary data, not a readable web page")
 
 
