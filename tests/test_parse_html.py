@@ -296,6 +296,22 @@ def test_utf16_page_without_byte_order_mark():
     assert doc.rows[0].texts == ["一、总体情况"] and tables(doc)[0] == [["规章", "1"], ["行政强制", "2"]]
 
 
+def test_word_single_file_web_page_mht():
+    from email import charset
+    from email.mime.multipart import MIMEMultipart
+    from email.mime.text import MIMEText
+
+    qp = charset.Charset("gb2312")
+    qp.body_encoding = charset.QP  # what Word writes for .mht
+    archive = MIMEMultipart("related")
+    archive.attach(MIMEText(f"<html><body><p>一、总体情况</p>{TABLE3}</body></html>", "html", qp))
+    data = archive.as_bytes()
+    assert b"=D2=BB" in data  # the page is encoded inside the archive, not readable as HTML as is
+    doc = html.load(data, "report.mht")
+    assert doc.rows[0].texts == ["一、总体情况"]
+    assert tables(doc)[0][3] == ["一、本年新收政府信息公开申请数量", "5", "1", "", "", "0", "0", "6"]
+
+
 def test_published_date_from_meta_and_from_labels():
     doc = html.load(page("<p>正文</p>", head="<meta name='PubDate' content='2021-03-30 09:00'>"))
     assert doc.published == "2021-03-30"

@@ -16,6 +16,7 @@ from ...errors import CorruptFile
 from ..document import Cell, Document, Row
 from . import html_article as art
 from .grid import SpanCell, table_rows
+from .html_mime import html_part, is_mime_page
 from .html_meta import clean_title, date_from_meta, date_from_text, looks_like_title, title_from_meta
 from .html_text import clean, decode_page, refuse_binary
 
@@ -29,6 +30,11 @@ _INLINE_TAG = re.compile(rb"</?(?:font|span|b|i|u|strong|em|small|big|sup|sub|o:
 
 
 def load(data: bytes, name: str = "") -> Document:
+    if is_mime_page(data):
+        page = html_part(data)
+        if page is None:
+            raise CorruptFile("a MIME web archive (.mht) without an HTML page in it")
+        data = page
     text, encoding = decode_page(data)
     refuse_binary(text)
     if not text.strip():
