@@ -135,3 +135,16 @@ def test_values_of_a_merged_block_column_by_column():
     # table 2 has no rule to tell row order from column order: left out, with a warning
     assert "normative_in_force" not in rec["active_disclosure"]
     assert any(w["code"] == "block_ambiguous" for w in rec["warnings"])
+
+
+def test_values_after_a_run_of_bare_labels_are_not_given_to_its_tail():
+    t3 = rowspan_rows()
+    keep = t3[:4]  # new_received … partially_granted
+    bare = [para(sub_label(k), "page 3") for k in ("denied_state_secret", "denied_law_prohibited", "denied_security_stability")]
+    # the next label carries fourteen values: two rows' worth, but the run has four labels
+    values = [para(v, "page 3") for v in ["2", "0", "0", "0", "0", "0", "2", "1", "0", "0", "0", "0", "0", "1"]]
+    rows = keep + bare + [para(sub_label("denied_third_party"), "page 3")] + values + t3[8:]
+    rec = read(head_rows() + rows + tail_rows(), fmt="pdf")
+    for key in ("denied_state_secret", "denied_law_prohibited", "denied_security_stability", "denied_third_party"):
+        assert key not in rec["applications"], key
+    assert rec["applications"]["granted"]["total"] == 21

@@ -33,8 +33,9 @@ def deal_blocks(items: list[Item], width: Callable[[str], int | None],
         values = items[j].tokens
         k = len(run)
         if n is None or len(values) != n * k:
-            out.append(items[i])
-            i += 1
+            # only the whole run of bare labels can own the values; a tail of it is a guess
+            out.extend(items[i:j])
+            i = j
             continue
         by_row = [values[r * n:(r + 1) * n] for r in range(k)]
         by_col = [[values[c * k + r] for c in range(n)] for r in range(k)]
