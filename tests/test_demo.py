@@ -213,7 +213,7 @@ def test_planted_errors_and_missing_years_are_listed(full):
     agencies, reports, planted, records = full
     rules = {p["rule"] for p in planted}
     assert rules == {"T4_GROUP_SUM", "T3_COLUMN_SUM", "T3_FLOW", "X_CARRYOVER", "TEXT_VS_TABLE", "YEAR_IN_TEXT",
-                     "IMPLAUSIBLE_LEVEL", "X_MISSING_YEAR"}
+                     "IMPLAUSIBLE_LEVEL", "X_MISSING_YEAR", "DUPLICATE_TEXT"}
     present = {(r.agency.name, r.year) for r in reports}
     for p in planted:
         assert p["detail"]

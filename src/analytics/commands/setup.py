@@ -28,14 +28,20 @@ def configure(p):
     p.add_argument("--demo-scale", type=float, default=DEMO_SCALE, help="演示语料规模 (default 1.0)")
     p.add_argument("--no-demo", action="store_true", help="只载入 data/real，不生成演示语料")
     p.add_argument("--quiet", action="store_true", help="不显示进度条")
+    p.add_argument("--real-dir", help="随附真实报告的文件夹 (default: data/real)")
+    p.add_argument("--demo-dir", help="演示语料的文件夹 (default: var/demo)")
+
+
+def real_files(folder: Path) -> list[Path]:
+    """The bundled reports: every file of the folder but hidden ones and its README."""
+    return sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(".")
+                  and p.name.lower() != "readme.md")
 
 
 def _files_digest(folder: Path) -> str:
-    """Names, sizes and contents of the bundled real reports: a new or edited file means rebuild."""
+    """Names and contents of the bundled real reports: a new or edited file means rebuild."""
     h = hashlib.sha256()
-    for f in sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(".")):
-        if f.suffix.lower() == ".md" and f.name.lower() == "readme.md":
-            continue
+    for f in real_files(folder):
         h.update(str(f.relative_to(folder)).encode("utf-8"))
         h.update(hashlib.sha256(f.read_bytes()).digest())
     return h.hexdigest()
@@ -95,7 +101,7 @@ def why_stale(db: Path, wanted: dict) -> str | None:
     return None
 
 
-def _demo_corpus(demo_dir: Path, scale: float, progress: bool) -> tuple[dict, bool]:
+def _demo_corpus(demo_dir: Path, scale: float, progress: bool, workers: int) -> tuple[dict, bool]:
     """Reuse ``var/demo`` when it was written by this generator version, seed and scale."""
     from ..demo import DEFAULT_SEED, GENERATOR_VERSION, write_corpus
 
@@ -109,7 +115,7 @@ def _demo_corpus(demo_dir: Path, scale: float, progress: bool) -> tuple[dict, bo
     from tqdm import tqdm
 
     with tqdm(desc="生成演示报告", unit="份", file=sys.stderr, disable=not progress, leave=False) as bar:
-        return write_corpus(demo_dir, seed=DEFAULT_SEED, scale=scale, progress=bar.update), True
+        return write_corpus(demo_dir, seed=DEFAULT_SEED, scale=scale, progress=bar.update, workers=workers), True
 
 
 def _remove(db: Path) -> None:
@@ -118,34 +124,33 @@ def _remove(db: Path) -> None:
 
 
 def build(db: Path, real_dir: Path, demo_dir: Path | None, *, workers: int, scale: float,
-          progress: bool) -> list[str]:
-    """Build a fresh warehouse at ``db`` (in a side file, swapped in at the end); return what was done."""
+          progress: bool, say=print) -> None:
+    """Build a fresh warehouse at ``db`` (in a side file, swapped in at the end), telling each step."""
     from ..warehouse.ingest import ingest
 
-    done: list[str] = []
     side = db.with_name(db.name + ".setup-new")
     _remove(side)
     try:
         if real_dir.is_dir():
             t = time.perf_counter()
-            s = ingest([str(real_dir)], db=side, workers=workers, dataset="real", progress=progress)
-            done.append(_line("data/real", s, time.perf_counter() - t))
+            s = ingest([str(p) for p in real_files(real_dir)], db=side, workers=workers, dataset="real",
+                       progress=progress)
+            say(_line("data/real", s, time.perf_counter() - t))
         if demo_dir is not None:
             t = time.perf_counter()
-            summary, fresh = _demo_corpus(demo_dir, scale, progress)
-            done.append(f"演示语料{'已生成' if fresh else '沿用'} {demo_dir}: {summary['documents']} 份报告, "
-                        f"{summary['agencies']} 个机关 ({time.perf_counter() - t:.1f} 秒)")
+            summary, fresh = _demo_corpus(demo_dir, scale, progress, workers)
+            say(f"演示语料{'已生成' if fresh else '沿用'} {demo_dir}: {summary['documents']} 份报告, "
+                f"{summary['agencies']} 个机关 ({time.perf_counter() - t:.1f} 秒)")
             t = time.perf_counter()
             s = ingest([str(demo_dir)], db=side, manifest=str(demo_dir / "manifest.csv"), workers=workers,
                        dataset="demo", progress=progress)
-            done.append(_line("演示语料", s, time.perf_counter() - t))
+            say(_line("演示语料", s, time.perf_counter() - t))
         db.parent.mkdir(parents=True, exist_ok=True)
         os.replace(side, db)
         Path(f"{db}.wal").unlink(missing_ok=True)
     finally:
         _remove(side)
         Path(f"{side}.lock").unlink(missing_ok=True)
-    return done
 
 
 def _line(what: str, s, seconds: float) -> str:
@@ -168,7 +173,8 @@ def run(args) -> int:
         raise ReportError(f"--demo-scale must be in (0, 1], not {args.demo_scale}")
     db = Path(args.db) if args.db else default_db_path()
     root = project_root()
-    real_dir, demo_dir = root / "data" / "real", None if args.no_demo else root / "var" / "demo"
+    real_dir = Path(args.real_dir) if args.real_dir else root / "data" / "real"
+    demo_dir = None if args.no_demo else Path(args.demo_dir) if args.demo_dir else root / "var" / "demo"
     wanted = wanted_stamp(real_dir, demo_dir is not None, args.demo_scale)
     reason = "指定了 --force" if args.force else why_stale(db, wanted)
     if reason is None:
@@ -177,8 +183,8 @@ def run(args) -> int:
     start = time.perf_counter()
     print(f"准备数据仓库 {db}: {reason}，重新生成", flush=True)
     progress = not args.quiet and sys.stderr.isatty()
-    for line in build(db, real_dir, demo_dir, workers=args.workers, scale=args.demo_scale, progress=progress):
-        print("  " + line, flush=True)
+    build(db, real_dir, demo_dir, workers=args.workers, scale=args.demo_scale, progress=progress,
+          say=lambda line: print("  " + line, flush=True))
     stamp_path(db).write_text(json.dumps(wanted, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(f"完成: {db} 共 {_report_count(db)} 份报告, 用时 {time.perf_counter() - start:.1f} 秒")
     return 0

@@ -10,20 +10,22 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import multiprocessing
 import shutil
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
 from . import prose, render_docx, render_html, render_pdf, render_text
-from .errors_planted import Draft, plant
+from .errors_planted import Draft, pick_copies, plant
 from .figures import YEARS, agency_rng, population_figures
 from .population import Agency, build_population
 from .report import Report, Style, numeric_tables, printed_tables, truth_record
 
 # Bump whenever the documents change, so ``analytics setup`` rebuilds a stale warehouse.
-GENERATOR_VERSION = "1"
+GENERATOR_VERSION = "2"
 DEFAULT_SEED = 2025
 
 FORMATS = ["html", "text", "docx", "pdf"]
@@ -118,20 +120,46 @@ def build_reports(seed: int = DEFAULT_SEED, scale: float = 1.0, years: list[int]
     planted = plant(drafts, np.random.default_rng([seed, 5]), per_rule=max(1, round(2 * scale)))
     planted += [{"agency": name, "year": year, "rule": "X_MISSING_YEAR", "detail": "该年度报告缺失"}
                 for name, year in sorted(missing)]
+    # One report copies another agency's prose of the same year (its own name and figures in it).
+    prose_from = {}
+    for source, copier in pick_copies(drafts, np.random.default_rng([seed, 6]), max(1, round(scale))):
+        prose_from[(copier.agency.name, copier.year)] = source.agency.name
+        planted.append({"agency": copier.agency.name, "year": copier.year, "rule": "DUPLICATE_TEXT",
+                        "detail": f"正文照搬{source.agency.name} {source.year} 年度报告"})
     reports = []
     for d in drafts:
         active, apps, review = printed_tables(d.active, d.apps, d.review, d.style)
         rng = agency_rng(seed, d.agency.name, salt=10_000 + d.year)
         report = Report(d.agency, d.year, d.template, _published(rng, d.agency, d.year), d.style, active, apps, review)
-        prose.write_prose(report, agency_rng(seed, d.agency.name, salt=20_000 + d.year))
+        writer = prose_from.get((d.agency.name, d.year), d.agency.name)
+        prose.write_prose(report, agency_rng(seed, writer, salt=20_000 + d.year))
         report.path = f"{d.year}/{d.agency.name}_{d.year}.{_EXT[d.style.format]}"
         reports.append(report)
     return agencies, reports, planted
 
 
+def _render_one(report: Report, seed: int) -> bytes:
+    rng = agency_rng(seed, report.agency.name, salt=30_000 + report.year)
+    return _RENDER[report.style.format](report, rng)
+
+
+def _rendered(reports: list[Report], seed: int, workers: int):
+    if workers <= 1 or len(reports) < 50:
+        for report in reports:
+            yield _render_one(report, seed)
+        return
+    # spawn, not fork: the caller may hold a DuckDB connection or a progress-bar thread.
+    ctx = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        yield from pool.map(_render_one, reports, [seed] * len(reports), chunksize=16)
+
+
 def write_corpus(out: str | Path, seed: int = DEFAULT_SEED, scale: float = 1.0, years: list[int] | None = None,
-                 progress=None) -> dict:
-    """Render every report into ``out`` and write the manifest, truth and planted files."""
+                 progress=None, workers: int = 1) -> dict:
+    """Render every report into ``out`` and write the manifest, truth and planted files.
+
+    ``workers`` > 1 renders in that many processes (PDF rendering is most of the time).
+    """
     out = Path(out)
     if out.exists():
         shutil.rmtree(out)
@@ -142,10 +170,8 @@ def write_corpus(out: str | Path, seed: int = DEFAULT_SEED, scale: float = 1.0, 
             open(out / "truth.jsonl", "w", encoding="utf-8") as tf:
         writer = csv.writer(mf)
         writer.writerow(MANIFEST_COLUMNS)
-        for report in reports:
+        for report, data in zip(reports, _rendered(reports, seed, workers)):
             a = report.agency
-            rng = agency_rng(seed, a.name, salt=30_000 + report.year)
-            data = _RENDER[report.style.format](report, rng)
             path = out / report.path
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)

@@ -120,3 +120,22 @@ def plant(drafts: list[Draft], rng: np.random.Generator, per_rule: int) -> list[
             done += 1
             planted.append({"agency": d.agency.name, "year": d.year, "rule": rule, "detail": detail})
     return planted
+
+
+def pick_copies(drafts: list[Draft], rng: np.random.Generator, n: int) -> list[tuple[Draft, Draft]]:
+    """Pairs (source, copier) of townships of the same year: the copier reuses the source's prose.
+
+    Neither report carries another planted error, so each finding has one cause.
+    """
+    clean = [d for d in drafts if d.agency.kind == "township" and not d.style.wrong_year_text
+             and not d.style.prose_offset]
+    by_year: dict[int, list[Draft]] = {}
+    for d in clean:
+        by_year.setdefault(d.year, []).append(d)
+    years = sorted(y for y, ds in by_year.items() if len(ds) >= 2)
+    pairs = []
+    for k in range(min(n, len(years))):
+        year = years[int(rng.integers(len(years)))] if k == 0 else years[(years.index(pairs[0][0].year) + k) % len(years)]
+        a, b = rng.choice(len(by_year[year]), size=2, replace=False)
+        pairs.append((by_year[year][int(a)], by_year[year][int(b)]))
+    return pairs

@@ -62,6 +62,23 @@ _IMPROVE = [
     "我们将严格落实工作要求，强化督促检查，推动政务公开工作再上新台阶。",
     "今后将进一步健全制度，规范流程，以公开促落实、促规范、促服务。",
 ]
+_TOPICS = ["财政预决算", "重大建设项目", "公共资源配置", "社会公益事业", "行政执法", "政府采购", "民生实事",
+           "乡村振兴", "安全生产", "生态环境保护", "教育医疗", "就业创业", "惠民惠农补贴", "人事任免", "应急管理",
+           "征地拆迁", "保障性住房", "食品药品监管", "养老服务", "营商环境"]
+_FOCUS = ["重点做好{t}等领域信息公开。", "围绕{t}等群众关注的事项加大公开力度。", "对{t}等信息实行清单式管理、动态更新。",
+          "聚焦{t}，及时发布政策文件和办事指南。", "按照要求公开{t}等方面的信息，接受社会监督。"]
+_REPLY = ["答复时明确告知申请人救济途径和期限。", "对申请内容不明确的，及时一次性告知补正。",
+          "建立疑难申请会商机制，提升答复的规范性。", "答复文书统一格式，做到依据充分、说理清楚。",
+          "所有申请均在法定期限内答复，无超期情况。"]
+_CHANNELS = ["门户网站", "政务微信公众号", "政务微博", "政务服务大厅", "档案馆查阅点", "公开栏", "新闻发布会",
+             "政府公报", "村（居）务公开栏", "政务服务热线"]
+
+
+def _topics(rng: np.random.Generator, bank: list[str], k: int) -> str:
+    picks = rng.choice(len(bank), size=k, replace=False)
+    return "、".join(bank[int(i)] for i in picks)
+
+
 _OTHER_NONE = ["本年度未收取信息处理费。", "本机关本年度未发出收费通知，未收取信息处理费。"]
 _OTHER_MORE = [
     "本年度无其他需要报告的事项。",
@@ -109,11 +126,12 @@ def write_prose(report: Report, rng: np.random.Generator) -> None:
                "如对本报告有疑问，请与本机关政务公开工作机构联系。")
     overview = [
         f"{year}年，{report.agency.name}深入贯彻落实《条例》，扎实做好政府信息公开各项工作。",
-        "（一）主动公开。" + _pick(rng, _ACTIVE).format(n=n_active),
+        "（一）主动公开。" + _pick(rng, _ACTIVE).format(n=n_active)
+        + _pick(rng, _FOCUS).format(t=_topics(rng, _TOPICS, 3)),
         "（二）依申请公开。" + _pick(rng, _APPLY).format(year=year, new=new, carried=carried, done=done,
-                                                       forward=forward),
-        "（三）政府信息管理。" + _pick(rng, _MANAGE),
-        "（四）平台建设。" + _pick(rng, _PLATFORM),
+                                                       forward=forward) + _pick(rng, _REPLY),
+        "（三）政府信息管理。" + _topics(rng, _MANAGE, 2).replace("。、", "。"),
+        "（四）平台建设。" + _pick(rng, _PLATFORM) + f"通过{_topics(rng, _CHANNELS, 3)}等渠道发布信息。",
         "（五）监督保障。" + _pick(rng, _SUPERVISE).format(k=int(rng.integers(1, 5))),
     ]
     review_total = int(report.value("review_litigation", "review", "total") or 0)
@@ -131,7 +149,8 @@ def write_prose(report: Report, rng: np.random.Generator) -> None:
     report.sections = {
         "preface": preface,
         "overview": "\n".join(overview),
-        "problems": _pick(rng, _PROBLEMS) + _pick(rng, _IMPROVE),
+        "problems": _pick(rng, _PROBLEMS) + _pick(rng, _IMPROVE)
+        + f"重点加强{_topics(rng, _TOPICS, 2)}等领域的信息公开。",
         "other_matters": other,
     }
 
