@@ -11,7 +11,8 @@ _MIME_HEAD = re.compile(rb"^\s*(?:[\w-]+:[^\n]*\r?\n(?:[ \t][^\n]*\r?\n)*)*?MIME
 
 
 def is_mime_page(data: bytes) -> bool:
-    return bool(_MIME_HEAD.match(data[:2048]))
+    head = data[:2048]
+    return b"mime-version" in head.lower() and bool(_MIME_HEAD.match(head))
 
 
 def html_part(data: bytes) -> bytes | None:

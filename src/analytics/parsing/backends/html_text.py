@@ -72,7 +72,6 @@ def refuse_binary(text: str) -> None:
 
 
 _CJK = r"\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f"
-_SPACES = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
 _CJK_GAP = re.compile(rf"(?<=[{_CJK}]) (?=[{_CJK}])")
 
 
@@ -81,7 +80,9 @@ def clean(text: str) -> str:
     characters ("社会公益 组织"). Spaces next to digits stay: they may separate columns."""
     if " " not in text and text.isprintable():
         return text  # the common case: nothing to collapse (isprintable is False for tabs, \n, nbsp)
-    text = _SPACES.sub(" ", text).strip()
+    if "\u200b" in text or "\ufeff" in text:
+        text = text.replace("\u200b", "").replace("\ufeff", "")
+    text = " ".join(text.split())  # str.split() knows every Unicode space, nbsp and 　 included
     if " " in text:
         text = _CJK_GAP.sub("", text)
     return text
