@@ -49,12 +49,11 @@ else:
     st.markdown("**确认或驳回一条发现**（决定在重新导入和重新检查后仍然保留）")
     labels = {fp: f"{n} {y} · {r} · {m[:40]}" for fp, n, y, r, m in
               found[["fingerprint", "name", "year", "rule", "message"]].itertuples(index=False)}
-    with st.form("decide"):
-        fp = st.selectbox("发现", list(labels), format_func=labels.get)
-        note = st.text_input("备注", max_chars=500)
-        d1, d2 = st.columns(2)
-        confirm = d1.form_submit_button("确认（确为问题）")
-        dismiss = d2.form_submit_button("驳回（不是问题）")
+    fp = st.selectbox("发现", list(labels), format_func=labels.get, key="q_fp")
+    note = st.text_input("备注", max_chars=500, key="q_note")
+    d1, d2 = st.columns(2)
+    confirm = d1.button("确认（确为问题）", key="q_confirm")
+    dismiss = d2.button("驳回（不是问题）", key="q_dismiss")
     if confirm or dismiss:
         from analytics.warehouse.findings import decide
 

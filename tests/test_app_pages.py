@@ -30,14 +30,15 @@ def warehouse(tmp_path_factory):
         os.environ["ANALYTICS_DB"] = old
 
 
-def open_page(page: str | None = None, query: dict | None = None) -> AppTest:
+def open_page(page: str = "overview", query: dict | None = None) -> AppTest:
+    """Run app.py, then the page: AppTest runs a page on its own from then on (it resets
+    Streamlit's pages-folder decision every run), drawing the sidebar from the page itself."""
     at = AppTest.from_file(APP, default_timeout=60)
     for k, v in (query or {}).items():
         at.query_params[k] = v
     at.run()
-    if page:
-        at.switch_page(f"pages/{page}.py")
-        at.run()
+    at.switch_page(f"pages/{page}.py")
+    at.run()
     assert not at.exception, [e.message for e in at.exception]
     assert not at.error, [e.value for e in at.error]
     return at

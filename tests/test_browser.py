@@ -79,7 +79,12 @@ def browser():
 def _settle(page) -> None:
     """Wait until the page's title is drawn and the script run has finished (the running-status
     widget has stayed away for a while)."""
-    page.wait_for_selector("h1", timeout=30000)
+    try:
+        page.wait_for_selector("h1", timeout=90000)
+    except playwright_api.TimeoutError:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "timeout.png"))
+        raise AssertionError(f"no page title after 90 s at {page.url}") from None
     quiet, deadline = 0, time.time() + 60
     while quiet < 4 and time.time() < deadline:
         page.wait_for_timeout(250)

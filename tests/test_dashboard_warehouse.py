@@ -17,6 +17,7 @@ import pytest
 from analytics.dashboard import filters, queries
 from analytics.dashboard.metrics import METRICS
 from analytics.warehouse import connect_read, load_records
+from analytics.warehouse.ingest import ingest
 
 CORPUS = Path(__file__).parent / "corpus" / "real"
 DEMO_REGION = {"province": "演示省", "city": "演示市"}
@@ -66,6 +67,8 @@ def build_warehouse(path: Path) -> Path:
     load_records(path, gold, dataset="real")
     demo, info = demo_records(gold)
     load_records(path, demo, dataset="demo", agency_info=info)
+    # A pre-2019 free-form report: ingest refuses it and logs the reason.
+    ingest(sorted(CORPUS.glob("*旧格式*")), db=path, progress=False)
     return path
 
 
@@ -159,3 +162,10 @@ def test_search_text_is_a_parameter(con):
     assert df.empty
     df = queries.report_search(con, **_all_years(con), q="平潭", limit=50)
     assert len(df) > 0 and all("平潭" in n for n in df["name"])
+
+
+def test_warehouse_has_what_the_pages_show(con):
+    assert queries.ingest_refused(con, limit=10)["reason"].str.len().min() > 0
+    summary = queries.findings_summary(con, **_all_years(con))
+    assert (summary["severity"] == "error").any()
+    assert set(queries.filter_datasets(con)["dataset"]) == {"real", "demo"}

@@ -1,5 +1,10 @@
-"""The sidebar's global filters: restored from the URL at the start of a session, kept in
-session state while moving between pages, and written back to the URL on every run."""
+"""The sidebar's global filters: read from the URL at the start of a session, kept in session
+state while moving between pages, and written back to the URL on every run.
+
+The filters in force are kept under one plain session key (``f_state``); each widget gets its
+default from there rather than through its own session key, so the choice survives whichever
+script happens to draw the sidebar (``app.py``, or a page that Streamlit ran on its own).
+"""
 
 from __future__ import annotations
 
@@ -9,25 +14,25 @@ from . import ui
 from .filters import ALL, DATASETS, KINDS, LEVELS, Filters, from_query
 
 URL_KEYS = ("years", "province", "city", "county", "level", "kind", "dataset")
+STATE = "f_state"
 
 
-def _init_from_url(years: list[int]) -> None:
-    f = from_query(st.query_params.to_dict(), years)
-    st.session_state["f_years_default"] = (str(f.year_from), str(f.year_to))
-    st.session_state["f_province"] = f.province or ALL
-    st.session_state["f_city"] = f.city or ALL
-    st.session_state["f_county"] = f.county or ALL
-    st.session_state["f_levels"] = f.levels
-    st.session_state["f_kinds"] = f.kinds
-    st.session_state["f_datasets"] = f.datasets
-    st.session_state["f_ready"] = True
+def _drop_invalid(key: str, valid) -> None:
+    if key in st.session_state and not valid(st.session_state[key]):
+        del st.session_state[key]
 
 
-def _choose(label: str, key: str, options: list[str]) -> str | None:
-    if st.session_state.get(key) not in options:
-        st.session_state[key] = ALL
-    value = st.selectbox(label, options, key=key)
+def _choose(label: str, key: str, options: list[str], current: str | None) -> str | None:
+    _drop_invalid(key, lambda v: v in options)
+    index = options.index(current) if current in options else 0
+    value = st.selectbox(label, options, index=index, key=key)
     return None if value == ALL else value
+
+
+def _pick(label: str, key: str, choices: dict[str, str], current: list[str], **kw) -> list[str]:
+    _drop_invalid(key, lambda v: isinstance(v, list) and all(x in choices for x in v))
+    return st.multiselect(label, list(choices), default=[c for c in current if c in choices],
+                          format_func=choices.get, key=key, **kw)
 
 
 def _reset() -> None:
@@ -41,48 +46,46 @@ def _reset() -> None:
 def render() -> Filters:
     years = ui.query("filter_years")["year"].astype(int).tolist()
     regions = ui.query("filter_regions")
-    if not st.session_state.get("f_ready"):
-        _init_from_url(years)
+    state: Filters = st.session_state.get(STATE) or from_query(st.query_params.to_dict(), years)
 
     with st.sidebar:
         st.header("筛选")
         if len(years) > 1:
-            # Years as text, and the range given as the widget's default rather than through session
-            # state: Streamlit only treats the slider as a range when its default value is one.
+            # Years as text: the slider's value then round-trips unchanged through every client.
             labels = [str(y) for y in years]
-            default = tuple(st.session_state.get("f_years_default") or ())
-            if len(default) != 2 or not all(y in labels for y in default):
+            default = (str(state.year_from), str(state.year_to))
+            if not all(y in labels for y in default):
                 default = (labels[0], labels[-1])
-            cur = st.session_state.get("f_years")
-            if cur is not None and not (isinstance(cur, (tuple, list)) and len(cur) == 2
-                                        and all(y in labels for y in cur)):
-                del st.session_state["f_years"]
+            _drop_invalid("f_years", lambda v: isinstance(v, (tuple, list)) and len(v) == 2
+                          and all(y in labels for y in v))
             y_from, y_to = st.select_slider("年份", options=labels, value=default, key="f_years")
         else:
             y_from = y_to = years[0] if years else 0
             st.caption(f"年份：{y_to}" if years else "年份：暂无数据")
 
         provinces = [ALL] + sorted(regions["province"].dropna().unique().tolist())
-        province = _choose("省份", "f_province", provinces)
-        in_prov = regions[regions["province"] == province] if province else regions.iloc[0:0]
-        city = _choose("地市", "f_city", [ALL] + sorted(in_prov["city"].dropna().unique().tolist())) if province else None
-        if not province:
-            st.session_state["f_city"] = ALL
-        in_city = in_prov[in_prov["city"] == city] if city else in_prov.iloc[0:0]
-        county = _choose("区县", "f_county", [ALL] + sorted(in_city["county"].dropna().unique().tolist())) if city else None
-        if not city:
-            st.session_state["f_county"] = ALL
+        province = _choose("省份", "f_province", provinces, state.province)
+        city = county = None
+        if province:
+            in_prov = regions[regions["province"] == province]
+            cities = [ALL] + sorted(in_prov["city"].dropna().unique().tolist())
+            city = _choose("地市", "f_city", cities, state.city)
+            if city:
+                in_city = in_prov[in_prov["city"] == city]
+                counties = [ALL] + sorted(in_city["county"].dropna().unique().tolist())
+                county = _choose("区县", "f_county", counties, state.county)
 
-        levels = st.multiselect("层级", list(LEVELS), format_func=LEVELS.get, key="f_levels", placeholder="全部层级")
-        kinds = st.multiselect("机构类型", list(KINDS), format_func=KINDS.get, key="f_kinds", placeholder="全部类型")
-        datasets = st.multiselect("数据集", list(DATASETS), format_func=DATASETS.get, key="f_datasets",
-                                  help="取消“演示数据”即隐藏全部虚构的演示机构。")
-        st.button("重置筛选", on_click=_reset)
+        levels = _pick("层级", "f_levels", LEVELS, state.levels, placeholder="全部层级")
+        kinds = _pick("机构类型", "f_kinds", KINDS, state.kinds, placeholder="全部类型")
+        datasets = _pick("数据集", "f_datasets", DATASETS, state.datasets,
+                         help="取消“演示数据”即隐藏全部虚构的演示机构。")
+        st.button("重置筛选", on_click=_reset, key="f_reset")
 
     f = Filters(year_from=int(y_from), year_to=int(y_to), province=province, city=city, county=county,
                 levels=list(levels), kinds=list(kinds), datasets=list(datasets))
-    _write_url(f)
+    st.session_state[STATE] = f
     st.session_state[ui.FILTERS_KEY] = f
+    _write_url(f)
     return f
 
 

@@ -14,12 +14,12 @@ FILTERS_KEY = "active_filters"
 
 
 def require_app_navigation() -> None:
-    """Make sure a page runs under ``app.py`` (its navigation and sidebar filters).
+    """Give a page the sidebar filters even when Streamlit ran it without ``app.py``.
 
     Streamlit decides per process (and AppTest per run) whether the app uses the legacy ``pages/``
     folder layout; until ``app.py`` has called ``st.navigation`` it assumes so, and a page opened
-    by URL would run alone, without the sidebar filters. Clearing that decision and rerunning lets
-    ``app.py`` take over and show the very page that was asked for.
+    by URL runs alone. Such a run draws the sidebar itself and tells Streamlit that ``app.py``'s
+    navigation is in charge from now on. (A rerun instead would drop a button click.)
     """
     try:
         from streamlit.runtime.pages_manager import PagesManager
@@ -27,7 +27,10 @@ def require_app_navigation() -> None:
         return
     if getattr(PagesManager, "uses_pages_directory", None):
         PagesManager.uses_pages_directory = False
-        st.rerun()
+        if db.file_version(db.db_path()) is not None:
+            from . import sidebar
+
+            sidebar.render()
 
 
 def filters() -> Filters:
