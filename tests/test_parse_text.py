@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import time
@@ -88,3 +89,36 @@ def test_text_parsing_speed():
             parse_bytes(data, name)
     per_second = rounds * len(datas) / (time.process_time() - start)
     assert per_second > 50, f"{per_second:.0f} reports/second"
+
+
+def _gold_cells(gold: dict):
+    for key, value in gold["active_disclosure"].items():
+        yield ("active_disclosure", key, None), value
+    for table in ("applications", "review_litigation"):
+        for row, cols in gold[table].items():
+            for col, value in cols.items():
+                yield (table, row, col), value
+
+
+def _got(record: dict, where: tuple):
+    table, row, col = where
+    if col is None:
+        return record[table].get(row, "ABSENT")
+    return record[table].get(row, {}).get(col, "ABSENT")
+
+
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils not installed")
+@pytest.mark.parametrize("stem", ["淮安市洪泽区人民政府_2023", "淮安市洪泽区人民政府_2024"])
+def test_pdftotext_output_of_real_reports(tmp_path, stem):
+    import json
+
+    gold = json.loads((REAL / f"{stem}.gold.json").read_text(encoding="utf-8"))
+    for mode in ("-layout", None):
+        out = tmp_path / f"{stem}{mode or ''}.txt"
+        subprocess.run(["pdftotext", *([mode] if mode else []), str(REAL / f"{stem}.pdf"), str(out)], check=True, timeout=300)
+        rec = parse_file(out)
+        cells = list(_gold_cells(gold))
+        wrong = [(w, v, _got(rec, w)) for w, v in cells if _got(rec, w) not in ("ABSENT", v)]
+        assert not wrong, f"{mode}: {wrong[:5]}"  # flattened text may lose cells, never shift them
+        if mode == "-layout":
+            assert all(_got(rec, w) == v for w, v in cells)
