@@ -148,3 +148,29 @@ def test_values_after_a_run_of_bare_labels_are_not_given_to_its_tail():
     for key in ("denied_state_secret", "denied_law_prohibited", "denied_security_stability", "denied_third_party"):
         assert key not in rec["applications"], key
     assert rec["applications"]["granted"]["total"] == 21
+
+
+def test_random_rows_never_crash_the_assembler():
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from analytics.errors import ReportError
+
+    words = st.sampled_from(["一、本年新收政府信息公开申请数量", "（七）总计", "3.其他", "行政复议", "规章", "第二十条第（一）项",
+                             "本年制发件数", "申请人情况", "总计", "0", "12", "-3", "/", "", "22（其中修订16件）",
+                             "801000081", "4.5", "四、结转下年度继续办理", "- 4 -", "其他主动公开文件", "三", "|"])
+    rows = st.lists(st.tuples(st.lists(words, min_size=1, max_size=9), st.booleans()), max_size=60)
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(rows)
+    def run(spec):
+        doc = Document("html", [Row([Cell(t, f"r{i}") for t in texts], f"r{i}", in_table=grid_row)
+                                for i, (texts, grid_row) in enumerate(spec)])
+        try:
+            rec = assemble(doc, source={"path": "x.html"})
+        except ReportError:
+            return
+        for c in rec["cells"]:
+            assert c["table"] in ("active_disclosure", "applications", "review_litigation")
+
+    run()
