@@ -270,6 +270,17 @@ def test_rotated_pages_read_the_same():
     assert not any(re.fullmatch(r"-\d-", normalise(t)) for r in pdf.load(rotated.tobytes(), "r.pdf").rows for t in r.texts)
 
 
+def test_prose_lines_join_into_paragraphs():
+    report = random_report(45)
+    long_paragraph = report.intro[2]  # three lines on the page, first one indented
+    report.closing = report.closing + [long_paragraph * 12]  # runs over a page break
+    doc = pdf.load(build_report(report), "x.pdf")
+    prose = [r.texts[0] for r in doc.rows if not r.in_table]
+    assert long_paragraph in prose
+    assert long_paragraph * 12 in prose
+    assert "一、总体情况" in prose and "五、存在的主要问题及改进情况" in prose
+
+
 def test_title_and_date_under_it():
     report = random_report(26)
     report.date_line = "（2024年1月24日）"

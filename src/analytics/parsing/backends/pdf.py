@@ -11,6 +11,7 @@ next page kept as one table.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from ...errors import CorruptFile, EncryptedFile, ScannedDocument
 from ..document import Cell, Document, Row
@@ -68,44 +69,15 @@ def _read(doc, settings: PdfSettings) -> Document:
         )
     repaired = bool(getattr(doc, "is_repaired", False))
     pages: list[list[tuple[float, object]]] = []  # per page: (top y, Line | Grid)
-    n_chars = undecodable = 0
-    dropped = 0
-    zones: list[tuple[float, float]] = []
+    zones: list[tuple[float, float]] = []  # per page: bottom of the top margin, top of the bottom one
+    n_chars = undecodable = dropped = 0
     for pno in range(count):
-        try:
-            page = doc.load_page(pno)
-            chars, unmapped = page_chars(page)
-            hs, vs = page_rulings(page, settings) if settings.use_rulings else ([], [])
-        except Exception as exc:  # a page whose content stream cannot be decoded
-            raise CorruptFile(f"damaged PDF: page {pno + 1} cannot be read ({_short(exc)})") from None
-        n_chars += len(chars)
-        undecodable += unmapped
-        # text and drawing positions are in the unrotated page; so must the margins be
-        width, height = page.rect.width, page.rect.height
-        if page.rotation in (90, 270):
-            width, height = height, width
-        items: list[tuple[float, object]] = []
-        if len(hs) + len(vs) > settings.max_rulings:
-            warnings.append({"code": "rulings_ignored", "where": f"page {pno + 1}",
-                             "message": f"{len(hs) + len(vs)} drawn lines on the page; tables read from text positions"})
-            hs, vs = [], []
-        for grid in find_grids(hs, vs, pno + 1, settings):
-            before = len(chars)
-            rest = fill_grid(grid, chars, settings)
-            if len(rest) < before and grid.rows() and not grid.coarse:  # type: ignore[attr-defined]
-                chars = rest
-                items.append((grid.ys[0], grid))
-        stacks, chars = split_vertical_stacks(chars)
-        lines = [make_line(group, pno + 1, settings) for group in group_lines(chars, settings)]
-        lines += [stack_line(s, pno + 1) for s in stacks]
-        for line in lines:
-            if is_page_number(line, width, height, settings):
-                dropped += 1
-            else:
-                items.append((line.y0, line))
-        items.sort(key=lambda it: it[0])
-        pages.append(items)
-        zones.append((height * settings.margin_zone, height * (1 - settings.margin_zone)))
+        read = _read_page(doc, pno, settings, warnings)
+        pages.append(read.items)
+        zones.append(read.zone)
+        n_chars += read.chars
+        undecodable += read.unmapped
+        dropped += read.dropped
     dropped += _drop_running_lines(pages, zones)
     if n_chars < MIN_TEXT_CHARS:
         if repaired:
@@ -133,6 +105,53 @@ def _read(doc, settings: PdfSettings) -> Document:
         "pdf_title": (doc.metadata or {}).get("title") or None,
     }
     return Document(format="pdf", rows=rows, title=title, published=published, meta=meta, warnings=warnings)
+
+
+@dataclass
+class _Page:
+    items: list[tuple[float, object]]  # (top y, Line | Grid) in reading order
+    zone: tuple[float, float]
+    chars: int
+    unmapped: int
+    dropped: int
+
+
+def _read_page(doc, pno: int, settings: PdfSettings, warnings: list[dict]) -> _Page:
+    """One page: ruled tables first, then the remaining characters as lines; page numbers dropped."""
+    try:
+        page = doc.load_page(pno)
+        chars, unmapped = page_chars(page)
+        hs, vs = page_rulings(page, settings) if settings.use_rulings else ([], [])
+    except Exception as exc:  # a page whose content stream cannot be decoded
+        raise CorruptFile(f"damaged PDF: page {pno + 1} cannot be read ({_short(exc)})") from None
+    n_chars = len(chars)
+    # text and drawing positions are in the unrotated page; so must the margins be
+    width, height = page.rect.width, page.rect.height
+    if page.rotation in (90, 270):
+        width, height = height, width
+    items: list[tuple[float, object]] = []
+    if len(hs) + len(vs) > settings.max_rulings:
+        warnings.append({"code": "rulings_ignored", "where": f"page {pno + 1}",
+                         "message": f"{len(hs) + len(vs)} drawn lines on the page; tables read from text positions"})
+        hs, vs = [], []
+    for grid in find_grids(hs, vs, pno + 1, settings):
+        before = len(chars)
+        rest = fill_grid(grid, chars, settings)
+        if len(rest) < before and grid.rows() and not grid.coarse:  # type: ignore[attr-defined]
+            chars = rest
+            items.append((grid.ys[0], grid))
+    stacks, chars = split_vertical_stacks(chars)
+    lines = [make_line(group, pno + 1, settings) for group in group_lines(chars, settings)]
+    lines += [stack_line(s, pno + 1) for s in stacks]
+    dropped = 0
+    for line in lines:
+        if is_page_number(line, width, height, settings):
+            dropped += 1
+        else:
+            items.append((line.y0, line))
+    items.sort(key=lambda it: it[0])
+    zone = (height * settings.margin_zone, height * (1 - settings.margin_zone))
+    return _Page(items, zone, n_chars, unmapped, dropped)
 
 
 def _drop_running_lines(pages: list[list[tuple[float, object]]], zones: list[tuple[float, float]]) -> int:
