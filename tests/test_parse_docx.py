@@ -374,6 +374,40 @@ def test_content_controls_tracked_deletions_and_hidden_runs():
     ]
 
 
+def test_web_page_embedded_as_alt_chunk_is_read_in_place():
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    d = python_docx.Document()
+    d.add_paragraph("二、主动公开政府信息情况")
+    t = d.add_table(rows=2, cols=2)
+    for r, (name, value) in enumerate([("规章", "1"), ("行政强制", "2")]):
+        t.cell(r, 0).text, t.cell(r, 1).text = name, value
+    page = ("<html><body><p>三、收到和处理政府信息公开申请情况</p><table>"
+            "<tr><td rowspan=2>三、本年度办理结果</td><td>（一）予以公开</td><td>5</td></tr>"
+            "<tr><td>（二）部分公开</td><td>&nbsp;</td></tr></table></body></html>").encode("gb18030")
+    page = b'<meta http-equiv="Content-Type" content="text/html; charset=gbk">' + page
+    chunk = Part(PackURI("/word/afchunk1.htm"), "text/html", page, d.part.package)
+    rid = d.part.relate_to(chunk, "http://schemas.openxmlformats.org/officeDocument/2006/relationships/aFChunk")
+    d.element.body.insert(len(d.element.body) - 1, parse_xml(f'<w:altChunk {nsdecls("w", "r")} r:id="{rid}"/>'))
+    d.add_paragraph("六、其他需要报告的事项")
+    buf = io.BytesIO()
+    d.save(buf)
+    doc = backend.load(buf.getvalue())
+    assert [(r.in_table, r.table_index, r.texts) for r in doc.rows] == [
+        (False, None, ["二、主动公开政府信息情况"]),
+        (True, 0, ["规章", "1"]),
+        (True, 0, ["行政强制", "2"]),
+        (False, None, ["三、收到和处理政府信息公开申请情况"]),
+        (True, 1, ["三、本年度办理结果", "（一）予以公开", "5"]),
+        (True, 1, ["（二）部分公开", ""]),
+        (False, None, ["六、其他需要报告的事项"]),
+    ]
+    assert doc.rows[3].where == "paragraph 4"
+
+
 def _zip(entries: dict[str, bytes]) -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:

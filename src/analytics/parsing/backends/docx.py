@@ -33,7 +33,8 @@ _DC_TITLE = "{http://purl.org/dc/elements/1.1/}title"
 _TEXT_TAGS = (W + "t", W + "tab", W + "br", W + "cr", W + "noBreakHyphen", W + "vanish")
 _WRAPPERS = (W + "sdt", W + "customXml", W + "smartTag")  # content controls around blocks, rows, cells
 _TC_PR, _GRID_SPAN, _V_MERGE, _H_MERGE, _VAL = (W + "tcPr", W + "gridSpan", W + "vMerge", W + "hMerge", W + "val")
-_P, _TBL, _TR, _TC = W + "p", W + "tbl", W + "tr", W + "tc"
+_P, _TBL, _TR, _TC, _ALT_CHUNK = W + "p", W + "tbl", W + "tr", W + "tc", W + "altChunk"
+_R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 
 
 def _xml_parser() -> etree.XMLParser:
@@ -41,7 +42,7 @@ def _xml_parser() -> etree.XMLParser:
 
 
 def load(data: bytes, name: str = "", fmt: str = "docx") -> Document:
-    xml, core = _open_package(data)
+    xml, core, chunks = _open_package(data)
     try:
         root = etree.fromstring(xml, _xml_parser())
     except etree.XMLSyntaxError as exc:
@@ -51,7 +52,7 @@ def load(data: bytes, name: str = "", fmt: str = "docx") -> Document:
     body = root.find(W + "body")
     if body is None:
         raise CorruptFile("damaged Word document (no document body)")
-    walker = _Walker()
+    walker = _Walker(chunks)
     walker.blocks(body)
     rows = walker.rows
 
@@ -63,8 +64,9 @@ def load(data: bytes, name: str = "", fmt: str = "docx") -> Document:
                     meta={"tables": walker.tables})
 
 
-def _open_package(data: bytes) -> tuple[bytes, bytes | None]:
-    """The main document part (and docProps/core.xml), after checking the zip's declared sizes."""
+def _open_package(data: bytes) -> tuple[bytes, bytes | None, dict[str, bytes]]:
+    """The main document part, docProps/core.xml and the parts embedded by w:altChunk (by
+    relationship id), after checking the zip's declared sizes."""
     try:
         z = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as exc:
@@ -83,7 +85,8 @@ def _open_package(data: bytes) -> tuple[bytes, bytes | None]:
             raise CorruptFile("not a Word document (the zip has no word/document.xml)")
         xml = _read(z, main)
         core = _read(z, "docProps/core.xml") if "docProps/core.xml" in names else None
-    return xml, core
+        chunks = _alt_chunks(z, names, main) if b"altChunk" in xml else {}
+    return xml, core, chunks
 
 
 def _main_part(z: zipfile.ZipFile, names: set[str]) -> str | None:
@@ -99,6 +102,30 @@ def _main_part(z: zipfile.ZipFile, names: set[str]) -> str | None:
         except etree.XMLSyntaxError:
             pass
     return "word/document.xml" if "word/document.xml" in names else None
+
+
+def _relationships(z: zipfile.ZipFile, names: set[str], part: str) -> list[tuple[str, str, str]]:
+    """``(id, type, target path)`` of a part's relationships."""
+    folder, base = posixpath.split(part)
+    rels_name = posixpath.join(folder, "_rels", base + ".rels")
+    if rels_name not in names:
+        return []
+    try:
+        rels = etree.fromstring(_read(z, rels_name), _xml_parser())
+    except etree.XMLSyntaxError:
+        return []
+    found = []
+    for rel in rels.iter(_REL):
+        target = rel.get("Target", "")
+        path = posixpath.normpath(target.lstrip("/") if target.startswith("/") else posixpath.join(folder, target))
+        found.append((rel.get("Id", ""), rel.get("Type", ""), path))
+    return found
+
+
+def _alt_chunks(z: zipfile.ZipFile, names: set[str], main: str) -> dict[str, bytes]:
+    """Web pages that generators embed whole (w:altChunk) instead of writing Word paragraphs."""
+    return {rid: _read(z, path) for rid, kind, path in _relationships(z, names, main)
+            if kind.endswith("/aFChunk") and path in names}
 
 
 def _read(z: zipfile.ZipFile, name: str) -> bytes:
@@ -186,7 +213,8 @@ def _int(value: str | None, default: int = 1) -> int:
 
 
 class _Walker:
-    def __init__(self):
+    def __init__(self, chunks: dict[str, bytes]):
+        self.chunks = chunks
         self.rows: list[Row] = []
         self.tables = 0
 
@@ -203,6 +231,22 @@ class _Walker:
                     self._prose(line)
             elif child.tag == _TBL:
                 self.table(child)
+            elif child.tag == _ALT_CHUNK:
+                self.alt_chunk(child)
+
+    def alt_chunk(self, el) -> None:
+        data = self.chunks.get(el.get(_R_ID, ""))
+        if not data:
+            return
+        from . import html  # an embedded web page (or .mht) reads like any other page
+
+        page = html.load(data, first_table=self.tables)
+        for row in page.rows:
+            if row.in_table:
+                self.rows.append(row)
+            else:
+                self._prose(row.cells[0].text)  # numbered as this document's paragraphs
+        self.tables += page.meta.get("tables", 0)
 
     def table(self, tbl) -> None:
         trs = [c for c in _unwrap(tbl) if c.tag == _TR]

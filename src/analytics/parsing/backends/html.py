@@ -29,7 +29,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _INLINE_TAG = re.compile(rb"</?(?:font|span|b|i|u|strong|em|small|big|sup|sub|o:p|a)(?:\s[^>]*)?>", re.I)
 
 
-def load(data: bytes, name: str = "") -> Document:
+def load(data: bytes, name: str = "", first_table: int = 0) -> Document:
+    """``first_table`` numbers the page's tables after those of an enclosing document (DOCX altChunk)."""
     if is_mime_page(data):
         page = html_part(data)
         if page is None:
@@ -52,14 +53,14 @@ def load(data: bytes, name: str = "") -> Document:
     page_text = art.text_of(body)
     tables = art.data_tables(body)
     article = art.find_article(body, tables, page_text)
-    walker = _Walker(art.keep_ancestors(tables))
+    walker = _Walker(art.keep_ancestors(tables), first_table)
     walker.walk(article)
     walker.flush()
     rows = walker.rows
 
     title = _title(root, metas, rows)
     published = date_from_meta(metas) or date_from_text(page_text)
-    meta = {"encoding": encoding, "tables": walker.tables}
+    meta = {"encoding": encoding, "tables": walker.tables - first_table}
     if article.tag != "body":
         meta["article"] = _describe(article)
     return Document(format="html", rows=rows, title=title, published=published, meta=meta)
@@ -127,11 +128,11 @@ def _span(value: str | None) -> int:
 class _Walker:
     """Reading order walk: inline text accumulates into a line, blocks and <br> end it."""
 
-    def __init__(self, keep: set):
+    def __init__(self, keep: set, first_table: int = 0):
         self.keep = keep
         self.rows: list[Row] = []
         self.buf: list[str] = []
-        self.tables = 0
+        self.tables = first_table
 
     def flush(self) -> None:
         if not self.buf:
