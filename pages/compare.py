@@ -38,6 +38,8 @@ metric = c1.selectbox("指标", metric_keys, format_func=lambda k: METRICS[k].la
 order = c2.radio("顺序", ["desc", "asc"], format_func={"desc": "从高到低", "asc": "从低到高"}.get,
                  horizontal=True, key="cmp_order")
 limit = c3.number_input("显示前 N 名", 5, 100, 20, key="cmp_limit")
+# Peer statistics of a rate are rates too.
+rate_cols = ("peer_median", "p10", "p25", "p50", "p75", "p90") if METRICS[metric].kind == "rate" else ()
 with st.expander(f"{METRICS[metric].label} 的公式与分母"):
     st.markdown(ui.metric_help(metric))
 ranked = ui.query("metric_peers", **params, metric=metric, order=order, limit=int(limit))
@@ -51,7 +53,7 @@ else:
     ui.table(ranked.rename(columns={"value": metric}), "ranking",
              {"name": "机构", metric: METRICS[metric].label, "den": "分母", "peer_median": "同类中位数",
               "peer_percentile": "同类百分位", "robust_score": "稳健离群分数", "n_peers": "同类机构数",
-              "caution": "提示"})
+              "caution": "提示"}, percent=rate_cols + ("peer_percentile",))
 
 st.subheader("同类分布")
 c1, c2 = st.columns([1, 3])
@@ -69,7 +71,7 @@ else:
     st.caption("箱体为 P25–P75，中线为中位数，须线为 P10–P90（在数据库中计算）。")
     ui.table(quant.assign(grp=quant["grp"].map(labels).fillna(quant["grp"])), "distribution",
              {"grp": "分组", "n_agencies": "机构数", "p10": "P10", "p25": "P25", "p50": "中位数", "p75": "P75",
-              "p90": "P90"})
+              "p90": "P90"}, percent=rate_cols)
 
 st.subheader("指标热力图（百分位）")
 heat = ui.query("metric_heatmap", **params, limit=25)
@@ -102,4 +104,4 @@ if out.empty:
 else:
     ui.table(out.rename(columns={"value": metric}), "outliers",
              {"name": "机构", metric: METRICS[metric].label, "peer_median": "同类中位数",
-              "robust_score": "稳健离群分数", "n_peers": "同类机构数"})
+              "robust_score": "稳健离群分数", "n_peers": "同类机构数"}, percent=rate_cols)

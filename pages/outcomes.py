@@ -60,7 +60,8 @@ with c1:
     all_denied = denied["count"].sum()
     denied["share"] = denied["count"] / all_denied if all_denied else None
     st.plotly_chart(charts.bars(denied.sort_values("count", ascending=False), "reason", "count"), key="denied")
-    ui.table(denied, "denied", {"reason": "理由", "count": "件数", "share": "占不予公开比例"})
+    ui.table(denied, "denied", {"reason": "理由", "count": "件数", "share": "占不予公开比例"},
+             percent=("share",))
     ui.caution(None, all_denied)
 with c2:
     st.subheader("申请人类型")

@@ -14,7 +14,8 @@ if per_year.empty:
 else:
     per_year["share"] = per_year["n_agencies"] / per_year["n_known"].where(per_year["n_known"] != 0)
     ui.table(per_year, "coverage_by_year", {"year": "年份", "n_agencies": "有报告的机构数",
-                                            "n_known": "出现过的机构数", "share": "覆盖比例"})
+                                            "n_known": "出现过的机构数", "share": "覆盖比例"},
+             percent=("share",))
 grid = ui.query("coverage", **params, limit=60)
 if not grid.empty:
     grid["status"] = 1 + (grid["n_findings_error"].fillna(0) > 0).astype(int)

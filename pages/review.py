@@ -91,4 +91,5 @@ else:
     ranked["caution"] = [ui.caution_text(None, d) for d in ranked["den"]]
     ui.table(ranked.rename(columns={"value": metric}), "review_ranking",
              {"name": "机构", metric: METRICS[metric].label, "num": "分子", "den": "分母（案件数）",
-              "peer_median": "同类中位数", "caution": "提示"})
+              "peer_median": "同类中位数", "caution": "提示"},
+             percent=("peer_median",) if METRICS[metric].kind == "rate" else ())

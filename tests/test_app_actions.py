@@ -24,7 +24,7 @@ def own_warehouse(tmp_path, monkeypatch):
 
 
 def open_page(page: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=90)
+    at = AppTest.from_file(APP, default_timeout=300)
     at.run()
     at.switch_page(f"pages/{page}.py")
     at.run()

@@ -33,7 +33,7 @@ def warehouse(tmp_path_factory):
 def open_page(page: str = "overview", query: dict | None = None) -> AppTest:
     """Run app.py, then the page: AppTest runs a page on its own from then on (it resets
     Streamlit's pages-folder decision every run), drawing the sidebar from the page itself."""
-    at = AppTest.from_file(APP, default_timeout=60)
+    at = AppTest.from_file(APP, default_timeout=300)
     for k, v in (query or {}).items():
         at.query_params[k] = v
     at.run()

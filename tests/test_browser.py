@@ -88,7 +88,8 @@ def _settle(page) -> None:
     quiet, deadline = 0, time.time() + 60
     while quiet < 4 and time.time() < deadline:
         page.wait_for_timeout(250)
-        quiet = quiet + 1 if page.locator('[data-testid="stStatusWidget"]').count() == 0 else 0
+        busy = page.locator('[data-testid="stStatusWidget"], [data-testid="stSkeleton"]').count()
+        quiet = quiet + 1 if busy == 0 else 0
     page.wait_for_timeout(300)
 
 

@@ -106,14 +106,15 @@ def format_metrics(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _formatter(col: str):
-    if col in METRICS:
-        return lambda v, c=col: fmt(c, v)
-    return None
+def _number_formatter(series: pd.Series):
+    """Whole numbers with thousands separators; other numbers with two decimals."""
+    values = pd.to_numeric(series, errors="coerce").dropna()
+    whole = bool(len(values)) and bool((values == values.round()).all())
+    return (lambda v: f"{v:,.0f}") if whole else (lambda v: f"{v:,.2f}")
 
 
 def table(df: pd.DataFrame, key: str, columns: dict[str, str] | None = None, file_name: str | None = None,
-          height: int | None = None) -> None:
+          height: int | None = None, percent: tuple[str, ...] = ()) -> None:
     """A sortable table with its CSV download; ``columns`` renames (and selects) columns for display.
 
     Metric columns show as rates or counts with "—" where undefined, while sorting still works on
@@ -121,8 +122,17 @@ def table(df: pd.DataFrame, key: str, columns: dict[str, str] | None = None, fil
     """
     columns = columns or {c: c for c in df.columns}
     shown = df[list(columns)].rename(columns=columns)
-    formats = {columns[c]: _formatter(c) for c in columns if _formatter(c)}
-    styler = shown.style.format(precision=2, thousands=",", na_rep="—").format(formats, na_rep="—")
+    formats = {}
+    for src, dst in columns.items():
+        if src in METRICS:
+            formats[dst] = lambda v, c=src: fmt(c, v)
+        elif src in percent:
+            formats[dst] = lambda v: f"{v:.1%}"
+        elif pd.api.types.is_numeric_dtype(shown[dst]) and not pd.api.types.is_bool_dtype(shown[dst]):
+            formats[dst] = _number_formatter(shown[dst])
+        else:
+            formats[dst] = str
+    styler = shown.style.format(formats, na_rep="—")
     st.dataframe(styler, hide_index=True, width="stretch", height=height or "auto", key=f"tbl_{key}")
     st.download_button("下载 CSV", shown.to_csv(index=False).encode("utf-8-sig"),
                        file_name=f"{file_name or key}.csv", mime="text/csv", key=f"dl_{key}")
