@@ -246,3 +246,11 @@ def test_demo_command_refuses_bad_years(tmp_path, capsys):
     assert cli.main(["demo", "--out", str(tmp_path / "d"), "--years", "2010-2012"]) == 2
     err = capsys.readouterr().err
     assert "outside 2019-2025" in err and len(err.strip().splitlines()) == 1
+
+
+def test_demo_command_never_replaces_a_foreign_folder(tmp_path, capsys):
+    keep = tmp_path / "notes.txt"
+    keep.write_text("mine", encoding="utf-8")
+    assert cli.main(["demo", "--out", str(tmp_path), "--scale", "0.1", "--years", "2024"]) == 2
+    assert "not a demo corpus folder" in capsys.readouterr().err
+    assert keep.read_text(encoding="utf-8") == "mine"

@@ -101,6 +101,16 @@ def why_stale(db: Path, wanted: dict) -> str | None:
     return None
 
 
+def _complete(demo_dir: Path, documents: int) -> bool:
+    import csv
+
+    try:
+        rows = list(csv.DictReader((demo_dir / "manifest.csv").read_text(encoding="utf-8").splitlines()))
+    except FileNotFoundError:
+        return False
+    return len(rows) == documents and all((demo_dir / r["path"]).is_file() for r in rows)
+
+
 def _demo_corpus(demo_dir: Path, scale: float, progress: bool, workers: int) -> tuple[dict, bool]:
     """Reuse ``var/demo`` when it was written by this generator version, seed and scale."""
     from ..demo import DEFAULT_SEED, GENERATOR_VERSION, write_corpus
@@ -108,7 +118,7 @@ def _demo_corpus(demo_dir: Path, scale: float, progress: bool, workers: int) -> 
     try:
         old = json.loads((demo_dir / "summary.json").read_text(encoding="utf-8"))
         if (old.get("generator_version"), old.get("seed"), old.get("scale")) == (GENERATOR_VERSION, DEFAULT_SEED, scale) \
-                and (demo_dir / "manifest.csv").exists():
+                and _complete(demo_dir, old["documents"]):
             return old, False
     except (FileNotFoundError, ValueError):
         pass

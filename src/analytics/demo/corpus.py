@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from . import prose, render_docx, render_html, render_pdf, render_text
+from ..errors import ReportError
 from .errors_planted import Draft, pick_copies, plant
 from .figures import YEARS, agency_rng, population_figures
 from .population import Agency, build_population
@@ -52,7 +53,7 @@ def _habits(seed: int, agency: Agency) -> Habits:
         format=fmt,
         single_other=rng.random() < 0.1,
         normative_label="规范性文件" if rng.random() < 0.15 else "行政规范性文件",
-        heading_variant=int(rng.choice(3, p=[0.6, 0.25, 0.15])),
+        heading_variant=int(rng.choice(5, p=[0.55, 0.22, 0.13, 0.05, 0.05])),
         blank_zeros=rng.random() < (0.5 if small else 0.05),
         slash_regulations=agency.role != "city_gov" and rng.random() < (0.3 if small else 0.1),
         encoding=str(rng.choice(["utf-8", "gb18030", "utf-8-sig"], p=[0.6, 0.3, 0.1])),
@@ -160,7 +161,13 @@ def write_corpus(out: str | Path, seed: int = DEFAULT_SEED, scale: float = 1.0, 
 
     ``workers`` > 1 renders in that many processes (PDF rendering is most of the time).
     """
-    out = Path(out)
+    final = Path(out)
+    if final.exists() and (not final.is_dir() or (any(final.iterdir()) and not (final / "summary.json").exists())):
+        # Never delete a folder this generator did not write.
+        raise ReportError(f"{final} exists and is not a demo corpus folder; choose an empty or new folder")
+    # Written beside the target and moved into place at the end: a reader (or a rerun after a
+    # crash) never mistakes a half-written corpus for a finished one.
+    out = final.with_name(final.name + ".partial")
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)
@@ -188,4 +195,7 @@ def write_corpus(out: str | Path, seed: int = DEFAULT_SEED, scale: float = 1.0, 
     }
     (out / "planted.json").write_text(json.dumps(planted, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     (out / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    if final.exists():
+        shutil.rmtree(final)
+    out.rename(final)
     return summary
