@@ -86,16 +86,3 @@ def clean(text: str) -> str:
     if " " in text:
         text = _CJK_GAP.sub("", text)
     return text
-
-
-def join_parts(parts: list[str]) -> str:
-    """Join the cleaned pieces of one cell (split by <br> or paragraphs) into one label or value."""
-    out = ""
-    for part in parts:
-        part = clean(part)
-        if not part:
-            continue
-        if out and out[-1].isascii() and out[-1].isalnum() and part[0].isascii() and part[0].isalnum():
-            out += " "
-        out += part
-    return out
