@@ -174,3 +174,16 @@ def test_random_rows_never_crash_the_assembler():
             assert c["table"] in ("active_disclosure", "applications", "review_litigation")
 
     run()
+
+
+def test_a_vanished_label_and_an_unlabelled_block_by_columns():
+    t3 = rowspan_rows()
+    # new_received lost its label: seven lone values before the first labelled row
+    lone = [para(v, "page 2") for v in t3[0].texts[-7:]]
+    # the labels of unable_not_held and unable_needs_creation vanished too; their values come
+    # column by column as fourteen lone lines between two labelled rows
+    a, b = t3[12].texts[-7:], t3[13].texts[-7:]
+    block = [para(v, "page 3") for pair in zip(a, b) for v in pair]
+    rows = lone + t3[1:12] + block + t3[14:]
+    rec = read(head_rows() + rows + tail_rows(), fmt="pdf")
+    check_t3(rec)

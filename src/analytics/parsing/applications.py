@@ -28,6 +28,7 @@ def read_applications(items: list[Item], template: str | None, sink: Sink, flatt
     """``flattened``: the rows come from text a tool flattened (text, Markdown), where a blank last
     field may be a lost cell; grid rows (HTML, DOCX, PDF) keep every blank as printed."""
     items = deal_blocks(items, lambda key: WIDTH, _row_sum_holds, lambda code, msg: sink.warn(code, "表3 " + msg, ""))
+    items = [piece for it in items for piece in _unstack(it, sink)]
     fitted: list[tuple[Item, Fitted]] = [(it, fit_tokens(it.tokens, GROUPS)) for it in items]
     orphans_exist = any(it.key is None for it, _ in fitted)
     order = row_order({it.key for it in items if it.key}, template)
@@ -87,6 +88,24 @@ def read_applications(items: list[Item], template: str | None, sink: Sink, flatt
         if row:
             out[key] = row
     return out
+
+
+def _unstack(it: Item, sink: Sink) -> list[Item]:
+    """A run of lone values with no label holding several rows: cut it into rows, row by row or
+    column by column, whichever the row rule accepts; otherwise leave it whole (unplaced)."""
+    k, rest = divmod(len(it.tokens), WIDTH)
+    if it.key is not None or it.from_own_row or rest or k < 2:
+        return [it]
+    vals = it.tokens
+    by_row = [vals[r * WIDTH:(r + 1) * WIDTH] for r in range(k)]
+    by_col = [[vals[c * k + r] for c in range(WIDTH)] for r in range(k)]
+    ok = [rows for rows in (by_row, by_col) if all(_row_sum_holds(x) for x in rows)]
+    same = [[t.raw for t in x] for x in by_row] == [[t.raw for t in x] for x in by_col]
+    if not (same or len(ok) == 1):
+        sink.warn("block_ambiguous", f"表3 有 {k} 行数值连续排列且没有行名，无法判断按行还是按列读取", it.where)
+        return [it]
+    rows = by_row if same else ok[0]
+    return [Item(None, list(x), x[0].where, it.pos + i, False, False) for i, x in enumerate(rows)]
 
 
 def _row_sum_holds(tokens) -> bool:

@@ -122,23 +122,44 @@ def read_items(s: Stream, region: tuple[int, int], table: str) -> list[Item]:
                 break
             j += 1
         items.append(Item(m.lastgroup, tokens, row.where, m.start(), row.in_table, False, unknown))
-    # Rows of numbers with no label of their own.
+    # Rows of numbers with no label of their own. Lines that each hold one value and follow one
+    # another (a row whose label vanished, one value per line) are gathered into one item.
     ra, rb = s.row_at(a), s.row_at(max(a, b - 1))
+    lone: list[Token] = []
+    lone_at = 0
+
+    def flush_lone() -> None:
+        if lone:
+            items.append(Item(None, list(lone), lone[0].where, lone_at, False, False))
+            lone.clear()
+
     for j in range(ra, rb + 1):
         if j in used_rows or s.starts[j] < a:
+            flush_lone()
             continue
         row = s.rows[j]
         seg = text[s.starts[j]:min(s.row_end(j), b)]
         cut = cut_segment(seg, row.where, table, skip_first_blank=False, last_field_possible=row.in_table)
         numeric = [t for t in cut.tokens if t.raw]
         if cut.unknown and re.search(r"\d", seg):
+            flush_lone()
             items.append(Item(None, [], row.where, s.starts[j], row.in_table, True, cut.unknown))
             continue
         if not numeric:
+            if not _HAN.search(seg):
+                continue  # a blank or punctuation line does not break a run of values
+            flush_lone()
             continue
+        if not row.in_table and len(cut.tokens) == 1 and not _HAN.search(seg):
+            if not lone:
+                lone_at = s.starts[j]
+            lone.append(cut.tokens[0])
+            continue
+        flush_lone()
         if not row.in_table and len(numeric) < 2:
             continue
         items.append(Item(None, cut.tokens, row.where, s.starts[j], row.in_table, True, cut.unknown))
+    flush_lone()
     items.sort(key=lambda it: it.pos)
     return items
 
