@@ -273,6 +273,16 @@ def test_title_prefers_a_report_name_over_a_site_logo():
     assert doc.title == "某县人民政府"  # nothing names a report: the page's own title
 
 
+def test_figure_tables_outside_the_report_do_not_widen_the_article():
+    footer = "<table class=foot><tr><td>电话：0591-23456789</td><td>邮编：350400</td></tr><tr><td>访问量</td><td>123456</td></tr></table>"
+    body = f"""<div class=channel><a href=/>首页</a> <a href=/a>新闻中心</a></div>
+    <div class=art><p>一、总体情况</p><p>二、主动公开政府信息情况</p><p>三、收到和处理政府信息公开申请情况</p>{TABLE3}
+    <p>四、政府信息公开行政复议、行政诉讼情况</p></div>{footer}"""
+    doc = html.load(page(body))
+    assert "首页" not in doc.text and "0591" not in doc.text
+    assert len(tables(doc)) == 1
+
+
 def test_gb18030_page_with_meta_charset():
     body = "<p>一、总体情况</p><table><tr><td>行政许可</td><td>12</td></tr><tr><td>行政处罚</td><td>3</td></tr></table>"
     data = page(body, head="<title>某局2022年政府信息公开工作年度报告</title>", charset="gb2312")

@@ -27,6 +27,9 @@ _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 
 # Words of the report's section headings (一 总体情况 … 六 其他需要报告的事项) and table titles.
 _DIGIT = re.compile(r"\d")
+# Words printed in the template's tables 2, 3 and 4.
+_TABLE_WORDS = ("信息内容", "规章", "规范性文件", "行政许可", "行政处罚", "自然人", "法人或其他组织", "申请",
+                "行政复议", "行政诉讼", "结果维持", "不予公开")
 _SECTION_WORDS = ("总体情况", "主动公开", "收到和处理", "行政复议", "存在的主要问题", "其他需要报告")
 
 
@@ -81,17 +84,22 @@ def is_layout_table(table) -> bool:
 def data_tables(root) -> list:
     """Grid tables that hold figures: the candidates for the report's tables.
 
-    Hidden copies (a second, display:none rendering for phones) are left out, unless every
+    Tables that use the report's own words (申请, 行政复议, 规章 …) win over other figure tables, so
+    that a footer of phone numbers or a visitor counter does not pull the article out to the whole
+    page. Hidden copies (a second, display:none rendering for phones) are left out, unless every
     table is hidden: some CMSs hide the whole article until a script reveals it.
     """
     found = []
     for table in root.iter("table"):
         if is_layout_table(table) or len(table_rows(table)) < 2:
             continue
-        if _DIGIT.search(text_of(table)):
-            found.append(table)
-    visible = [t for t in found if not _hidden(t)]
-    return visible or found
+        text = text_of(table)
+        if _DIGIT.search(text):
+            found.append((table, any(w in text for w in _TABLE_WORDS)))
+    reported = [t for t, has_words in found if has_words]
+    tables = reported or [t for t, _w in found]
+    visible = [t for t in tables if not _hidden(t)]
+    return visible or tables
 
 
 def _is_hidden(el) -> bool:
