@@ -253,3 +253,12 @@ def test_local_extra_row_in_table3_is_ignored(report_text, layout):
     for key in r.rows3():
         assert row(rec, key) == r.t3[key], key
     assert any(w["code"] == "local_row_ignored" and "其他方式办结" in w["message"] for w in rec["warnings"])
+
+
+@pytest.mark.parametrize("numbering", ["一、", "第一部分 ", "1.", ""])
+def test_section_headings_numbered_any_way(report_text, numbering):
+    text = report_text("2021", "tab").text().replace("一、总体情况", numbering + "总体情况")
+    text += "测试县人民政府\n2022年1月24日\n"
+    sections = parse(text)["sections"]
+    assert sections["overview"].startswith("本年度我县")
+    assert sections["other_matters"] == "本年度未收取信息处理费。"
