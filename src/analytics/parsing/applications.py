@@ -39,25 +39,27 @@ def read_applications(items: list[Item], template: str | None, sink: Sink, flatt
     # Labels whose numbers were displaced (a lone label line next to number rows) are not anchors.
     anchors: list[tuple[Item, Fitted]] = []
     for it, f in fitted:
-        if it.key is None or it.key not in order:
+        if it.key is None:
+            continue
+        if it.key not in order:
+            if any(t.raw for t in it.tokens):
+                sink.warn("row_not_in_template", f"表3 的行 {it.key} 与同表其他行的模板不一致，未计入", it.where)
             continue
         weak = not it.in_table or not it.from_own_row
         if not f.candidates or (weak and orphans_exist and f.problem == "short row"):
-            if not orphans_exist and it.tokens:
+            if not f.candidates and it.tokens:
                 sink.warn("row_unreadable", f"表3 {it.key}: {f.problem}", it.where)
             continue
         anchors.append((it, f))
 
     chosen: dict[str, list] = {}
     where: dict[str, str] = {}
-    placed: dict[str, tuple] = {}
     for it, f in anchors:
         if it.key in chosen:
             sink.warn("row_repeated", f"表3 {it.key} 出现多次，取第一次", it.where)
             continue
         chosen[it.key] = f.candidates
         where[it.key] = it.where
-        placed[it.key] = (it, f)
 
     _fill_gaps(fitted, order, chosen, where, sink)
 
@@ -71,7 +73,7 @@ def read_applications(items: list[Item], template: str | None, sink: Sink, flatt
         cand = cands[0] if len(cands) == 1 else agreed(cands, WIDTH)
         if len(cands) > 1:
             shown = " | ".join("/".join(e.raw if e else "?" for e in c) for c in cands[:4])
-            sink.warn("glued_ambiguous", f"表3 {key}: {len(cands)} 种拆分均符合规则（{shown}），无法确定的单元格留空", where.get(key, ""))
+            sink.warn("glued_ambiguous", f"表3 {key}: {len(cands)} 种读法均符合规则（{shown}），无法确定的单元格留空", where.get(key, ""))
         result[key] = cand
     if flattened:
         _lost_totals(result, sink)
