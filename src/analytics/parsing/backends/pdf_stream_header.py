@@ -39,6 +39,22 @@ def _pitch(cols: list[list[float]]) -> float:
     return gaps[len(gaps) // 2] if gaps else float("inf")
 
 
+def _words(seg: Segment, settings: PdfSettings) -> list[Segment]:
+    """Header words parted by any visible gap are separate headers, even when the gap is too
+    narrow to part cells of a data line ("商业企业 科研机构 其他")."""
+    if not seg.chars:
+        return [seg]
+    runs: list[list] = [[seg.chars[0]]]
+    for ch in seg.chars[1:]:
+        if ch.x0 - runs[-1][-1].x1 >= 0.3 * max(ch.size, runs[-1][-1].size):
+            runs.append([ch])
+        else:
+            runs[-1].append(ch)
+    if len(runs) == 1:
+        return [seg]
+    return [Segment(join_chars(r, settings), r[0].x0, max(c.x1 for c in r), r) for r in runs]
+
+
 def _split_header(seg: Segment, cols: list[list[float]], settings: PdfSettings) -> list[Segment]:
     """Column headers set so tight that they run together ("商业企科研机") are cut at the
     column boundaries, when each piece sits centred over its own column."""
@@ -72,7 +88,10 @@ def columns_and_header(
 ) -> tuple[list[list[float]], list[Span], list[tuple[list[str], int]]]:
     """The block's value columns, their assignment spans, and its header rows."""
     cols = _value_columns(values)
-    header_segs = [[p for seg in line.segments for p in _split_header(seg, cols, settings)] for line in header]
+    header_segs = [
+        [p for seg in line.segments for word in _words(seg, settings) for p in _split_header(word, cols, settings)]
+        for line in header
+    ]
     spanning = _spanning_test(header_segs, cols)
     cols = sorted(cols + _blank_columns(header_segs, cols, value_x0, spanning))
     spans = _spans(cols)
@@ -110,6 +129,8 @@ def _blank_columns(header_segs: list[list[Segment]], cols: list[list[float]], va
         if len(segs) < 2:  # a lone line is a title, not a row of column headers
             continue
         for seg in segs:
+            if len(seg.text) < 2:  # a letter-spaced header ("总  计") falls apart into single characters
+                continue
             if seg.xc >= value_x0 and not spanning(seg) and not any(seg.x0 <= c[1] and seg.x1 >= c[0] for c in cols + extra):
                 extra.append([seg.x0, seg.x1])
     return extra

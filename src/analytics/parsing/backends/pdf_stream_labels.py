@@ -36,11 +36,33 @@ class _Data:
 
 @dataclass
 class _Frag:
-    """Label text on a line without values: half of a wrapped label, or a group label."""
+    """Label text on a line without values: half of a wrapped label, a group label, or the
+    label of a row left blank in every column."""
 
     x0: float
     vy: float
     text: str
+    line: Line
+
+
+@dataclass
+class _Layout:
+    """Which line follows which, and which row each line's text went to."""
+
+    prev: dict[int, Line]
+    next: dict[int, Line]
+    owner: dict[int, _Data]
+
+    def touches(self, frag: _Frag, d: _Data | None, below: bool) -> bool:
+        """Whether ``frag``'s line is close to row ``d``'s line, or right next to a line whose
+        text already went to ``d`` (the third line of a label wrapped twice)."""
+        if d is None:
+            return False
+        a, b = (frag.line, d.line) if below else (d.line, frag.line)
+        if b.vy - (a.vy + a.height) <= 0.8 * max(a.height, b.height):
+            return True
+        other = (self.next if below else self.prev).get(id(frag.line))
+        return other is not None and self.owner.get(id(other)) is d
 
 
 def body_rows(
@@ -58,10 +80,16 @@ def body_rows(
             groups.append((line.x0, line.vy + line.height / 2, line.text))
         else:
             # each piece of a label-only line may belong to a different row or group
-            frags.extend(_Frag(seg.x0, line.vy, seg.text) for seg in line.segments)
+            frags.extend(_Frag(seg.x0, line.vy, seg.text, line) for seg in line.segments)
     tol = 0.8 * (sorted(l.size for l in body)[len(body) // 2] if body else 10.0)
+    order = sorted(body, key=lambda l: l.vy)
+    layout = _Layout(
+        prev={id(b): a for a, b in zip(order, order[1:])},
+        next={id(a): b for a, b in zip(order, order[1:])},
+        owner={id(d.line): d for d in data},
+    )
     for frag in frags:
-        _place_fragment(frag, data, groups, tol)
+        _place_fragment(frag, data, groups, tol, layout)
     # a group label printed on the line of one of its sub-rows moves to the group's first row
     for d in data:
         while len(d.labels) > 1 and d.labels[0][0] < d.labels[1][0] - tol:
@@ -90,11 +118,13 @@ def _neighbours(frag: _Frag, data: list[_Data]) -> tuple[_Data | None, _Data | N
     return above, below
 
 
-def _place_fragment(frag: _Frag, data: list[_Data], groups: list, tol: float) -> None:
-    """A label-only line: a group label further left, or one half of a wrapped label.
+def _place_fragment(frag: _Frag, data: list[_Data], groups: list, tol: float, layout: _Layout) -> None:
+    """A label-only line: a group label further left, one half of a wrapped label, or a row
+    whose every cell is blank.
 
-    A half that starts with an item number ("2.", "（二）") begins the label of the row below,
-    another half continues the row above; a row with no label text at that column takes it.
+    A half that starts with an item number ("2.", "（二）") begins the label of the row right
+    below it when that row has no label of its own there; another half continues the row above.
+    An item-numbered label that no row beside it can take is a row of its own, all blank.
     """
     above, below = _neighbours(frag, data)
     labelled_above = next((d for d in reversed(data) if d.line.vy < frag.vy and d.labels), None)
@@ -113,21 +143,29 @@ def _place_fragment(frag: _Frag, data: list[_Data], groups: list, tol: float) ->
 
     text = frag.text
     if MARKER.match(text):
-        if below is not None and (needs(below) or (has(below) and not MARKER.match(_cell_at(below, x)))):
-            _attach(below, x, text, front=True, tol=tol)
-        elif above is not None and (has(above) or needs(above)):
-            _attach(above, x, text, front=False, tol=tol)
-        elif below is not None:
-            _attach(below, x, text, front=True, tol=tol)
-        elif above is not None:
-            _attach(above, x, text, front=False, tol=tol)
-        return
-    if above is not None and (has(above) or needs(above)):
-        _attach(above, x, text, front=False, tol=tol)
+        if layout.touches(frag, below, below=True) and (
+            needs(below) or (has(below) and not MARKER.match(_cell_at(below, x)))
+        ):
+            target, front = below, True
+        elif layout.touches(frag, above, below=False) and needs(above):
+            target, front = above, False
+        else:
+            blank = _Data(frag.line, [[x, text]], [])
+            data.insert(data.index(below) if below is not None else len(data), blank)
+            layout.owner[id(frag.line)] = blank
+            return
+    elif above is not None and (has(above) or needs(above)) and (
+        layout.touches(frag, above, below=False) or not layout.touches(frag, below, below=True)
+    ):
+        target, front = above, False
     elif below is not None:
-        _attach(below, x, text, front=True, tol=tol)
+        target, front = below, True
     elif above is not None:
-        _attach(above, x, text, front=False, tol=tol)
+        target, front = above, False
+    else:
+        return
+    _attach(target, x, text, front=front, tol=tol)
+    layout.owner[id(frag.line)] = target
 
 
 def _cell_at(d: _Data, x: float) -> str:
