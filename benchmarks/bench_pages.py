@@ -25,11 +25,11 @@ def _page_run(at, page: str, query: dict, timeout: float) -> tuple[float, list[s
     at.query_params.update(query)
     if page != "overview":
         at.switch_page(f"pages/{page}.py")
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     at.run(timeout=timeout)
-    dt = time.perf_counter() - t
+    dt, dc = time.perf_counter() - t, time.process_time() - c
     errors = [str(e.value)[:200] for e in at.exception] + [str(e.value)[:200] for e in at.error]
-    return dt, errors
+    return dt, dc, errors
 
 
 def run(db_path: str, province: str | None = None, timeout: float = 120.0) -> dict:
@@ -44,12 +44,14 @@ def run(db_path: str, province: str | None = None, timeout: float = 120.0) -> di
     for sname, query in scenarios.items():
         for page in PAGES:
             at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
-            cold, errors = _page_run(at, page, query, timeout)
-            warm, errors2 = _page_run(at, page, query, timeout)
+            cold, cold_cpu, errors = _page_run(at, page, query, timeout)
+            warm, warm_cpu, errors2 = _page_run(at, page, query, timeout)
             out["pages"][f"{page}|{sname}"] = {
                 "page": page, "scenario": sname, "cold_s": round(cold, 3), "warm_s": round(warm, 3),
+                "cold_cpu_s": round(cold_cpu, 3), "warm_cpu_s": round(warm_cpu, 3),
                 "errors": errors or errors2}
-            print(f"{page:10s} {sname:9s} cold {cold:6.2f} s  warm {warm:6.2f} s  "
+            print(f"{page:10s} {sname:9s} cold {cold:6.2f} s (cpu {cold_cpu:5.2f})  "
+                  f"warm {warm:6.2f} s (cpu {warm_cpu:5.2f})  "
                   f"{'ERR ' + '; '.join(errors or errors2) if (errors or errors2) else ''}",
                   flush=True)
     out["peak_rss_mb"] = round(peak_rss_mb(), 1)

@@ -13,7 +13,7 @@ import sys
 import numpy as np
 import pandas as pd
 
-from common import summary_ms, timed
+from common import summary_ms, timed, timed2
 
 RATES = ["substantive_disclosure_rate", "denial_rate", "unable_rate", "review_correction_rate",
          "litigation_correction_rate", "dispute_rate", "completion_rate", "legal_person_share"]
@@ -143,13 +143,17 @@ def run(db_path: str, repeats: int = 5) -> dict:
         d, _ = timed(lambda: con.execute(sql).df())
         p, _ = timed(PANDAS[name], m, w)
         same = _same(name, d, p)
-        t_duck = [timed(lambda: con.execute(sql).df())[1] for _ in range(repeats)]
-        t_pd = [timed(PANDAS[name], m, w)[1] for _ in range(repeats)]
-        sd, sp = summary_ms(t_duck), summary_ms(t_pd)
-        out["aggregations"][name] = {"duckdb": sd, "pandas": sp, "same_answer": bool(same),
-                                     "ratio_pandas_over_duckdb": round(sp["p50_ms"] / sd["p50_ms"], 1)}
-        print(f"{name:20s} duckdb {sd['p50_ms']:8.1f} ms  pandas {sp['p50_ms']:8.1f} ms  "
-              f"× {sp['p50_ms'] / sd['p50_ms']:.1f}  same={same}", flush=True)
+        t_duck = [timed2(lambda: con.execute(sql).df()) for _ in range(repeats)]
+        t_pd = [timed2(PANDAS[name], m, w) for _ in range(repeats)]
+        sd = summary_ms([x[1] for x in t_duck], [x[2] for x in t_duck])
+        sp = summary_ms([x[1] for x in t_pd], [x[2] for x in t_pd])
+        out["aggregations"][name] = {
+            "duckdb": sd, "pandas": sp, "same_answer": bool(same),
+            "ratio_pandas_over_duckdb": round(sp["p50_ms"] / sd["p50_ms"], 1),
+            "cpu_ratio_pandas_over_duckdb": round(sp["cpu_p50_ms"] / sd["cpu_p50_ms"], 1)}
+        print(f"{name:20s} duckdb {sd['p50_ms']:8.1f} ms (cpu {sd['cpu_p50_ms']:.1f})  pandas "
+              f"{sp['p50_ms']:8.1f} ms (cpu {sp['cpu_p50_ms']:.1f})  "
+              f"x {sp['p50_ms'] / sd['p50_ms']:.1f}  same={same}", flush=True)
     con.close()
     return out
 

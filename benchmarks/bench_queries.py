@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import sys
 
-from common import summary_ms, timed
+from common import summary_ms, timed2
 
 SCENARIOS = ("country", "province", "city", "agency")
 
@@ -71,13 +71,15 @@ def run(db_path: str, repeats: int = 7, only: list[str] | None = None) -> dict:
         for sname in SCENARIOS:
             p = params_for(example, scen[sname])
             con = connect_read(db_path)
-            df, cold = timed(fn, con, **p)
-            warm = [timed(fn, con, **p)[1] for _ in range(repeats)]
+            df, cold, cold_cpu = timed2(fn, con, **p)
+            runs = [timed2(fn, con, **p) for _ in range(repeats)]
             con.close()
-            results[f"{name}|{sname}"] = {"query": name, "scenario": sname, "rows": len(df),
-                                          "cold_ms": round(1000 * cold, 2), **summary_ms(warm)}
-            print(f"{name:22s} {sname:9s} rows {len(df):7d}  cold {1000 * cold:8.1f} ms  "
-                  f"warm p50 {results[f'{name}|{sname}']['p50_ms']:8.1f} ms", flush=True)
+            r = {"query": name, "scenario": sname, "rows": len(df),
+                 "cold_ms": round(1000 * cold, 2), "cold_cpu_ms": round(1000 * cold_cpu, 2),
+                 **summary_ms([x[1] for x in runs], [x[2] for x in runs])}
+            results[f"{name}|{sname}"] = r
+            print(f"{name:22s} {sname:9s} rows {len(df):7d}  cold {r['cold_ms']:8.1f} ms  "
+                  f"warm p50 {r['p50_ms']:8.1f} ms  cpu p50 {r['cpu_p50_ms']:8.1f} ms", flush=True)
     return {"scenarios": {k: {kk: vv for kk, vv in v.items()} for k, v in scen.items()},
             "queries": results}
 

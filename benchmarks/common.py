@@ -18,6 +18,17 @@ def timed(fn, *args, **kwargs):
     return result, time.perf_counter() - t
 
 
+def timed2(fn, *args, **kwargs):
+    """(result, wall seconds, CPU seconds of this process over all its threads).
+
+    On a shared machine wall time grows with other people's load; CPU time does not, and for a
+    single-threaded step it is what the wall time would be on an idle machine.
+    """
+    w, c = time.perf_counter(), time.process_time()
+    result = fn(*args, **kwargs)
+    return result, time.perf_counter() - w, time.process_time() - c
+
+
 def pct(values: list[float], q: float) -> float:
     """Percentile by linear interpolation (q in 0..100)."""
     v = sorted(values)
@@ -28,10 +39,14 @@ def pct(values: list[float], q: float) -> float:
     return v[lo] + (v[hi] - v[lo]) * (k - lo)
 
 
-def summary_ms(values: list[float]) -> dict:
+def summary_ms(values: list[float], cpu: list[float] | None = None) -> dict:
     ms = [1000 * x for x in values]
-    return {"p50_ms": round(pct(ms, 50), 2), "p95_ms": round(pct(ms, 95), 2),
-            "mean_ms": round(statistics.fmean(ms), 2), "n": len(ms)}
+    out = {"p50_ms": round(pct(ms, 50), 2), "p95_ms": round(pct(ms, 95), 2),
+           "mean_ms": round(statistics.fmean(ms), 2), "n": len(ms)}
+    if cpu:
+        c = [1000 * x for x in cpu]
+        out.update(cpu_p50_ms=round(pct(c, 50), 2), cpu_p95_ms=round(pct(c, 95), 2))
+    return out
 
 
 def peak_rss_mb() -> float:

@@ -77,22 +77,23 @@ def main(argv=None) -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--reuse", action="store_true", help="keep the warehouse file if it exists")
     ap.add_argument("--only", nargs="*", choices=SECTIONS)
-    ap.add_argument("--repeats", type=int, default=7)
-    ap.add_argument("--ingest-scale", type=float, default=0.6)
+    ap.add_argument("--repeats", type=int, default=5)
+    ap.add_argument("--ingest-scale", type=float, default=0.3)
     a = ap.parse_args(argv)
     sections = a.only or SECTIONS
     OUT.mkdir(parents=True, exist_ok=True)
     db = OUT / f"synth-{a.scale}.duckdb"
-    results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
-    results["machine"] = machine()
-    results["targets"] = TARGETS
+    results: dict = {"machine": machine(), "targets": TARGETS}
     stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
 
     def save():
-        RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n")
+        """Merge this run's sections into results.json (another run may have written others)."""
+        merged = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+        merged.update(results)
+        RESULTS.write_text(json.dumps(merged, ensure_ascii=False, indent=1) + "\n")
         from report import write_readme
 
-        write_readme(results)
+        write_readme(merged)
 
     if "load" in sections and not (a.reuse and db.exists()):
         print(f"== load: synth --scale {a.scale}", flush=True)
@@ -115,8 +116,9 @@ def main(argv=None) -> int:
         save()
     if "pages" in sections:
         print("== pages", flush=True)
-        prov = (results.get("queries", {}).get("scenarios", {}).get("province", {})
-                .get("filters", {}).get("province"))
+        known = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+        prov = ((results.get("queries") or known.get("queries") or {}).get("scenarios", {})
+                .get("province", {}).get("filters", {}).get("province"))
         results["pages"] = {**pages(db, prov), "db": db.name, "at": stamp,
                             "load_average": os.getloadavg()}
         save()
