@@ -112,10 +112,12 @@ def ingest(paths, *, db=None, manifest=None, workers: int = 1, dataset: str = "r
     with write_session(db) as con:
         ensure_schema(con)
         summary.batch_id = con.execute("SELECT nextval('batch_seq')").fetchone()[0]
-        known = {r[0] for r in con.execute("SELECT source_sha256 FROM reports").fetchall()}
+        hashed = [(f, _sha(f)) for f in files]
+        known = {r[0] for r in con.execute(
+            "SELECT DISTINCT source_sha256 FROM reports WHERE source_sha256 IN (SELECT unnest(?))",
+            [[s for _, s in hashed if s]]).fetchall()}
         todo, shas = [], {}
-        for f in files:
-            sha = _sha(f)
+        for f, sha in hashed:
             if sha is None:
                 reason = "no such file" if not f.exists() else "cannot read the file"
                 summary.results.append(FileResult(str(f), "refused", reason))

@@ -91,6 +91,8 @@ def write_session(path: str | os.PathLike | None = None):
         if target.exists():
             shutil.copyfile(target, work)
         con = duckdb.connect(str(work))
+        # The machine is shared with readers and other work: bound the writer, let it spill.
+        con.execute("SET memory_limit = ?", [os.environ.get("ANALYTICS_DB_MEMORY", "4GB")])
         try:
             yield con
             con.execute("CHECKPOINT")

@@ -1,16 +1,28 @@
 -- DUPLICATE_TEXT: two current reports (other agencies, or one agency in two years) whose prose
--- MinHash signatures agree on at least 80 % of positions; candidates share a band. Each report
--- of a pair gets its own finding, naming the other.
-WITH bands AS (
+-- MinHash signatures agree on at least 80 % of positions; candidates share a band. A band shared
+-- by more than 50 reports is template wording, not copying, and is ignored (it would also turn
+-- the pair search quadratic). Each report of a pair gets its own finding, naming the other.
+WITH current_bands AS (
     SELECT t.report_id, r.agency_id, r.year, unnest(t.bands) AS band, generate_subscripts(t.bands, 1) AS bi
     FROM report_textsig t JOIN reports r ON r.report_id = t.report_id
     WHERE r.is_current
 ),
+mine AS (
+    SELECT * FROM current_bands WHERE report_id IN (SELECT report_id FROM _check)
+),
+buckets AS (
+    SELECT c.bi, c.band
+    FROM current_bands c
+    WHERE (c.bi, c.band) IN (SELECT (bi, band) FROM mine)
+    GROUP BY c.bi, c.band
+    HAVING count(*) BETWEEN 2 AND 50
+),
 candidates AS (
     SELECT DISTINCT a.report_id AS rid, b.report_id AS other_id
-    FROM bands a JOIN bands b ON a.band = b.band AND a.bi = b.bi AND a.report_id <> b.report_id
-    WHERE a.report_id IN (SELECT report_id FROM _check)
-      AND NOT (a.agency_id = b.agency_id AND a.year = b.year)
+    FROM mine a
+    JOIN buckets k ON k.bi = a.bi AND k.band = a.band
+    JOIN current_bands b ON b.bi = a.bi AND b.band = a.band AND b.report_id <> a.report_id
+    WHERE NOT (a.agency_id = b.agency_id AND a.year = b.year)
 ),
 scored AS (
     SELECT c.rid, c.other_id,

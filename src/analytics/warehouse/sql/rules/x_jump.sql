@@ -1,32 +1,30 @@
 -- X_JUMP: a headline figure changes by more than 5× (or below 0.2×) from last year, with at
 -- least 20 on the larger side.
 WITH pairs AS (
-    SELECT k.report_id, k.agency_id, k.year, w.report_id AS wid, wp.report_id AS pid
+    SELECT k.report_id, k.agency_id, k.year,
+           [w.a_new_received, w.rv_total, w.ld_total, w.ad_licensing_decisions,
+            w.ad_punishment_decisions, w.ad_coercion_decisions] AS now_values,
+           [wp.a_new_received, wp.rv_total, wp.ld_total, wp.ad_licensing_decisions,
+            wp.ad_punishment_decisions, wp.ad_coercion_decisions] AS prev_values
     FROM _check k
     JOIN _check kp ON kp.agency_id = k.agency_id AND kp.year = k.year - 1
     JOIN report_wide w ON w.report_id = k.report_id
     JOIN report_wide wp ON wp.report_id = kp.report_id
 ),
-figures AS (
-    UNPIVOT (SELECT report_id, a_new_received, rv_total, ld_total, ad_licensing_decisions,
-                    ad_punishment_decisions, ad_coercion_decisions
-             FROM report_wide WHERE report_id IN (SELECT report_id FROM _check))
-    ON a_new_received, rv_total, ld_total, ad_licensing_decisions, ad_punishment_decisions, ad_coercion_decisions
-    INTO NAME figure VALUE amount
-),
 v AS (
-    SELECT p.report_id, p.agency_id, p.year, f.figure, f.amount AS now_v, fp.amount AS prev_v
-    FROM pairs p
-    JOIN figures f ON f.report_id = p.wid
-    JOIN figures fp ON fp.report_id = p.pid AND fp.figure = f.figure
+    SELECT report_id, agency_id, year,
+           unnest(['a_new_received', 'rv_total', 'ld_total', 'ad_licensing_decisions',
+                   'ad_punishment_decisions', 'ad_coercion_decisions']) AS figure,
+           unnest(['新收申请数', '行政复议总数', '直接起诉的行政诉讼总数', '行政许可决定数',
+                   '行政处罚决定数', '行政强制决定数']) AS zh,
+           unnest(now_values) AS now_v,
+           unnest(prev_values) AS prev_v
+    FROM pairs
 )
 SELECT 'X_JUMP' AS rule, 'warning' AS severity, report_id, agency_id, year, figure AS subject,
-       format('{}由上年 {} 变为 {}（{}倍）',
-              CASE figure WHEN 'a_new_received' THEN '新收申请数' WHEN 'rv_total' THEN '行政复议总数'
-                          WHEN 'ld_total' THEN '直接起诉的行政诉讼总数' WHEN 'ad_licensing_decisions' THEN '行政许可决定数'
-                          WHEN 'ad_punishment_decisions' THEN '行政处罚决定数' ELSE '行政强制决定数' END,
-              fmt_num(prev_v), fmt_num(now_v),
+       format('{}由上年 {} 变为 {}（{}倍）', zh, fmt_num(prev_v), fmt_num(now_v),
               CASE WHEN prev_v = 0 THEN '∞' ELSE CAST(round(now_v / prev_v, 2) AS VARCHAR) END) AS message,
        prev_v AS expected, now_v AS actual
 FROM v
-WHERE greatest(now_v, prev_v) >= 20 AND greatest(now_v, prev_v) > 5 * least(now_v, prev_v)
+WHERE now_v IS NOT NULL AND prev_v IS NOT NULL
+  AND greatest(now_v, prev_v) >= 20 AND greatest(now_v, prev_v) > 5 * least(now_v, prev_v)
