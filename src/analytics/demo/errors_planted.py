@@ -13,8 +13,6 @@ import numpy as np
 
 from .report import Style
 
-RENUMBERED = 3  # heading variants from this one on number the sections in their own way (prose.HEADINGS)
-
 
 @dataclass
 class Draft:
@@ -68,16 +66,12 @@ def _carryover_mismatch(d: Draft, rng) -> str | None:
 
 
 def _prose_figure(d: Draft, rng) -> str | None:
-    if d.style.heading_variant >= RENUMBERED:
-        return None  # the prose rules need section 一 found; renumbered headings test the parser instead
     k = int(rng.integers(2, 10))
     d.style.prose_offset = k
     return f"正文称共收到申请 {d.apps['new_received']['total'] + k} 件，表格为 {d.apps['new_received']['total']} 件"
 
 
 def _last_year_text(d: Draft, rng) -> str | None:
-    if d.style.heading_variant >= RENUMBERED:
-        return None
     d.style.wrong_year_text = True
     return f"正文沿用 {d.year - 1} 年报告的年份"
 
@@ -134,7 +128,7 @@ def pick_copies(drafts: list[Draft], rng: np.random.Generator, n: int) -> list[t
     Neither report carries another planted error, so each finding has one cause.
     """
     clean = [d for d in drafts if d.agency.kind == "township" and not d.style.wrong_year_text
-             and not d.style.prose_offset and d.style.heading_variant < RENUMBERED]
+             and not d.style.prose_offset]
     by_year: dict[int, list[Draft]] = {}
     for d in clean:
         by_year.setdefault(d.year, []).append(d)
