@@ -45,12 +45,12 @@ if results:
         "格式": up.format or "—",
         "结果": "可导入" if up.ok else "拒收",
         "机构": (up.record or {}).get("agency") or "—",
-        "年度": (up.record or {}).get("year") or "—",
+        "年度": str((up.record or {}).get("year") or "—"),
         "模板": (up.record or {}).get("template") or "—",
         "警告数": len((up.record or {}).get("warnings") or []),
         "原因": up.error or "",
     } for up in results])
-    st.dataframe(summary, hide_index=True, width="stretch")
+    ui.table(summary, "upload_summary")
     for up in results:
         if up.error:
             st.error(f"{up.name}：{up.error}")
