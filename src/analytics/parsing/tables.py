@@ -21,7 +21,10 @@ def fuzzy(*words: str) -> re.Pattern:
     return re.compile("|".join(GAP.join(re.escape(ch) for ch in w) for w in words))
 
 
-T2_START = ("第二十条", "信息内容")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_PROSE = re.compile(r"[,。;]")  # sentence punctuation: header words never carry it
+REVIEW_CELLS = 15
+
 T3_START = ("本列数据的勾稽关系", "申请人情况")
 T4_START = ("行政复议",)
 T4_END = ("存在的主要问题", "主要问题", "存在问题", "其他需要报告", "改进情况", "整改情况")
@@ -163,10 +166,6 @@ def read_items(s: Stream, region: tuple[int, int], table: str) -> list[Item]:
     items.sort(key=lambda it: it.pos)
     return items
 
-
-_HAN = re.compile(r"[\u4e00-\u9fff]")
-_PROSE = re.compile(r"[,。;]")  # sentence punctuation: header words never carry it
-REVIEW_CELLS = 15
 
 
 def read_review_tokens(s: Stream, region: tuple[int, int]) -> list[Token]:
