@@ -122,3 +122,28 @@ def test_pdftotext_output_of_real_reports(tmp_path, stem):
         assert not wrong, f"{mode}: {wrong[:5]}"  # flattened text may lose cells, never shift them
         if mode == "-layout":
             assert all(_got(rec, w) == v for w, v in cells)
+
+
+def test_arbitrary_text_is_read_or_refused_never_crashes(report_text):
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from analytics.errors import ReportError
+
+    base = report_text("2021", "tab").text().splitlines()
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(st.lists(st.integers(0, len(base) - 1), max_size=len(base)),
+           st.lists(st.sampled_from(["\t", "|", " ", "\f", "0", "9" * 12, "—", "（", "三"]), max_size=20))
+    def run(keep, noise):
+        lines = [base[i] for i in sorted(set(keep))]
+        for k, piece in enumerate(noise):
+            if lines:
+                lines[k % len(lines)] += piece
+        try:
+            rec = parse_bytes("\n".join(lines).encode("utf-8"), "x.txt")
+        except ReportError:
+            return
+        assert rec["schema"] == "gov-open-report/1"
+
+    run()
