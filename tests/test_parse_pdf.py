@@ -183,7 +183,7 @@ CASES = [
 
 @pytest.mark.parametrize("seed,template,single,ruled,brk,footer", CASES)
 def test_built_report_every_figure(seed, template, single, ruled, brk, footer):
-    report = random_report(seed, template, single, blanks=5, blank_totals=False)
+    report = random_report(seed, template, single, blanks=6)
     data = build_report(report, ruled=bool(ruled), break_before_t3=brk, footer=footer, filled_borders=ruled == "filled")
     record = parse_bytes(data, f"case{seed}.pdf")
     assert record["template"] == template
