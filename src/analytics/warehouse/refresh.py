@@ -26,8 +26,7 @@ def refresh(con, agency_ids=None) -> None:
     try:
         con.execute(read("resolve_parents"))
         # Parent links can change for agencies outside the batch (a newly loaded government
-        # becomes the parent of departments loaded earlier), so the sync covers them all.
-        set_scope(con, None)
+        # becomes the parent of departments loaded earlier), so the sync looks at every row.
         con.execute(read("report_wide_sync"))
         scope = run_checks(con, agency_ids)
         set_scope(con, scope)
