@@ -93,6 +93,19 @@ def test_every_format_and_template_variant_is_present(small):
     assert "gb18030" in encodings
 
 
+def test_document_habits_vary_like_real_ones(full):
+    agencies, reports, planted, records = full
+    styles = [r.style for r in reports]
+    html = [s for s in styles if s.format == "html"]
+    assert any(s.cms_page for s in html) and not all(s.cms_page for s in html)
+    assert any(s.page_breaks for s in styles if s.format == "text")
+    assert any(s.blank_zeros for s in styles) and any(s.slash_regulations for s in styles)
+    assert {s.normative_label for s in styles} == {"行政规范性文件", "规范性文件"}
+    assert len({s.heading_variant for s in styles}) >= 4
+    share = {f: sum(1 for s in styles if s.format == f) / len(styles) for f in ("html", "text", "docx", "pdf")}
+    assert 0.05 <= share["pdf"] <= 0.15, share
+
+
 def test_docx_has_merged_cells_python_docx_can_read(small):
     path = next(small.rglob("*.docx"))
     d = docx.Document(io.BytesIO(path.read_bytes()))

@@ -52,10 +52,6 @@ class Report:
     def scope(self) -> str:
         return {"government": "jurisdiction", "office": "office"}.get(self.agency.kind, "agency")
 
-    @property
-    def rows(self) -> list[str]:
-        return list(self.applications)
-
     def value(self, table: str, row: str, col: str = "value"):
         src = {"active_disclosure": self.active, "applications": self.applications,
                "review_litigation": self.review}[table]
