@@ -6,12 +6,12 @@ from analytics.dashboard import charts, ui
 from analytics.dashboard.filters import KINDS, LEVELS
 from analytics.dashboard.labels import OUTCOME_GROUPS
 from analytics.dashboard.metrics import METRICS
-from analytics.dashboard.queries import HEATMAP_METRICS
+from analytics.dashboard.queries import HEATMAP_METRICS, TABLE_METRICS
 
 f = ui.header("地区对比", "所选地区内各机构的指标对比（所选年份合计）")
 params = f.params()
 
-agencies = ui.query("agency_metrics", **params, limit=2000)
+agencies = ui.query("agency_metrics", **params, limit=2000, metrics=TABLE_METRICS)
 if agencies.empty:
     st.warning("所选范围内没有报告。")
     st.stop()
@@ -22,9 +22,7 @@ agencies["kind"] = agencies["kind"].map(KINDS).fillna(agencies["kind"])
 
 st.subheader("机构指标总表")
 st.caption(f"共 {len(agencies)} 个机构（按新收申请量排序，最多显示 2000 个）；点击列名排序。比率的分母为 0 时显示“—”。")
-shown_metrics = ["applications", "substantive_disclosure_rate", "grant_rate", "denial_rate", "unable_rate",
-                 "procedural_closure_rate", "completion_rate", "legal_person_share", "dispute_rate",
-                 "review_correction_rate", "litigation_correction_rate", "correction_per_100", "on_time"]
+shown_metrics = TABLE_METRICS
 columns = {"name": "机构", "level": "层级", "kind": "类型", "n_reports": "报告数"}
 columns.update({k: METRICS[k].label for k in shown_metrics})
 columns["caution"] = "提示"

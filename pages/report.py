@@ -32,8 +32,8 @@ prev_id = int(prev.iloc[0]["report_id"]) if not prev.empty else None
 
 if head["dataset"] == "demo":
     st.info("这是一份演示报告：机构为虚构，数字不代表任何真实机关。")
-c1, c2, c3, c4 = st.columns(4)
-c1.metric("机构", head["name"])
+st.subheader(head["name"])
+c2, c3, c4 = st.columns(3)
 c2.metric("年度", int(head["year"]))
 c3.metric("模板", f"{head['template'] or '未知'} 版")
 c4.metric("发布日期", str(head["published"]) if head["published"] is not None and head["published"] == head["published"] else "未注明")
@@ -73,6 +73,9 @@ findings = ui.query("report_findings", report_id=report_id, agency_id=head["agen
 if findings.empty:
     st.caption("没有检查发现。")
 else:
+    findings = findings.assign(
+        severity=findings["severity"].map({"error": "错误", "warning": "警告", "not_assessable": "无法判断"}),
+        status=findings["status"].map({"open": "未处理", "confirmed": "已确认", "dismissed": "已驳回"}))
     ui.table(findings, "report_findings", {"rule": "规则", "severity": "级别", "message": "说明",
                                            "expected": "应为", "actual": "实为", "status": "状态"})
 

@@ -80,7 +80,7 @@ def _settle(page) -> None:
     """Wait until the page's title is drawn and the script run has finished (the running-status
     widget has stayed away for a while)."""
     try:
-        page.wait_for_selector("h1", timeout=90000)
+        page.wait_for_selector('h1, [data-testid="stException"]', timeout=90000)
     except playwright_api.TimeoutError:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "timeout.png"))

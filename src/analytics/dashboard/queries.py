@@ -161,8 +161,18 @@ def top_agencies(con, *, limit: int = 15, **params) -> pd.DataFrame:
 # ---------------------------------------------------------------- comparison
 
 
-def agency_metrics(con, *, limit: int = 2000, **params) -> pd.DataFrame:
-    return run(con, "agency_metrics", {**_filters(params), "limit": int(limit)}, metric_columns=_metric_columns(METRICS))
+# The metrics of the comparison page's table (applications first: the table is sorted by it).
+TABLE_METRICS = [
+    "applications", "substantive_disclosure_rate", "grant_rate", "denial_rate", "unable_rate",
+    "procedural_closure_rate", "completion_rate", "legal_person_share", "dispute_rate",
+    "review_correction_rate", "litigation_correction_rate", "correction_per_100", "on_time",
+]
+
+
+def agency_metrics(con, *, limit: int = 2000, metrics: list[str] | None = None, **params) -> pd.DataFrame:
+    """Per agency: only the metrics asked for (each costs a sum over every row of the region)."""
+    keys = list(dict.fromkeys(["applications", *[k for k in (metrics or TABLE_METRICS) if k in METRICS]]))
+    return run(con, "agency_metrics", {**_filters(params), "limit": int(limit)}, metric_columns=_metric_columns(keys))
 
 
 def metric_peers(con, *, metric: str = "substantive_disclosure_rate", order: str = "desc", limit: int = 30,
