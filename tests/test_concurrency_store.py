@@ -135,3 +135,16 @@ def test_sigkill_during_ingest_then_the_same_ingest_completes(tmp_path):
     assert _whole(db)[0] == n_docs - 1
     con = connect_read(db)
     assert con.execute("SELECT count(DISTINCT batch_id) FROM ingest_log").fetchone()[0] == 1
+
+
+def test_a_file_that_is_not_a_warehouse_is_a_report_error(tmp_path):
+    from analytics.errors import ReportError
+    from analytics.warehouse import load_records
+
+    bogus = tmp_path / "w.duckdb"
+    bogus.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(ReportError, match="cannot open the warehouse"):
+        connect_read(bogus)
+    with pytest.raises(ReportError, match="cannot open the warehouse"):
+        load_records(bogus, [])
+    assert bogus.read_bytes().startswith(b"this is not")  # left as it was

@@ -20,6 +20,14 @@ from pathlib import Path
 
 import duckdb
 
+from ..errors import ReportError
+
+
+class WarehouseError(ReportError):
+    """The warehouse file cannot be opened (not a DuckDB file, damaged, unreadable)."""
+
+    reason = "warehouse"
+
 
 def project_root() -> Path:
     here = Path(__file__).resolve()
@@ -60,9 +68,17 @@ def connect_read(path: str | os.PathLike | None = None) -> duckdb.DuckDBPyConnec
         with write_session(p) as con:
             ensure_schema(con)
     con = duckdb.connect(":memory:")
-    con.execute(f"ATTACH '{_quote(p)}' AS wh (READ_ONLY)")
+    try:
+        con.execute(f"ATTACH '{_quote(p)}' AS wh (READ_ONLY)")
+    except duckdb.Error as exc:
+        con.close()
+        raise WarehouseError(f"cannot open the warehouse ({_first_line(exc)})", str(p)) from None
     con.execute("USE wh")
     return con
+
+
+def _first_line(exc: Exception) -> str:
+    return str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
 
 
 def _quote(p: Path) -> str:
@@ -90,7 +106,11 @@ def write_session(path: str | os.PathLike | None = None):
             leftover.unlink(missing_ok=True)  # from a writer that was killed
         if target.exists():
             shutil.copyfile(target, work)
-        con = duckdb.connect(str(work))
+        try:
+            con = duckdb.connect(str(work))
+        except duckdb.Error as exc:
+            work.unlink(missing_ok=True)
+            raise WarehouseError(f"cannot open the warehouse ({_first_line(exc)})", str(target)) from None
         # The machine is shared with readers and other work: bound the writer, let it spill.
         con.execute("SET memory_limit = ?", [os.environ.get("ANALYTICS_DB_MEMORY", "4GB")])
         try:
