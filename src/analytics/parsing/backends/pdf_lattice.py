@@ -75,6 +75,13 @@ def page_rulings(page, settings: PdfSettings) -> tuple[list[Seg], list[Seg]]:
     for path in page.get_drawings():
         stroked = "s" in (path.get("type") or "") and _visible(path.get("color"))
         filled = "f" in (path.get("type") or "") and _visible(path.get("fill"))
+        if filled and not stroked and path["items"] and all(item[0] == "l" for item in path["items"]):
+            # a border side filled as a thin bevelled polygon (browsers' inset/outset borders)
+            box = path["rect"]
+            if min(box.width, box.height) <= settings.thin_fill:
+                y, x = (box.y0 + box.y1) / 2, (box.x0 + box.x1) / 2
+                add(box.x0, y, box.x1, y) if box.width >= box.height else add(x, box.y0, x, box.y1)
+            continue
         for item in path["items"]:
             kind = item[0]
             if kind == "l" and stroked:
