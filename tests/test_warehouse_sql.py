@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import re
+import shutil
+from datetime import datetime
+
+import duckdb
+import pandas as pd
+
 import pytest
 
 from analytics.warehouse import load_records, write_session
@@ -13,8 +20,43 @@ from analytics.warehouse.sqlfiles import all_names, ident, read, render
 from test_warehouse_records import fresh_warehouse, make_record
 
 # Files with slots are rendered by the module that owns their allow-list.
-RENDERED = {"report_wide_select": wide.select_sql, "report_metrics": metrics_view_sql}
-PARAMS = {"findings/list": {"rule": None, "agency": "淮安", "severity": None, "status": None, "limit": 10}}
+RENDERED = {
+    "report_wide_select": lambda: f"SELECT count(*) FROM ({wide.select_sql()})",
+    "report_metrics": metrics_view_sql,
+    "wide/insert": lambda: render("wide/insert", select=wide.select_sql()),
+    "wide/create": lambda: "DROP TABLE report_wide; " + render("wide/create", select=wide.select_sql()),
+    "checks/insert_findings": lambda: render("checks/insert_findings", query=read("rules/t4_group_sum")),
+}
+NEW_ID = 10**9
+PARAMS = {
+    "findings/list": {"rule": None, "agency": "淮安", "severity": None, "status": None, "limit": 10},
+    "findings/agency_of": ["T4_GROUP_SUM|江苏省淮安市人民政府|2023|review"],
+    "findings/decision_exists": ["x"],
+    "findings/decide": ["x", "dismissed", "note", datetime(2024, 1, 1)],
+    "load/known_shas": [["abc"]],
+    "load/insert_textsig": [NEW_ID, [1, 2], [3]],
+    "load/insert_log": [1, "a.pdf", "abc", "refused", "empty", None, datetime(2024, 1, 1)],
+    "meta/set_version": ["v"],
+    "meta/insert_label": ["active", "k", "both", "标签", ""],
+    "checks/insert_findings": ["report"],
+}
+
+
+def _frames(con) -> None:
+    """The frames some statements read, registered as the loader and checks register them."""
+    from analytics.warehouse.checks import FINDING_COLUMNS
+    from analytics.warehouse.loader import AGENCY_COLUMNS, REPORT_COLUMNS, _cells_table, agency_row
+
+    con.register("_new_pairs", pd.DataFrame({"agency_id": ["江苏省淮安市人民政府"], "year": [2023]}))
+    report = {k: None for k in REPORT_COLUMNS} | {
+        "report_id": NEW_ID, "agency_id": "江苏省淮安市人民政府", "year": 2030, "source_sha256": "x",
+        "dataset": "real", "is_current": True, "n_cells": 1, "n_warnings": 0, "warnings": "[]"}
+    con.register("_new_reports", pd.DataFrame([report], columns=REPORT_COLUMNS))
+    con.register("_new_cells", _cells_table([(NEW_ID, "active", "fees_amount", "value", 1.5, "number", "1.5", None)]))
+    con.register("_new_agencies", pd.DataFrame([agency_row("江苏省淮安市人民政府", "real", None, "name")],
+                                               columns=AGENCY_COLUMNS))
+    con.register("_scope_df", pd.DataFrame({"agency_id": ["江苏省淮安市人民政府"]}))
+    con.register("_prose", pd.DataFrame([], columns=FINDING_COLUMNS))
 
 
 @pytest.fixture(scope="module")
@@ -31,26 +73,29 @@ def test_all_files_are_covered():
     names = all_names()
     assert {"schema", "report_wide_select", "report_metrics"} <= set(names)
     assert {f"rules/{r}" for r in SQL_RULES} <= set(names)
+    slots = {n for n in names if re.search(r"\{[a-z_]+\}", read(n))}
+    assert slots == set(RENDERED)
 
 
 @pytest.mark.parametrize("name", all_names())
-def test_sql_file_runs(db, name):
-    with write_session(db) as con:  # a private copy: nothing here is kept beyond the test's own writes
-        ensure_schema(con)
+def test_sql_file_runs(db, name, tmp_path):
+    copy = tmp_path / "copy.duckdb"
+    shutil.copyfile(db, copy)
+    con = duckdb.connect(str(copy))
+    try:
         set_scope(con, None)
         con.execute(read("checks/check_reports"))
         con.execute(read("checks/app_cells"))
         con.execute("CREATE OR REPLACE TEMP TABLE _batch AS SELECT report_id FROM reports")
-        if name in RENDERED:
-            sql = RENDERED[name]()
-            con.execute(sql if name != "report_wide_select" else f"SELECT count(*) FROM ({sql})")
-        else:
-            con.execute(read(name), PARAMS.get(name, []))
-        if name.startswith(("rules/", "export/", "findings/", "checks/prose")):
-            rows = con.fetchall()
-            assert isinstance(rows, list)
-            if name == "rules/t4_group_sum":
-                assert [(r[0], r[5]) for r in rows] == [("T4_GROUP_SUM", "review")]
+        _frames(con)
+        sql = RENDERED[name]() if name in RENDERED else read(name)
+        con.execute(sql, PARAMS.get(name, []))
+        if name == "rules/t4_group_sum":
+            assert [(r[0], r[5]) for r in con.fetchall()] == [("T4_GROUP_SUM", "review")]
+        elif name == "load/insert_cells":
+            assert con.execute("SELECT count(*) FROM cells WHERE report_id = ?", [NEW_ID]).fetchone() == (1,)
+    finally:
+        con.close()
 
 
 def test_identifiers_outside_the_allow_list_are_refused():

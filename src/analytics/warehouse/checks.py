@@ -12,7 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .prose import prose_findings
-from .sqlfiles import read
+from .sqlfiles import read, render
 
 SQL_RULES = {
     "t3_flow": "report", "t3_outcome_sum": "report", "t3_column_sum": "report", "t4_group_sum": "report",
@@ -25,13 +25,6 @@ PROSE_RULES = ["YEAR_IN_TEXT", "TEXT_VS_TABLE", "SECTION_MISSING", "FEE_WITHOUT_
 ALL_RULES = [name.upper() for name in SQL_RULES] + PROSE_RULES
 FINDING_COLUMNS = ["rule", "severity", "report_id", "agency_id", "year", "subject", "message", "expected", "actual"]
 
-_INSERT = """
-INSERT INTO findings
-SELECT rule || '|' || agency_id || '|' || coalesce(CAST(year AS VARCHAR), '') || '|' || subject,
-       rule, severity, ?, report_id, agency_id, year, subject, message,
-       CAST(expected AS DOUBLE), CAST(actual AS DOUBLE)
-FROM ({query})
-"""
 
 
 def run_checks(con, agency_ids=None) -> list[str]:
@@ -43,12 +36,12 @@ def run_checks(con, agency_ids=None) -> list[str]:
         con.execute(read("checks/scope_expand"))
     con.execute(read("checks/check_reports"))
     con.execute(read("checks/app_cells"))
-    con.execute("DELETE FROM findings WHERE agency_id IN (SELECT agency_id FROM _scope)")
+    con.execute(read("checks/delete_scope"))
     for name, scope in SQL_RULES.items():
-        con.execute(_INSERT.format(query=read(f"rules/{name}")), [scope])
+        con.execute(render("checks/insert_findings", query=read(f"rules/{name}")), [scope])
     prose = prose_findings(con)
     if prose:
         con.register("_prose", pd.DataFrame(prose, columns=FINDING_COLUMNS))
-        con.execute(_INSERT.format(query="SELECT * FROM _prose"), ["report"])
+        con.execute(render("checks/insert_findings", query=read("checks/prose_rows")), ["report"])
         con.unregister("_prose")
-    return [r[0] for r in con.execute("SELECT agency_id FROM _scope").fetchall()]
+    return [r[0] for r in con.execute(read("checks/scope_list")).fetchall()]

@@ -26,15 +26,10 @@ def decide(path: str | os.PathLike | None, fingerprint: str, status: str, note: 
 
     with write_session(path) as con:
         ensure_schema(con)
-        row = con.execute("SELECT agency_id FROM findings WHERE fingerprint = ? LIMIT 1", [fingerprint]).fetchone()
-        if row is None and not con.execute("SELECT 1 FROM finding_decisions WHERE fingerprint = ?",
-                                           [fingerprint]).fetchone():
+        row = con.execute(read("findings/agency_of"), [fingerprint]).fetchone()
+        if row is None and not con.execute(read("findings/decision_exists"), [fingerprint]).fetchone():
             raise UnknownFinding(f"no finding with fingerprint {fingerprint!r}")
-        con.execute(
-            "INSERT INTO finding_decisions VALUES (?, ?, ?, ?) ON CONFLICT (fingerprint) DO UPDATE SET "
-            "status = excluded.status, note = excluded.note, decided_at = excluded.decided_at",
-            [fingerprint, status, note, datetime.now()],
-        )
+        con.execute(read("findings/decide"), [fingerprint, status, note, datetime.now()])
         if row is not None:
             set_scope(con, [row[0]])
             con.execute(read("report_wide_finding_counts"))

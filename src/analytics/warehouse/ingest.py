@@ -23,6 +23,7 @@ from . import manifest as manifest_mod
 from .loader import load_into
 from .refresh import refresh
 from .schema import ensure_schema
+from .sqlfiles import read
 from .store import write_session
 
 REPORT_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml", ".pdf", ".docx", ".doc", ".txt", ".md", ".markdown"}
@@ -111,11 +112,9 @@ def ingest(paths, *, db=None, manifest=None, workers: int = 1, dataset: str = "r
     summary = Summary()
     with write_session(db) as con:
         ensure_schema(con)
-        summary.batch_id = con.execute("SELECT nextval('batch_seq')").fetchone()[0]
+        summary.batch_id = con.execute(read("load/next_batch")).fetchone()[0]
         hashed = [(f, _sha(f)) for f in files]
-        known = {r[0] for r in con.execute(
-            "SELECT DISTINCT source_sha256 FROM reports WHERE source_sha256 IN (SELECT unnest(?))",
-            [[s for _, s in hashed if s]]).fetchall()}
+        known = {r[0] for r in con.execute(read("load/known_shas"), [[s for _, s in hashed if s]]).fetchall()}
         todo, shas = [], {}
         for f, sha in hashed:
             if sha is None:
@@ -174,4 +173,4 @@ def _log(con, summary: Summary) -> None:
     now = datetime.now()
     rows = [(summary.batch_id, r.path, r.sha256, r.status, r.reason, r.report_id, now) for r in summary.results]
     if rows:
-        con.executemany("INSERT INTO ingest_log VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+        con.executemany(read("load/insert_log"), rows)

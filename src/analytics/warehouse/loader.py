@@ -16,6 +16,7 @@ from .. import PARSER_VERSION
 from ..errors import ReportError
 from . import places, wide
 from .records import CELL_COLUMNS, agency_id, cell_rows, report_row
+from .sqlfiles import read
 from .textsig import signature
 
 AGENCY_COLUMNS = ["agency_id", "name", "level", "kind", "province", "city", "county", "parent_id",
@@ -58,7 +59,7 @@ def agency_row(name: str, dataset: str, given: dict | None, source: str) -> dict
 
 
 def _next_ids(con, n: int) -> list[int]:
-    start = con.execute("SELECT coalesce(max(report_id), 0) + 1 FROM reports").fetchone()[0]
+    start = con.execute(read("load/next_report_id")).fetchone()[0]
     return list(range(start, start + n))
 
 
@@ -83,8 +84,7 @@ def load_into(con, records, *, dataset: str = "real", agency_info: dict | None =
         shas.append(row["source_sha256"])
         rows.append((i, row))
     if shas:
-        known = {r[0] for r in con.execute(
-            "SELECT DISTINCT source_sha256 FROM reports WHERE source_sha256 IN (SELECT unnest(?))", [shas]).fetchall()}
+        known = {r[0] for r in con.execute(read("load/known_shas"), [shas]).fetchall()}
     fresh = []
     for i, row in rows:
         sha = row["source_sha256"]
@@ -127,18 +127,16 @@ def load_into(con, records, *, dataset: str = "real", agency_info: dict | None =
         reports_df["published"] = pd.to_datetime(reports_df["published"]).dt.date
         pairs = pd.DataFrame(list(latest.keys()), columns=["agency_id", "year"])
         con.register("_new_pairs", pairs)
-        con.execute("UPDATE reports SET is_current = false FROM _new_pairs p "
-                    "WHERE reports.agency_id = p.agency_id AND reports.year = p.year AND reports.is_current")
+        con.execute(read("load/retire_versions"))
         con.register("_new_reports", reports_df)
-        con.execute(f"INSERT INTO reports ({', '.join(REPORT_COLUMNS)}) SELECT "
-                    f"{', '.join(REPORT_COLUMNS[:-2])}, CAST(warnings AS JSON), CAST(sections AS JSON) FROM _new_reports")
+        con.execute(read("load/insert_reports"))
         if cells:
             con.register("_new_cells", _cells_table(cells))
-            con.execute(f"INSERT INTO cells SELECT {', '.join(CELL_COLUMNS)} FROM _new_cells")
+            con.execute(read("load/insert_cells"))
             con.unregister("_new_cells")
         if sigs:
-            con.executemany("INSERT INTO report_textsig VALUES (?, ?, ?)", sigs)
-        con.execute("CREATE OR REPLACE TEMP TABLE _batch AS SELECT report_id FROM _new_reports")
+            con.executemany(read("load/insert_textsig"), sigs)
+        con.execute(read("load/batch_from_new"))
         wide.insert_batch(con)
         con.unregister("_new_reports")
         con.unregister("_new_pairs")
@@ -163,14 +161,5 @@ def _upsert_agencies(con, rows: list[dict]) -> None:
         return
     df = pd.DataFrame(rows, columns=AGENCY_COLUMNS)
     con.register("_new_agencies", df)
-    con.execute(f"""
-        INSERT INTO agencies ({', '.join(AGENCY_COLUMNS)})
-        SELECT {', '.join(AGENCY_COLUMNS)} FROM _new_agencies
-        ON CONFLICT (agency_id) DO UPDATE SET
-            name = excluded.name, level = excluded.level, kind = excluded.kind,
-            province = excluded.province, city = excluded.city, county = excluded.county,
-            parent_id = excluded.parent_id, division_code = excluded.division_code,
-            parent_code = excluded.parent_code, info_source = excluded.info_source
-        WHERE excluded.info_source <> 'name' OR agencies.info_source = 'name'
-    """)
+    con.execute(read("load/upsert_agencies"))
     con.unregister("_new_agencies")

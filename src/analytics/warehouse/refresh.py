@@ -10,11 +10,11 @@ from .sqlfiles import read
 def set_scope(con, agency_ids) -> None:
     """The temp table _scope(agency_id) every scoped query reads; None means every agency."""
     if agency_ids is None:
-        con.execute("CREATE OR REPLACE TEMP TABLE _scope AS SELECT agency_id FROM agencies")
+        con.execute(read("checks/scope_all"))
     else:
         df = pd.DataFrame({"agency_id": sorted(set(agency_ids))}, dtype=object)
         con.register("_scope_df", df)
-        con.execute("CREATE OR REPLACE TEMP TABLE _scope AS SELECT CAST(agency_id AS VARCHAR) AS agency_id FROM _scope_df")
+        con.execute(read("checks/scope_from_frame"))
         con.unregister("_scope_df")
 
 

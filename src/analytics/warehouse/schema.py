@@ -33,23 +33,21 @@ def ensure_schema(con) -> None:
     """
     version = _fingerprint()
     try:
-        row = con.execute("SELECT value FROM warehouse_meta WHERE key = 'schema'").fetchone()
+        row = con.execute(read("meta/get_version")).fetchone()
     except duckdb.CatalogException:
         row = None
     if row and row[0] == version:
         return
     con.execute(read("schema"))
-    con.execute("DELETE FROM field_labels")
+    con.execute(read("meta/clear_labels"))
     con.executemany(
-        "INSERT INTO field_labels VALUES (?, ?, ?, ?, ?)",
+        read("meta/insert_label"),
         [(f.table, f.key, f.template, f.label, f.notes) for f in F.all_fields()],
     )
-    have = [r[0] for r in con.execute(
-        "SELECT column_name FROM information_schema.columns WHERE table_name = 'report_wide' "
-        "AND table_schema = current_schema() ORDER BY ordinal_position").fetchall()]
+    have = [r[0] for r in con.execute(read("meta/wide_columns")).fetchall()]
     if not have:
         wide.create(con)
     elif have != wide.wide_columns():
         wide.rebuild(con)
     con.execute(metrics_view_sql())
-    con.execute("INSERT OR REPLACE INTO warehouse_meta VALUES ('schema', ?)", [version])
+    con.execute(read("meta/set_version"), [version])

@@ -1,0 +1,2 @@
+-- The agencies a check covered.
+SELECT agency_id FROM _scope

@@ -1,0 +1,2 @@
+-- An ingest batch number.
+SELECT nextval('batch_seq')

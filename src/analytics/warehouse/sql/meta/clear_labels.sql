@@ -1,0 +1,2 @@
+-- fields.csv is reloaded whole.
+DELETE FROM field_labels
