@@ -3,7 +3,7 @@
 ``before_backend`` runs once the format is sniffed: a file whose name promises a binary format
 (.pdf, .docx, .doc) but whose bytes are neither that format nor text gets a message about the
 name, not a puzzling encoding error. ``after_assemble`` runs on the finished record: a damaged PDF
-that MuPDF had to repair and that then lacks tables or rows has lost part of its figures, and a
+that MuPDF had to repair and that then lacks a whole table has lost part of its figures, and a
 partial report must not enter the warehouse as if it were the whole one.
 """
 
@@ -12,7 +12,9 @@ from __future__ import annotations
 from ..errors import CorruptFile, UnsupportedFormat
 
 _BINARY_SUFFIXES = {".pdf": "PDF", ".docx": "Word (.docx)", ".doc": "Word (.doc)"}
-_LOSS_CODES = {"table_missing", "row_missing"}
+# A whole table gone from a repaired PDF means the file was cut short; a single unread row is left
+# to the usual row warnings, as in an undamaged file.
+_LOSS_CODES = {"table_missing"}
 
 
 def _suffix(name: str) -> str:
@@ -36,5 +38,5 @@ def after_assemble(record: dict) -> None:
     codes = {w.get("code") for w in record.get("warnings") or []}
     if "pdf_repaired" in codes and codes & _LOSS_CODES:
         missing = sum(1 for w in record["warnings"] if w.get("code") in _LOSS_CODES)
-        raise CorruptFile(f"damaged or truncated PDF: after repair {missing} table(s) or row(s) are missing, "
+        raise CorruptFile(f"damaged or truncated PDF: after repair {missing} of its tables are missing, "
                           "so the figures would be incomplete")
