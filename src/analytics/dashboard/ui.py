@@ -53,11 +53,6 @@ def query(name: str, **params) -> pd.DataFrame:
         raise
 
 
-def fquery(name: str, **params) -> pd.DataFrame:
-    """A query with the global filters applied."""
-    return query(name, **filters().params(), **params)
-
-
 def header(title: str, caption: str) -> Filters:
     st.title(title)
     f = filters()
@@ -124,7 +119,9 @@ def table(df: pd.DataFrame, key: str, columns: dict[str, str] | None = None, fil
     shown = df[list(columns)].rename(columns=columns)
     formats = {}
     for src, dst in columns.items():
-        if src in METRICS:
+        if src == "year":
+            formats[dst] = lambda v: f"{v:.0f}"
+        elif src in METRICS:
             formats[dst] = lambda v, c=src: fmt(c, v)
         elif src in percent:
             formats[dst] = lambda v: f"{v:.1%}"
@@ -133,7 +130,8 @@ def table(df: pd.DataFrame, key: str, columns: dict[str, str] | None = None, fil
         else:
             formats[dst] = str
     styler = shown.style.format(formats, na_rep="—")
-    st.dataframe(styler, hide_index=True, width="stretch", height=height or "auto", key=f"tbl_{key}")
+    st.dataframe(styler, hide_index=True, width="stretch", height=height or "auto", key=f"tbl_{key}",
+                 placeholder="—")
     st.download_button("下载 CSV", shown.to_csv(index=False).encode("utf-8-sig"),
                        file_name=f"{file_name or key}.csv", mime="text/csv", key=f"dl_{key}")
 
