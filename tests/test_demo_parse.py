@@ -58,6 +58,18 @@ def parsed(corpus):
     return [(t, parse_file(corpus / t["source"]["path"])) for t in _truth(corpus)]
 
 
+def test_corpus_covers_formats_templates_and_encodings(corpus):
+    from analytics.parsing.detect import decode_text
+
+    truth = _truth(corpus)
+    assert {(t["source"]["format"], t["template"]) for t in truth} >= {
+        ("html", "2019"), ("html", "2021"), ("text", "2019"), ("text", "2021"), ("docx", "2021")}
+    assert any(t["template"] == "2021" and "other_total" in t["applications"] for t in truth)
+    encodings = {decode_text((corpus / t["source"]["path"]).read_bytes())[1]
+                 for t in truth if t["source"]["format"] == "text"}
+    assert "gb18030" in encodings
+
+
 @pytest.mark.parametrize("fmt", ["html", "text", "docx", "pdf"])
 def test_every_cell_reads_back(parsed, fmt):
     mine = [(t, r) for t, r in parsed if t["source"]["format"] == fmt]
