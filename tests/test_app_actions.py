@@ -3,7 +3,6 @@ Each test works on its own copy of the sample warehouse."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
