@@ -55,6 +55,28 @@ def _words(seg: Segment, settings: PdfSettings) -> list[Segment]:
     return [Segment(join_chars(r, settings), r[0].x0, max(c.x1 for c in r), r) for r in runs]
 
 
+# Column headers of table 3: narrow columns may print them with no gap at all between them.
+_COLUMN_WORDS = ("自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计")
+
+
+def _column_words(seg: Segment, settings: PdfSettings) -> list[Segment]:
+    """A header run made wholly of two or more known column names ("商业企业科研机构社会公益组织")
+    is cut at the name boundaries: each name then stands over its own column by position."""
+    chars = [ch for ch in seg.chars if not ch.c.isspace()]
+    text = "".join(ch.c for ch in chars)
+    pieces: list[list] = []
+    k = 0
+    while k < len(text):
+        word = next((w for w in _COLUMN_WORDS if text.startswith(w, k)), None)
+        if word is None:
+            return [seg]
+        pieces.append(chars[k : k + len(word)])
+        k += len(word)
+    if len(pieces) < 2:
+        return [seg]
+    return [Segment(join_chars(p, settings), p[0].x0, max(c.x1 for c in p), p) for p in pieces]
+
+
 def _split_header(seg: Segment, cols: list[list[float]], settings: PdfSettings) -> list[Segment]:
     """Column headers set so tight that they run together ("商业企科研机") are cut at the
     column boundaries, when each piece sits centred over its own column."""
@@ -89,7 +111,13 @@ def columns_and_header(
     """The block's value columns, their assignment spans, and its header rows."""
     cols = _value_columns(values)
     header_segs = [
-        [p for seg in line.segments for word in _words(seg, settings) for p in _split_header(word, cols, settings)]
+        [
+            p
+            for seg in line.segments
+            for word in _words(seg, settings)
+            for named in _column_words(word, settings)
+            for p in _split_header(named, cols, settings)
+        ]
         for line in header
     ]
     spanning = _spanning_test(header_segs, cols)
@@ -117,7 +145,9 @@ def _spanning_test(header_segs: list[list[Segment]], cols: list[list[float]]):
 
     def spanning(seg: Segment) -> bool:
         centres = sum(1 for a, b in cols if seg.x0 <= (a + b) / 2 <= seg.x1)
-        return centres >= 2 or seg.x1 - seg.x0 > 1.3 * pitch or id(seg) in parents
+        # a column's own name may be wider than the column pitch (社会公益组织 over narrow figures)
+        wide = seg.x1 - seg.x0 > 1.3 * pitch and seg.text.replace(" ", "") not in _COLUMN_WORDS
+        return centres >= 2 or wide or id(seg) in parents
 
     return spanning
 
