@@ -100,3 +100,9 @@ def test_duplicate_prose_across_agencies_and_years(db):
     dup = findings_of(db, "DUPLICATE_TEXT")
     assert sorted(f[2] for f in dup) == ["江苏省淮安市教育局:2023", "江苏省淮安市民政局:2023"]
     assert all(f[4] >= 0.8 for f in dup)
+
+
+def test_prose_shared_by_very_many_reports_is_template_wording(db):
+    shared = {"overview": PROSE * 6, "problems": "一是…", "other_matters": "无"}
+    load_records(db, [make_record(f"江苏省淮安市第{i}局", 2023, sections=dict(shared)) for i in range(60)])
+    assert findings_of(db, "DUPLICATE_TEXT") == []
