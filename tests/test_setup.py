@@ -93,3 +93,18 @@ def test_setup_rebuilds_a_warehouse_it_did_not_make(tmp_path, real_dir, capsys):
 def test_setup_refuses_bad_options(tmp_path, capsys):
     assert cli.main(["setup", "--db", str(tmp_path / "w.duckdb"), "--workers", "0"]) == 2
     assert "--workers" in capsys.readouterr().err
+
+
+def test_two_setups_at_once_build_once(tmp_path, real_dir):
+    import subprocess
+    import sys
+
+    db = tmp_path / "w.duckdb"
+    cmd = [sys.executable, "-m", "analytics.cli", "setup", "--quiet", "--db", str(db), "--real-dir", str(real_dir),
+           "--no-demo", "--workers", "1"]
+    procs = [subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    outs = [p.communicate(timeout=300) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], outs
+    said = sorted("已是最新" in out for out, _ in outs)
+    assert said == [False, True], outs
+    assert _datasets(db) == {"real": 2}

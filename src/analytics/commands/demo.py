@@ -11,7 +11,7 @@ from ..errors import ReportError
 def configure(p):
     from ..demo import DEFAULT_SEED
 
-    p.add_argument("--out", required=True, help="输出文件夹 (replaced if it exists)")
+    p.add_argument("--out", required=True, help="输出文件夹 (an earlier demo corpus there is replaced; any other folder is refused)")
     p.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"随机种子 (default {DEFAULT_SEED})")
     p.add_argument("--scale", type=float, default=1.0,
                    help="规模: 1.0 = 10 个区县约 250 个机关; 0.1 = 1 个区县 (default 1.0)")

@@ -9,6 +9,7 @@ is never shown a half-built warehouse.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
@@ -175,13 +176,22 @@ def _line(what: str, s, seconds: float) -> str:
 
 def run(args) -> int:
     from ..warehouse import default_db_path
-    from ..warehouse.store import project_root
 
     if args.workers < 1:
         raise ReportError("--workers must be at least 1")
     if not 0 < args.demo_scale <= 1.0:
         raise ReportError(f"--demo-scale must be in (0, 1], not {args.demo_scale}")
     db = Path(args.db) if args.db else default_db_path()
+    db.parent.mkdir(parents=True, exist_ok=True)
+    # Two setups at once (./run started twice): the second waits, then finds the warehouse current.
+    with open(f"{db}.setup.lock", "a+") as lock:
+        fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
+        return _run_locked(args, db)
+
+
+def _run_locked(args, db: Path) -> int:
+    from ..warehouse.store import project_root
+
     root = project_root()
     real_dir = Path(args.real_dir) if args.real_dir else root / "data" / "real"
     demo_dir = None if args.no_demo else Path(args.demo_dir) if args.demo_dir else root / "var" / "demo"
