@@ -26,7 +26,7 @@ from .population import Agency, build_population
 from .report import Report, Style, numeric_tables, printed_tables, truth_record
 
 # Bump whenever the documents change, so ``analytics setup`` rebuilds a stale warehouse.
-GENERATOR_VERSION = "3"
+GENERATOR_VERSION = "4"
 DEFAULT_SEED = 2025
 
 FORMATS = ["html", "text", "docx", "pdf"]

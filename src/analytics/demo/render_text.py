@@ -34,7 +34,9 @@ def render(report: Report, rng: np.random.Generator) -> bytes:
         table = _table_lines(grid)
         if i == 1 and report.style.page_breaks:
             cut = int(rng.integers(6, len(table) - 3))
-            table = table[:cut] + ["\f"] + table[cut:]
+            # pdftotext-style copies keep the page footer just before the form feed.
+            footer = [f"- {int(rng.integers(2, 5))} -"] if rng.random() < 0.5 else []
+            table = table[:cut] + footer + ["\f"] + table[cut:]
         lines += table
         lines.append("")
     lines += [h[4], s["problems"], "", h[5], s["other_matters"], "", *prose.signature(report), ""]
