@@ -148,3 +148,35 @@ def test_a_file_that_is_not_a_warehouse_is_a_report_error(tmp_path):
     with pytest.raises(ReportError, match="cannot open the warehouse"):
         load_records(bogus, [])
     assert bogus.read_bytes().startswith(b"this is not")  # left as it was
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError, IndexError):
+        return False
+    return state != "Z"
+
+
+def test_sigkill_of_a_parallel_ingest_leaves_no_worker_behind(tmp_path):
+    db = fresh_warehouse(tmp_path / "w.duckdb")
+    cmd = [sys.executable, "-m", "analytics.cli", "ingest", str(CORPUS), "--db", db, "--quiet", "--workers", "2"]
+    proc = subprocess.Popen(cmd, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    children: set[int] = set()
+    deadline = time.time() + 120
+    while len(children) < 2 and time.time() < deadline and proc.poll() is None:
+        found = subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True, text=True).stdout.split()
+        children.update(int(pid) for pid in found)
+        time.sleep(0.1)
+    assert children, "no parse workers were started"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=60)
+    deadline = time.time() + 20
+    alive = set(children)
+    while alive and time.time() < deadline:
+        alive = {pid for pid in alive if _running(pid)}
+        time.sleep(0.2)
+    for pid in alive:  # clean up before failing, so the machine is not left with them
+        os.kill(pid, signal.SIGKILL)
+    assert not alive
+    assert _whole(db) == (0, 0)

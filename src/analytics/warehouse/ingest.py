@@ -89,6 +89,20 @@ def parse_one(path: str):
         return path, None, _one_line(f"parser failure ({type(exc).__name__}: {exc})")
 
 
+def _watch_parent(parent: int) -> None:
+    """Worker initialiser: exit when the ingest process is gone (a SIGKILL leaves no orphans)."""
+    import os
+    import threading
+    import time
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
 def _one_line(text: str) -> str:
     return " ".join(str(text).split())[:300]
 
@@ -100,7 +114,10 @@ def _parsed(paths: list[str], workers: int):
         return
     # spawn, not fork: the parent holds a DuckDB connection with threads of its own.
     ctx = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+    import os
+
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_watch_parent,
+                             initargs=(os.getpid(),)) as pool:
         yield from pool.map(parse_one, paths, chunksize=max(1, min(8, len(paths) // (workers * 4))))
 
 
