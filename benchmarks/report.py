@@ -29,11 +29,12 @@ def write_readme(r: dict) -> None:
     if ld:
         c = ld["counts"]
         lines += ["## Loading the synthetic population", "",
-                  "| scale | agencies | reports | cells | findings | time | file | peak memory |",
-                  "|---|---|---|---|---|---|---|---|",
+                  "| scale | agencies | reports | cells | findings | wall time | CPU time | file |"
+                  " peak memory |",
+                  "|---|---|---|---|---|---|---|---|---|",
                   f"| {ld['scale']} | {c['agencies']:,} | {c['reports']:,} | {c['cells']:,} | "
-                  f"{c['findings']:,} | {ld['seconds']} s | {ld['file_mb']} MB | "
-                  f"{ld['peak_rss_mb']} MB |", "",
+                  f"{c['findings']:,} | {ld['seconds']} s | {ld.get('cpu_seconds', '—')} s | "
+                  f"{ld['file_mb']} MB | {ld['peak_rss_mb']} MB |", "",
                   f"Load average during the run: {ld.get('load_average')}.", ""]
 
     q = r.get("queries")

@@ -62,6 +62,26 @@ def load(db: Path, scale: float, seed: int) -> dict:
             "output": proc.stdout.strip()}
 
 
+def load_from_log(db: Path, log: Path, scale: float, seed: int) -> dict:
+    """The load figures of a synth run started by hand under ``/usr/bin/time -v`` (its log)."""
+    import re
+
+    import duckdb
+
+    text = log.read_text(encoding="utf-8")
+    secs = float(re.search(r"用时 ([0-9.]+)s", text).group(1))
+    rss_kb = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", text).group(1))
+    con = duckdb.connect(str(db), read_only=True)
+    counts = {t_: con.execute(f"SELECT count(*) FROM {t_}").fetchall()[0][0]
+              for t_ in ("agencies", "reports", "cells", "report_wide", "findings")}
+    con.close()
+    cpu = sum(float(re.search(rf"{k} time \(seconds\): ([0-9.]+)", text).group(1))
+              for k in ("User", "System"))
+    return {"scale": scale, "seed": seed, "seconds": secs, "cpu_seconds": round(cpu, 1),
+            "file_mb": round(db.stat().st_size / 2**20, 1), "peak_rss_mb": round(rss_kb / 1024, 1),
+            "counts": counts, "output": text.strip().splitlines()[-1], "from_log": log.name}
+
+
 def pages(db: Path, province: str | None) -> dict:
     args = [PY, str(ROOT / "benchmarks" / "bench_pages.py"), str(db)] + ([province] if province else [])
     proc = subprocess.run(args, capture_output=True, text=True, env=_env(), cwd=ROOT / "benchmarks")
@@ -78,6 +98,7 @@ def main(argv=None) -> int:
     ap.add_argument("--reuse", action="store_true", help="keep the warehouse file if it exists")
     ap.add_argument("--only", nargs="*", choices=SECTIONS)
     ap.add_argument("--repeats", type=int, default=5)
+    ap.add_argument("--load-log", help="take the load figures from this synth log instead")
     ap.add_argument("--ingest-scale", type=float, default=0.3)
     a = ap.parse_args(argv)
     sections = a.only or SECTIONS
@@ -95,7 +116,10 @@ def main(argv=None) -> int:
 
         write_readme(merged)
 
-    if "load" in sections and not (a.reuse and db.exists()):
+    if "load" in sections and a.load_log:
+        results["load"] = {**load_from_log(db, Path(a.load_log), a.scale, a.seed), "at": stamp}
+        save()
+    elif "load" in sections and not (a.reuse and db.exists()):
         print(f"== load: synth --scale {a.scale}", flush=True)
         results["load"] = {**load(db, a.scale, a.seed), "at": stamp, "load_average": os.getloadavg()}
         print(results["load"], flush=True)
@@ -119,6 +143,13 @@ def main(argv=None) -> int:
         known = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
         prov = ((results.get("queries") or known.get("queries") or {}).get("scenarios", {})
                 .get("province", {}).get("filters", {}).get("province"))
+        if prov is None:
+            import bench_queries
+            from analytics.warehouse import connect_read
+
+            con = connect_read(str(db))
+            prov = bench_queries.scenarios(con)["province"]["filters"]["province"]
+            con.close()
         results["pages"] = {**pages(db, prov), "db": db.name, "at": stamp,
                             "load_average": os.getloadavg()}
         save()
