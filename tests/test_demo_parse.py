@@ -159,8 +159,6 @@ def test_manifest_places_every_agency(corpus, warehouse):
         assert (level, kind, county or "", dataset) == (m["level"], m["kind"], m["county"], "demo")
 
 
-@pytest.mark.xfail(reason="PDF backend drops the blank cells of ruled tables: notes/requests-assemble.md",
-                   strict=False)
 def test_ruled_pdf_with_blank_cells_reads_back(tmp_path):
     from analytics.demo.corpus import build_reports
     from analytics.demo.figures import agency_rng
