@@ -33,7 +33,7 @@ CORPUS = ROOT / "tests" / "corpus" / "real"
 ANALYTICS = str(Path(sys.executable).with_name("analytics"))
 FIRST = ["平潭综合实验区管委会_2025.txt", "平潭综合实验区管委会_2023.txt", "高新区_2021.txt"]
 YEAR = 2025
-N_NEW = 40
+N_NEW = 12
 SESSIONS = 3
 
 
