@@ -14,7 +14,7 @@ import os
 import sys
 import time
 
-from common import ROOT, peak_rss_mb
+from common import ROOT, existing_db, peak_rss_mb
 
 PAGES = ["overview", "compare", "trends", "outcomes", "review", "active", "quality", "report",
          "upload"]
@@ -33,7 +33,7 @@ def _page_run(at, page: str, query: dict, timeout: float) -> tuple[float, list[s
 
 
 def run(db_path: str, province: str | None = None, timeout: float = 120.0) -> dict:
-    os.environ["ANALYTICS_DB"] = str(db_path)
+    os.environ["ANALYTICS_DB"] = existing_db(db_path)
     os.chdir(ROOT)
     from streamlit.testing.v1 import AppTest
 

@@ -13,7 +13,7 @@ import sys
 import numpy as np
 import pandas as pd
 
-from common import summary_ms, timed, timed2
+from common import existing_db, summary_ms, timed, timed2
 
 RATES = ["substantive_disclosure_rate", "denial_rate", "unable_rate", "review_correction_rate",
          "litigation_correction_rate", "dispute_rate", "completion_rate", "legal_person_share"]
@@ -128,7 +128,7 @@ def _same(name: str, d: pd.DataFrame, p: pd.DataFrame) -> bool:
 def run(db_path: str, repeats: int = 5) -> dict:
     from analytics.warehouse import connect_read
 
-    con = connect_read(db_path)
+    con = connect_read(existing_db(db_path))
     m_cols = ["agency_id", "level", "kind", "province", "year"] + _num_den(RATES)
     m, t_m = timed(lambda: con.execute(f"SELECT {', '.join(m_cols)} FROM report_metrics").df())
     w_cols = ["is_current", "province", "year"] + OUTCOME

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import sys
 
-from common import summary_ms, timed2
+from common import existing_db, summary_ms, timed2
 
 SCENARIOS = ("country", "province", "city", "agency")
 
@@ -61,6 +61,7 @@ def run(db_path: str, repeats: int = 7, only: list[str] | None = None) -> dict:
     from analytics.dashboard import queries as Q
     from analytics.warehouse import connect_read
 
+    db_path = existing_db(db_path)
     con = connect_read(db_path)
     scen = scenarios(con)
     con.close()

@@ -49,6 +49,14 @@ def summary_ms(values: list[float], cpu: list[float] | None = None) -> dict:
     return out
 
 
+def existing_db(path) -> str:
+    """An absolute path to an existing warehouse (connect_read would create a missing one)."""
+    p = Path(path).resolve()
+    if not p.exists():
+        raise SystemExit(f"no warehouse at {p}")
+    return str(p)
+
+
 def peak_rss_mb() -> float:
     """This process's peak resident memory (VmHWM) in MB."""
     with open("/proc/self/status") as fh:
