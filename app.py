@@ -23,6 +23,9 @@ PAGES = [
 ]
 
 page = st.navigation(PAGES)
+# The chosen report belongs to the 报告详情 page's URL only.
+if page.url_path != "report" and "report" in st.query_params:
+    del st.query_params["report"]
 if db.file_version(db.db_path()) is not None:
     sidebar.render()
 elif page.url_path != "upload":
