@@ -14,7 +14,7 @@ from analytics.dashboard import queries as Q  # noqa: E402
 from analytics.errors import ReportError  # noqa: E402
 from analytics.synth import generate  # noqa: E402
 
-SCALE = 0.0004
+SCALE = 0.0002
 
 
 @pytest.fixture(scope="module")
