@@ -13,7 +13,7 @@ import json
 import multiprocessing
 import shutil
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -37,19 +37,12 @@ _RENDER = {"html": render_html.render, "text": render_text.render, "docx": rende
 MANIFEST_COLUMNS = ["path", "agency", "year", "province", "city", "county", "level", "kind", "parent"]
 
 
-@dataclass
-class Habits:
-    """What stays the same in an agency's reports from year to year."""
-
-    format: str
-    style: Style
-
-
-def _habits(seed: int, agency: Agency) -> Habits:
+def _habits(seed: int, agency: Agency) -> Style:
+    """How an agency lays out its reports, the same from year to year unless it changes its ways."""
     rng = agency_rng(seed, agency.name, salt=2)
     fmt = FORMATS[int(rng.choice(len(FORMATS), p=_FORMAT_WEIGHTS))]
     small = agency.kind == "township"
-    style = Style(
+    return Style(
         format=fmt,
         single_other=rng.random() < 0.1,
         normative_label="规范性文件" if rng.random() < 0.15 else "行政规范性文件",
@@ -61,7 +54,6 @@ def _habits(seed: int, agency: Agency) -> Habits:
         cms_page=rng.random() < 0.6,
         table_captions=rng.random() < 0.15,
     )
-    return Habits(fmt, style)
 
 
 def _published(rng: np.random.Generator, agency: Agency, year: int) -> str:
@@ -106,7 +98,7 @@ def build_reports(seed: int = DEFAULT_SEED, scale: float = 1.0, years: list[int]
         habits = _habits(seed, agency)
         rng = agency_rng(seed, agency.name, salt=4)
         for year in years:
-            style = replace(habits.style)
+            style = replace(habits)
             if rng.random() < 0.15:  # an agency sometimes publishes another way for a year
                 style.format = FORMATS[int(rng.choice(len(FORMATS), p=_FORMAT_WEIGHTS))]
             if (agency.name, year) not in missing:
