@@ -126,4 +126,8 @@ def _read_active(items, template: str, sink: Sink) -> dict:
                 sink.warn("cell_missing", f"表2 {key} 无法确定", it.where)
                 continue
             out[key] = sink.cell("active_disclosure", key, "value", entry)
+    said = " ".join(w["message"] for w in sink.warnings if w["message"].startswith("表2 "))
+    for key in spec:
+        if key not in seen and f"表2 {key}" not in said:  # an absent row is always named
+            sink.warn("row_missing", f"表2 未读到行 {key}", "")
     return out

@@ -49,7 +49,7 @@ def find_regions(s: Stream) -> Regions:
     if t3 is not None:
         heading = fuzzy("收到和处理政府信息公开申请").search(text, max(t2 or 0, t3 - 200), t3)
         if heading:
-            t3 = heading.start()
+            t3 = _numbering_start(text, heading.start())
     if t2 is None and t3 is not None:
         # No "第二十条第…项": fall back on the table's own header word just before table 3.
         last = None
@@ -71,6 +71,22 @@ def find_regions(s: Stream) -> Regions:
             end = _first(text, fuzzy(*T4_END), t4)
             review = (t4, end if end is not None else len(text))
     return Regions(active, apps, review)
+
+
+# The number of a section heading just before its wording: 三、 第三部分 (三) or 3. at a line
+# start. An Arabic number glued to a figure before it is part of that figure, not a number.
+_NUMBERING = re.compile(
+    r"(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]{1,2}[)）]"
+    r"|(?<!\S)\d{1,2}\s*[.．、])\s*$"
+)
+
+
+def _numbering_start(text: str, pos: int) -> int:
+    """Where a heading starts once its number is included: the number belongs to the heading,
+    not to the table before it (a lone "3." is no value row of table 2)."""
+    lo = max(0, pos - 12)
+    m = _NUMBERING.search(text, lo, pos)
+    return m.start() if m else pos
 
 
 def _first(text: str, rx: re.Pattern, pos: int) -> int | None:

@@ -35,14 +35,28 @@ class Grid:
     def bbox(self) -> tuple[float, float, float, float]:
         return self.xs[0], self.ys[0], self.xs[-1], self.ys[-1]
 
+    def _label_columns(self) -> set[int]:
+        """Columns holding label text in some row that also holds figures. Not "left of the
+        first figure": on a table of mostly blank cells (zeros printed blank) the first figure
+        may stand far right, in the 总计 column."""
+        by_row: dict[int, list[tuple[int, int, str]]] = {}
+        for r0, c0, _r1, c1 in self.cells:
+            by_row.setdefault(r0, []).append((c0, c1, self.texts.get((r0, c0), "")))
+        out: set[int] = set()
+        for cells in by_row.values():
+            if any(c0 == c1 and is_value(t) for c0, c1, t in cells):
+                out.update(c for c0, c1, t in cells if t and not is_value(t) for c in range(c0, c1 + 1))
+        return out
+
     def rows(self) -> list[list[str]]:
         """One list of cell texts per grid band that starts at least one non-blank cell.
 
-        Blank cells in label columns (left of the first column holding a value) are left out:
+        Blank cells in the label columns (up to the last one holding label text beside figures)
+        are left out:
         they are the tail of a merged label from the page before, or padding beside a short label.
         """
-        value_cols = [c0 for r0, c0, _r1, c1 in self.cells if c0 == c1 and is_value(self.texts.get((r0, c0), ""))]
-        first_value = min(value_cols, default=0)
+        label_cols = self._label_columns()
+        first_value = max(label_cols) + 1 if label_cols else 0
         starts: dict[int, list[tuple[int, str]]] = {}
         for r0, c0, _r1, c1 in self.cells:
             text = self.texts.get((r0, c0), "")
