@@ -169,3 +169,20 @@ def test_warehouse_has_what_the_pages_show(con):
     summary = queries.findings_summary(con, **_all_years(con))
     assert (summary["severity"] == "error").any()
     assert set(queries.filter_datasets(con)["dataset"]) == {"real", "demo"}
+
+
+def test_heatmap_percentiles_match_pandas_ranks(con):
+    params = _all_years(con)
+    keys = ["grant_rate", "denial_rate"]
+    df = queries.metric_heatmap(con, **params, limit=5, metrics=keys)
+    raw = con.execute("SELECT agency_id, applications_num, grant_rate_num, grant_rate_den, denial_rate_num, "
+                      "denial_rate_den FROM report_metrics").df()
+    per = raw.groupby("agency_id").sum(min_count=1)
+    assert len(df) == 5
+    assert list(df["size"]) == sorted(per["applications_num"].nlargest(5), reverse=True)
+    for k in keys:
+        value = per[k + "_num"] / per[k + "_den"].where(per[k + "_den"] != 0)
+        ranks = (value.rank(method="min") - 1) / (value.count() - 1)
+        for agency, pct in zip(df["agency_id"], df[k]):
+            expected = ranks[agency]
+            assert (pd.isna(pct) and pd.isna(expected)) or pct == pytest.approx(expected)

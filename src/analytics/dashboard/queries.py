@@ -198,9 +198,10 @@ HEATMAP_METRICS = [
 def metric_heatmap(con, *, limit: int = 25, metrics: list[str] | None = None, **params) -> pd.DataFrame:
     keys = [k for k in (metrics or HEATMAP_METRICS) if k in METRICS]
     cols = _metric_columns(dict.fromkeys(["applications", *keys]))
+    # percent_rank() = (number of values below) / (number of values - 1), 0 for a single value.
     pct = ", ".join(
-        f"CASE WHEN {_q(k)} IS NULL THEN NULL ELSE percent_rank() OVER "
-        f"(PARTITION BY {_q(k)} IS NULL ORDER BY {_q(k)}) END AS {_q(k)}"
+        f"CASE WHEN any_value(s.{_q(k)}) IS NULL THEN NULL ELSE coalesce("
+        f"count(*) FILTER (WHERE p.{_q(k)} < s.{_q(k)}) / nullif(count(p.{_q(k)}) - 1, 0), 0) END AS {_q(k)}"
         for k in keys
     )
     return run(con, "metric_heatmap", {**_filters(params), "limit": int(limit)},
