@@ -62,6 +62,8 @@ def _gold_cells(gold: dict) -> dict[tuple[str, str, str], object]:
 def score(record: dict, gold: dict) -> Score:
     out = Score()
     said = " ".join(f"{w.get('message', '')} {w.get('where', '')}" for w in record["warnings"])
+    lost_tables = {t for t, n in (("active_disclosure", "表2"), ("applications", "表3"), ("review_litigation", "表4"))
+                   if any(w["code"] == "table_missing" and n in w["message"] for w in record["warnings"])}
     for (table, row, col), want in _gold_cells(gold).items():
         if table == "active_disclosure":
             got = record[table].get(row, "absent")
@@ -70,8 +72,9 @@ def score(record: dict, gold: dict) -> Score:
         if got == "absent":
             out.absent.append((table, row, col))
             # table 2 warnings name the row (coercion), its cells add a suffix (coercion_decisions)
-            named = row if table != "active_disclosure" else row.rsplit("_", 1)[0]
-            if named not in said:
+            parts = row.split("_")
+            names = [row] if table != "active_disclosure" else ["_".join(parts[:k]) for k in range(1, len(parts) + 1)]
+            if table not in lost_tables and not any(name in said for name in names):
                 out.unnamed.append((table, row, col))
         elif got == want and type(got) is type(want):
             out.right += 1
@@ -100,8 +103,7 @@ def _converted(workdir: Path, name: str, make):
 
 @pytest.fixture(scope="session")
 def printed(workdir) -> Path:
-    _converted(workdir, "printed", lambda: (convert.chromium_pdfs(HTMLS, workdir),
-                                            convert.chromium_pdfs(HTMLS, workdir, borderless=True)))
+    _converted(workdir, "printed", lambda: convert.chromium_pdfs(HTMLS, workdir, borderless=None))
     return workdir
 
 
@@ -115,8 +117,7 @@ def _gold_of(source: Path) -> dict:
     return json.loads((REAL / (source.stem + ".gold.json")).read_text(encoding="utf-8"))
 
 
-# Variants with cells known to be absent today (never wrong): see notes/cross-format gaps in the
-# module docstring of each case.
+# Variants with cells known to be absent today (absent and named in warnings, never wrong).
 GAPS = {
     "borderless:平潭综合实验区管委会_2019_网页": "borderless browser print: table 3 header rows not recognised",
     "borderless:平潭综合实验区管委会_2021_网页": "borderless browser print: table 3 header rows not recognised",
@@ -127,7 +128,12 @@ GAPS = {
     "pasted:平潭综合实验区管委会_2021_网页": "pasted text: two cells",
     "pdftotext_raw:淮安市洪泽区人民政府_2023": "pdftotext without -layout: table columns are lost",
     "pdftotext_raw:淮安市洪泽区人民政府_2024": "pdftotext without -layout: table columns are lost",
+    "printed_layout:上海市人民政府办公厅_2019": "browser print through pdftotext -layout: tables 3 and 4 not recognised",
+    "printed_layout:平潭综合实验区管委会_2019_网页": "browser print through pdftotext -layout: wrapped labels",
+    "printed_layout:平潭综合实验区管委会_2023_网页": "browser print through pdftotext -layout: wrapped labels",
+    "printed_layout:平潭综合实验区管委会_2025_网页": "browser print through pdftotext -layout: wrapped labels",
     "typos:上海市科学技术委员会_2024": "mistyped row labels are not matched",
+    "typos:高新区_2021": "mistyped row labels are not matched",
     "typos:平潭综合实验区管委会_2019": "mistyped row labels are not matched",
     "typos:平潭综合实验区管委会_2021": "mistyped row labels are not matched",
     "typos:平潭综合实验区管委会_2023": "mistyped row labels are not matched",
@@ -135,9 +141,17 @@ GAPS = {
 }
 
 
+# Variants read with WRONG values today: a known failure, kept visible (strict: a fix must show).
+WRONG = {
+    "printed_layout:平潭综合实验区管委会_2021_网页": "labels wrapped over two lines with a figure on the first "
+    "(\"1. 本机关不掌握相 22\" / \"关政府信息 0 0 0 0 3 25\"): the figures of two rows are mixed",
+}
+
+
 def _case(kind: str, source: Path):
     key = f"{kind}:{source.stem}"
-    return pytest.param(kind, source, id=key)
+    marks = [pytest.mark.xfail(reason=WRONG[key], strict=True)] if key in WRONG else []
+    return pytest.param(kind, source, id=key, marks=marks)
 
 
 def _check(record: dict, source: Path, key: str) -> None:
@@ -149,6 +163,7 @@ def _check(record: dict, source: Path, key: str) -> None:
     assert not got.absent, f"{key}: {got}; absent: {got.absent[:10]}"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind, source", [_case(k, h) for h in HTMLS for k in ("printed", "borderless")])
 def test_browser_print(kind, source, printed):
     suffix = "_borderless.pdf" if kind == "borderless" else ".pdf"
@@ -158,6 +173,7 @@ def test_browser_print(kind, source, printed):
     _check(record, source, f"{kind}:{source.stem}")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind, source", [_case("docx", h) for h in HTMLS])
 def test_libreoffice_docx(kind, source, saved_docx):
     record = parse_file(saved_docx / (source.stem + ".docx"))
@@ -185,6 +201,7 @@ def test_pdftotext(kind, source, workdir):
     _check(parse_file(text), source, f"{kind}:{source.stem}")
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")
 @pytest.mark.parametrize("kind, source", [_case("printed_layout", h) for h in HTMLS])
 def test_browser_print_through_pdftotext(kind, source, printed):

@@ -16,7 +16,8 @@ from .record import SCHEMA, Sink
 from .review import read_review
 from .sections import read_sections
 from .stream import build_stream
-from .tables import find_regions, read_items, read_review_tokens
+from .labels import ACTIVE_LABELS
+from .tables import find_regions, fuzzy, read_items, read_review_tokens
 from .template import decide_template
 
 _REPORT_WORDS = re.compile(r"政府信息公开|政务公开")
@@ -48,7 +49,7 @@ def assemble(doc: Document, *, source: dict) -> dict:
         if template is None:
             template = "2021" if (year or 2021) >= 2021 else "2019"
             sink.warn("template_guessed", f"表2 表头无法识别模板，按年度推定为 {template}", "")
-        active = _read_active(items, template, sink)
+        active = _read_active(items, template, sink, stream.text[regions.active[0]:regions.active[1]])
     else:
         sink.warn("table_missing", "未找到表2（主动公开政府信息情况）", "")
 
@@ -93,7 +94,7 @@ def _refuse(plain: str, year: int | None) -> None:
     raise NotAReport("no table of a government information disclosure annual report was found")
 
 
-def _read_active(items, template: str, sink: Sink) -> dict:
+def _read_active(items, template: str, sink: Sink, printed: str) -> dict:
     spec = active_rows.ROWS[template]
     items = deal_blocks(items, lambda key: len(spec.get(key, ())) or None, None,
                         lambda code, msg: sink.warn(code, "表2 " + msg, ""))
@@ -127,7 +128,10 @@ def _read_active(items, template: str, sink: Sink) -> dict:
                 continue
             out[key] = sink.cell("active_disclosure", key, "value", entry)
     said = " ".join(w["message"] for w in sink.warnings if w["message"].startswith("表2 "))
-    for key in spec:
-        if key not in seen and f"表2 {key}" not in said:  # an absent row is always named
+    for label in ACTIVE_LABELS:
+        key = label.key
+        if key in spec and key not in seen and f"表2 {key}" not in said and fuzzy(*label.variants).search(printed):
+            # the row's label is printed but its figures were not read: name it (a row the
+            # report does not print at all is simply not there)
             sink.warn("row_missing", f"表2 未读到行 {key}", "")
     return out

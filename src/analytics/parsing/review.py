@@ -33,6 +33,8 @@ def read_review(tokens: list[Token], sink: Sink) -> dict:
         for col, entry in zip(REVIEW_COLS, part):
             if entry is not None:
                 row[col] = sink.cell("review_litigation", group, col, entry)
+            else:  # every absent cell is named
+                sink.warn("cell_missing", f"表4 {group}.{col} 无法确定", where)
         vals = [number(e) for e in part]
         if all(v is not None for v in vals) and abs(sum(vals[:-1]) - vals[-1]) > 1e-9:
             sink.warn("published_contradiction", f"表4 {group}: 总计 {vals[-1]} 与各项之和 {sum(vals[:-1])} 不符（按原文保留）", where)

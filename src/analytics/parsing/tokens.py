@@ -22,6 +22,9 @@ _LEADING = re.compile(r"^[+\-]?\d+(?:,\d{3})*(?:\.\d+)?")
 # What may follow a number inside one cell: a unit and/or a note in brackets ("(其中修订16件)").
 _NOTE = re.compile(r"^(?:万元|元|件|个|项|条|次|人|家|%)?(?:\((?![一二三四五六七八九十]+\)).*\))?$")
 _COLUMN_NAME = re.compile(r"^[A-Za-z\u4e00-\u9fff]{1,6}\d{1,2}$")
+# A sub-row number and its words ("3. 要求提供公开出板物"): the label of a row not recognised
+# (mistyped or local), never a figure 3.
+_NUMBERED_LABEL = re.compile(r"^\d{1,2}\s*[.．、]\s*[\u4e00-\u9fff“\"]")
 
 
 @dataclass
@@ -51,6 +54,8 @@ def cut_segment(text: str, where: str | list[str], table: str, skip_first_blank:
                 out.append(Token("", where))
                 continue
             field = field.strip()
+            if _NUMBERED_LABEL.match(field):
+                return Cut(out, field)
             if not field:
                 if (fi == 0 and skip_first_blank and li == 0) or len(fields) == 1:
                     continue
