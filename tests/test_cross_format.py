@@ -11,6 +11,7 @@ shows up as a pass to be recorded).
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,7 +37,7 @@ TEXTS = [_source(g) for g in GOLDS if _source(g).suffix in (".txt", ".md")]
 TEXT_REWRITES = {
     "crlf": convert.crlf, "half_width": convert.half_width, "spaced_labels": convert.spaced_labels,
     "ideographic_comma": convert.ideographic_comma, "typos": convert.typos,
-    "numbered_columns": convert.numbered_columns,
+    "numbered_columns": convert.numbered_columns, "arabic_headings": convert.arabic_headings,
 }
 
 
@@ -224,6 +225,19 @@ def test_rewritten_text(kind, source):
     _check(parse_bytes(text.encode("utf-8"), source.name), source, f"{kind}:{source.stem}")
 
 
+@pytest.mark.parametrize("source", [t for t in TEXTS if convert.arabic_headings(t.read_text(encoding="utf-8"))
+                                    != t.read_text(encoding="utf-8")], ids=lambda p: p.stem)
+def test_arabic_numbered_heading_after_table_2_is_no_number_row(source):
+    """"2.收到和处理政府信息公开申请情况" right after table 2: its number is the heading's, not a
+    row of figures without a label (the 三、 of the original is read the same way)."""
+    text = convert.arabic_headings(source.read_text(encoding="utf-8"))
+    assert "收到和处理" in text and not re.search(r"(?m)^#*\s*[一二三]、\s*收到和处理", text)
+    record = parse_bytes(text.encode("utf-8"), source.name)
+    assert [w for w in record["warnings"] if w["code"] == "row_unlabelled"] == []
+    assert record["sections"]["overview"]
+    _check(record, source, f"arabic_headings:{source.stem}")
+
+
 def test_rewrites_do_what_they_say():
     text = "4.无正当理由大量反复申请（件）：\n| 项目 | 自然人 | 商业企业 | 科研机构 |\n| 一、本年新收 | 1 | 2 | 3 |\n"
     assert "4、无正当理由" in convert.ideographic_comma(text)
@@ -233,6 +247,7 @@ def test_rewrites_do_what_they_say():
     assert "| 项目 | 数据1 | 数据2 | 数据3 |" in convert.numbered_columns(text)
     assert "| 一、本年新收 | 1 | 2 | 3 |" in convert.numbered_columns(text)
     assert convert.typos("2.其他法律行政法规禁止公开") == "2.其他法律行政止公开"
+    assert convert.arabic_headings("## 二、主动公开政府信息情况\n二、\t上年结转") == "## 2.主动公开政府信息情况\n二、\t上年结转"
 
 
 def test_score_tells_wrong_from_absent():

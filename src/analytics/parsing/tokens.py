@@ -25,6 +25,8 @@ _COLUMN_NAME = re.compile(r"^[A-Za-z\u4e00-\u9fff]{1,6}\d{1,2}$")
 # A sub-row number and its words ("3. 要求提供公开出板物"): the label of a row not recognised
 # (mistyped or local), never a figure 3.
 _NUMBERED_LABEL = re.compile(r"^\d{1,2}\s*[.．、]\s*[\u4e00-\u9fff“\"]")
+# ... unless it is a numbered section heading caught at a table's edge ("4.政府信息公开行政复议…").
+_SECTION_HEADING = re.compile(r"^\d{1,2}\s*[.．、]\s*(?:收到和处理|政府信息公开|主动公开|行政复议|存在的主要问题|其他需要报告)")
 
 
 @dataclass
@@ -54,6 +56,8 @@ def cut_segment(text: str, where: str | list[str], table: str, skip_first_blank:
                 out.append(Token("", where))
                 continue
             field = field.strip()
+            if _SECTION_HEADING.match(field):
+                continue
             if _NUMBERED_LABEL.match(field):
                 return Cut(out, field)
             if not field:
