@@ -48,7 +48,7 @@ if results:
         "年度": str((up.record or {}).get("year") or "—"),
         "模板": (up.record or {}).get("template") or "—",
         "警告数": len((up.record or {}).get("warnings") or []),
-        "原因": up.error or "",
+        "原因": f"{up.reason_zh}：{up.error}" if up.error else "",
     } for up in results])
     ui.table(summary, "upload_summary")
     for up in results:
@@ -64,12 +64,16 @@ if results:
         st.warning("以下文件缺少机构或年度，请在清单中补充：" + "、".join(missing))
     dataset = st.radio("数据集", ["real", "demo"], format_func={"real": "真实数据", "demo": "演示数据"}.get,
                        horizontal=True, key="up_dataset")
-    if st.button(f"导入 {len(good)} 份报告到数据仓库", disabled=not good or bool(missing), type="primary"):
+    bad = [up for up in results if not up.ok]
+    label = f"导入 {len(good)} 份报告到数据仓库" + (f"（{len(bad)} 份拒收文件记入导入日志）" if bad else "")
+    if st.button(label, disabled=not results or bool(missing), type="primary"):
         from analytics.warehouse import load_records
 
         try:
             ids = load_records(db.db_path(), [up.record for up in good], dataset=dataset,
-                               agency_info=uploads.agency_info(good) or None)
+                               agency_info=uploads.agency_info(good) or None,
+                               log_as=[f"upload:{up.name}" for up in good],
+                               refused=[(f"upload:{up.name}", up.sha256, up.error) for up in bad])
         except ReportError as exc:
             st.error(f"导入失败：{exc.message}")
         else:

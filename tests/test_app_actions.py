@@ -75,6 +75,11 @@ def test_upload_checks_parses_and_loads(own_warehouse, tmp_path):
         row = con.execute("SELECT a.province, a.kind, r.year FROM reports r JOIN agencies a USING (agency_id) "
                           "WHERE a.name = '测试高新技术产业开发区管委会'").fetchall()
     assert row == [("测试省", "zone", 2021)]
+    with connect_read(own_warehouse) as con:
+        log = con.execute("SELECT path, status, reason IS NOT NULL FROM ingest_log "
+                          "WHERE path LIKE 'upload:%' ORDER BY status").fetchall()
+    assert [(status, has_reason) for _, status, has_reason in log] == [("loaded", False), ("refused", True)]
+    assert log[1][0] == "upload:扫描件.pdf"
 
 
 def test_oversized_upload_is_refused_before_parsing(tmp_path):

@@ -132,8 +132,16 @@ def test_upload_page_shows_each_refusal(bad_dir, tmp_path, monkeypatch):
         err = _expected_error(c, data, monkeypatch)
         assert f"{c.name}：{err.message}" in shown
         tally(c.kind, "refused (upload page)")
-    # nothing can be loaded from this batch, so the import button stays disabled
-    assert all(b.disabled for b in at.button if b.label.startswith("导入"))
+    # nothing can be loaded from this batch; the import button records the refusals in the log
+    button = next(b for b in at.button if b.label.startswith("导入"))
+    assert button.label.startswith("导入 0 份报告") and f"{len(chosen)} 份拒收文件" in button.label
+    button.click()
+    at.run()
+    assert not at.exception, at.exception
+    logged = _db_rows(tmp_path / "wh.duckdb", "SELECT path, status, reason FROM ingest_log ORDER BY path")
+    assert sorted(p for p, _, _ in logged) == sorted(f"upload:{c.name}" for c in chosen)
+    assert {s for _, s, _ in logged} == {"refused"} and all(r for _, _, r in logged)
+    assert _db_rows(tmp_path / "wh.duckdb", "SELECT count(*) FROM reports") == [(0,)]
 
 
 def _db_rows(db: Path, sql: str, params=None) -> list[tuple]:

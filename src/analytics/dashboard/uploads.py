@@ -39,6 +39,7 @@ class Upload:
     stored: Path | None = None
     record: dict | None = None
     error: str | None = None
+    reason_zh: str | None = None  # the kind of refusal in Chinese, e.g. 文件已加密
     manifest_row: dict = field(default_factory=dict)
 
     @property
@@ -71,6 +72,7 @@ def accept(name: str, data: bytes, folder: Path | None = None, max_mb: int = MAX
         up.record.setdefault("source", {})["path"] = str(up.stored)
     except ReportError as exc:
         up.error = exc.message
+        up.reason_zh = exc.label_zh
     return up
 
 

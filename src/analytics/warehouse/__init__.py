@@ -17,12 +17,16 @@ __all__ = ["default_db_path", "connect_read", "load_records", "snapshot_token", 
 
 
 def load_records(path: str | os.PathLike | None, records, *, dataset: str = "real",
-                 agency_info: dict | None = None) -> list[int]:
+                 agency_info: dict | None = None, log_as: list[str] | None = None,
+                 refused: list[tuple[str, str, str]] | None = None) -> list[int]:
     """Load canonical record dicts as one batch and publish it; returns the new report ids.
 
     A record whose content is already loaded adds nothing (its id is not returned). Creates the
     warehouse when missing. ``agency_info`` maps agency names to level/kind/province/city/county/
     parent overrides. Records without agency or year raise ``BadRecord``.
+
+    With ``log_as`` (one name per record, e.g. the uploaded file names) the batch is written to
+    ``ingest_log`` like an ingest, together with ``refused`` files as ``(name, sha256, reason)``.
     """
     from .loader import load_into
     from .records import BadRecord
@@ -33,8 +37,24 @@ def load_records(path: str | os.PathLike | None, records, *, dataset: str = "rea
     with write_session(path) as con:
         ensure_schema(con)
         outcomes, touched = load_into(con, records, dataset=dataset, agency_info=agency_info)
-        refused = [o for o in outcomes if o.status == "refused"]
-        if refused:
-            raise BadRecord(refused[0].reason)
+        bad = [o for o in outcomes if o.status == "refused"]
+        if bad:
+            raise BadRecord(bad[0].reason)
         refresh(con, touched)
+        if log_as is not None or refused:
+            _log_batch(con, list(zip(log_as or [], records, outcomes)), refused or [])
     return [o.report_id for o in outcomes if o.report_id is not None]
+
+
+def _log_batch(con, loaded, refused) -> None:
+    from datetime import datetime
+
+    from .sqlfiles import read
+
+    batch = con.execute(read("load/next_batch")).fetchone()[0]
+    now = datetime.now()
+    rows = [(batch, name, (rec.get("source") or {}).get("sha256"), o.status, o.reason, o.report_id, now)
+            for name, rec, o in loaded]
+    rows += [(batch, name, sha, "refused", reason, None, now) for name, sha, reason in refused]
+    if rows:
+        con.executemany(read("load/insert_log"), rows)
