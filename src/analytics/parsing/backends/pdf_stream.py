@@ -167,7 +167,8 @@ def _build(lines: list[Line], splits: list, first_data: int, settings: PdfSettin
     for header, body in blocks:
         body_splits = [splits[k] for k in body]
         values = [seg for sp in body_splits if sp and sp[1] for seg in sp[1]]
-        cols, spans, head_rows = columns_and_header(header, values, value_x0, (left, right), settings)
+        value_rows = [sp[1] for sp in body_splits if sp and sp[1]]
+        cols, spans, head_rows = columns_and_header(header, values, value_x0, (left, right), settings, value_rows)
         rows.extend(head_rows)
         rows.extend(body_rows([lines[k] for k in body], body_splits, cols, spans))
     pages = [l.page for l in lines]

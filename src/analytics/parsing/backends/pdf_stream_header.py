@@ -14,14 +14,33 @@ from .pdf_text import Line, Segment, join_chars, join_lines
 Span = tuple[float, float]
 
 
-def _value_columns(values: list[Segment]) -> list[list[float]]:
+def _value_columns(values: list[Segment], rows: list[list[Segment]] | None = None) -> list[list[float]]:
     cols: list[list[float]] = []
     for seg in sorted(values, key=lambda s: s.x0):
         if cols and seg.x0 <= cols[-1][1] + 1.0:
             cols[-1][1] = max(cols[-1][1], seg.x1)
         else:
             cols.append([seg.x0, seg.x1])
-    return cols
+    return _join_offset_columns(cols, rows) if rows else cols
+
+
+def _join_offset_columns(cols: list[list[float]], rows: list[list[Segment]]) -> list[list[float]]:
+    """Two neighbouring value columns much closer than the column pitch that never both hold a
+    figure of one row are one column whose figures sit a little apart (cells aligned otherwise
+    in some rows)."""
+    out = [list(c) for c in cols]
+    pitch = _pitch(cols)
+    k = 0
+    while k + 1 < len(out):
+        a, b = out[k], out[k + 1]
+        shared = any(any(a[0] <= s.xc <= a[1] for s in row) and any(b[0] <= s.xc <= b[1] for s in row) for row in rows)
+        width = max((s.x1 - s.x0 for row in rows for s in row if a[0] <= s.xc <= b[1]), default=0.0)
+        if not shared and b[0] - a[1] < max(1.5 * width, 0.3 * pitch if pitch != float("inf") else 0.0, 1.0):
+            out[k] = [a[0], max(a[1], b[1])]
+            del out[k + 1]
+        else:
+            k += 1
+    return out
 
 
 def _spans(cols: list[list[float]]) -> list[tuple[float, float]]:
@@ -106,10 +125,11 @@ def _split_header(seg: Segment, cols: list[list[float]], settings: PdfSettings) 
 
 
 def columns_and_header(
-    header: list[Line], values: list[Segment], value_x0: float, extent: tuple[float, float], settings: PdfSettings
+    header: list[Line], values: list[Segment], value_x0: float, extent: tuple[float, float], settings: PdfSettings,
+    value_rows: list[list[Segment]] | None = None,
 ) -> tuple[list[list[float]], list[Span], list[tuple[list[str], int]]]:
     """The block's value columns, their assignment spans, and its header rows."""
-    cols = _value_columns(values)
+    cols = _value_columns(values, value_rows)
     header_segs = [
         [
             p
