@@ -124,7 +124,7 @@ GAPS = {
     "borderless:平潭综合实验区管委会_2021_网页": "borderless browser print: labels wrapped into the value columns",
     "borderless:平潭综合实验区管委会_2023_网页": "borderless browser print: one table 2 row",
     "borderless:上海市人民政府办公厅_2019": "borderless browser print: table 4 with blank columns",
-    "pasted:上海市人民政府办公厅_2019": "pasted text of a page whose cells hold one figure per line",
+    "pasted:上海市人民政府办公厅_2019": "the page's text on one line: figures of a row glued, blank cells gone",
     "pasted:平潭综合实验区管委会_2019_网页": "pasted text: two cells",
     "pasted:平潭综合实验区管委会_2021_网页": "pasted text: two cells",
     "pdftotext_raw:淮安市洪泽区人民政府_2023": "pdftotext without -layout: table columns are lost",
