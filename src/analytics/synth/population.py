@@ -10,7 +10,7 @@ rules have something to find.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -19,14 +19,10 @@ from .. import fields as F
 YEARS = list(range(2019, 2026))
 ROWS = F.APPLICATION_ROWS            # 26 row keys, in the table's order
 COLS = F.APPLICATION_COLS            # six applicant columns, then "total"
-PARTS = COLS[:-1]
 R = {k: i for i, k in enumerate(ROWS)}
-OUTCOME_ROWS_2021 = ROWS[R["granted"]: R["other_misc"] + 1]          # 21 rows
 OTHER3 = F.OTHER_ROWS_2021
 GROUPS = F.REVIEW_GROUPS
 RCOLS = F.REVIEW_COLS                # upheld, corrected, other, pending, total
-ACTIVE_2021 = F.keys("active", "2021")
-ACTIVE_2019 = F.keys("active", "2019")
 
 # Median applications a year by (level, kind).
 MEDIAN_APPS = {
@@ -73,7 +69,6 @@ class YearBatch:
     review: np.ndarray              # float (n, 3, 5)
     active: np.ndarray              # float (n, len(ACTIVE_KEYS)); NaN where not in the template
     published_days: np.ndarray      # int days after 1 January of the next year; -1 when unknown
-    flags: dict = field(default_factory=dict)   # bool (n,) markers used by the cross-year rules
 
 
 def _noisy_shares(rng, base: np.ndarray, n: int, concentration: float) -> np.ndarray:
@@ -107,7 +102,6 @@ class Population:
         self.fee_mu = np.where(self.kind == "department", 300.0, 0.0) * rng.lognormal(0, 1.2, n)
         self.prev_cf = None
         self.prev_present = np.zeros(n, bool)
-        self.prev_new = np.zeros(n)
 
     def year(self, year: int) -> YearBatch:
         rng, n = self.rng, self.n
@@ -193,15 +187,10 @@ class Population:
         full_cf = np.zeros((n, len(COLS)), np.int64)
         full_cf[idx] = cf_published.astype(np.int64)
         self.prev_cf = full_cf[:, :6]
-        prev_present, prev_new = self.prev_present, self.prev_new
         self.prev_present = present_agency
-        self.prev_new = np.zeros(n)
-        self.prev_new[idx] = new_total
         return YearBatch(
             year=year, agency_idx=idx, template=template, apps=apps, present=present, blank=blank,
             review=review, active=active, published_days=days,
-            flags=dict(broken_carryover=broken_co, had_last_year=prev_present[idx],
-                       last_new=prev_new[idx]),
         )
 
     def _active(self, idx, template, year) -> np.ndarray:
