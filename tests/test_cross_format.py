@@ -37,7 +37,8 @@ TEXTS = [_source(g) for g in GOLDS if _source(g).suffix in (".txt", ".md")]
 TEXT_REWRITES = {
     "crlf": convert.crlf, "half_width": convert.half_width, "spaced_labels": convert.spaced_labels,
     "ideographic_comma": convert.ideographic_comma, "typos": convert.typos,
-    "numbered_columns": convert.numbered_columns, "arabic_headings": convert.arabic_headings,
+    "pipe_tables": convert.pipe_tables, "numbered_columns": convert.numbered_columns,
+    "arabic_headings": convert.arabic_headings,
 }
 
 
