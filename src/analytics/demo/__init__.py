@@ -5,6 +5,15 @@ seeded figure model, with a manifest, the truth each document was drawn from and
 planted on purpose.
 """
 
-from .corpus import DEFAULT_SEED, GENERATOR_VERSION, build_reports, write_corpus
+from .version import DEFAULT_SEED, GENERATOR_VERSION
+
+
+def __getattr__(name):
+    # The renderers pull in reportlab and numpy: load them only when a corpus is built.
+    if name in ("build_reports", "write_corpus"):
+        from . import corpus
+
+        return getattr(corpus, name)
+    raise AttributeError(name)
 
 __all__ = ["DEFAULT_SEED", "GENERATOR_VERSION", "build_reports", "write_corpus"]
