@@ -5,7 +5,10 @@ import streamlit as st
 
 from analytics import fields
 from analytics.dashboard import charts, ui
-from analytics.dashboard.labels import APPLICANTS, GROUP_OF_ROW, row_label
+from analytics.dashboard.labels import APPLICANTS, GROUP_OF_ROW, OUTCOME_GROUPS, row_label
+
+# applicant_outcomes names the groups as report_wide does (granted, …, other_handled).
+GROUP_NAMES = {k.removeprefix("a_"): v for k, v in OUTCOME_GROUPS.items()}
 
 f = ui.header("办理结果", "依申请公开的办理结果构成（所选年份合计）")
 params = f.params()
@@ -72,12 +75,12 @@ with c2:
 
 st.subheader("申请人类型 → 办理结果")
 flows = ui.query("applicant_outcomes", **params)
-flows = flows[flows["row_key"].isin(GROUP_OF_ROW.keys()) & flows["col_key"].isin(APPLICANTS.keys())]
+flows = flows[flows["group"].isin(GROUP_NAMES.keys()) & flows["col_key"].isin(APPLICANTS.keys())]
 if flows.empty:
     st.caption("没有按申请人类型填报的办理结果。")
 else:
     links = (flows.assign(source=flows["col_key"].map(APPLICANTS),
-                          target=flows["row_key"].map(GROUP_OF_ROW))
+                          target=flows["group"].map(GROUP_NAMES))
              .groupby(["source", "target"], as_index=False)["value"].sum())
     links = links[links["value"] > 0]
     st.plotly_chart(charts.sankey(links), key="sankey")

@@ -316,12 +316,23 @@ def check_outcome_totals(got, p, fr):
 
 
 def check_applicant_outcomes(got, p, fr):
+    """Per report, each group's rows summed per applicant column (the 2019 其他处理 row only where
+    no 2021 other_* row is filled), then summed over the chosen reports: straight from cells."""
+    from analytics.warehouse.wide import OUTCOME_GROUP_ROWS
+
     ids = set(_select(fr["report_wide"], p).report_id)
     c = fr["cells"]
     c = c[c.report_id.isin(ids) & (c.tbl == "applications") & (c.col_key != "total") & c.value.notna()]
-    want = c.groupby(["row_key", "col_key"]).value.sum()
-    have = got.set_index(["row_key", "col_key"]).value
-    assert set(have.index) == set(want.index)
+    group_of = {k: g for g, keys in OUTCOME_GROUP_ROWS.items() for k in keys}
+    group_of["other_total"] = "other_fallback"
+    c = c.assign(group=c.row_key.map(group_of)).dropna(subset=["group"])
+    per = c.groupby(["report_id", "group", "col_key"]).value.sum().unstack("group")
+    if "other_fallback" in per:
+        fallback = per.pop("other_fallback")
+        per["other_handled"] = per.get("other_handled", fallback * float("nan")).fillna(fallback)
+    want = per.stack().groupby(level=["group", "col_key"]).sum()
+    have = got.set_index(["group", "col_key"]).value
+    assert len(have) > 0 and set(have.index) == set(want.index)
     _close(have.sort_index(), want.sort_index())
 
 

@@ -17,6 +17,7 @@ import pandas as pd
 
 from .. import fields
 from . import filters as flt
+from ..warehouse.wide import OUTCOME_GROUP_ROWS, PART_COLS
 from .metrics import HEADLINE, METRICS
 
 # Column expressions a trend or distribution may be grouped by.
@@ -219,7 +220,12 @@ def agency_outcomes(con, *, agencies: list[str] | None = None, **params) -> pd.D
 def metric_trend(con, *, metric: str = "substantive_disclosure_rate", group: str = "level",
                  max_groups: int = 8, agencies: list[str] | None = None, **params) -> pd.DataFrame:
     p = {**_filters(params), "max_groups": int(max_groups), "agencies": list(agencies or [])}
-    return run(con, "metric_trend", p, group=_group(group), **_metric(metric))
+    if group == "agency" or agencies:
+        source = {"source": "report_metrics", "n_reports": "count(*)",
+                  "agency_filter": " AND (len($agencies) = 0 OR list_contains($agencies, agency_id))"}
+    else:  # every other grouping is a key of the cube
+        source = {"source": "region_year", "n_reports": "CAST(sum(n_reports) AS BIGINT)", "agency_filter": ""}
+    return run(con, "metric_trend", p, group=_group(group), **source, **_metric(metric))
 
 
 def outcome_by_year(con, **params) -> pd.DataFrame:
@@ -234,7 +240,12 @@ def outcome_totals(con, **params) -> pd.DataFrame:
 
 
 def applicant_outcomes(con, **params) -> pd.DataFrame:
-    return run(con, "applicant_outcomes", _filters(params))
+    """Columns group (granted … other_handled), col_key (applicant column) and value."""
+    names = {f"ag_{g}_{c}": (g, c) for g in OUTCOME_GROUP_ROWS for c in PART_COLS}
+    df = run(con, "applicant_outcomes", _filters(params), ag_sums=_sums(names))
+    pairs = df["name"].map(names)
+    return pd.DataFrame({"group": pairs.str[0], "col_key": pairs.str[1],
+                         "value": df["value"].astype("float64")})
 
 
 def review_by_year(con, **params) -> pd.DataFrame:

@@ -23,6 +23,8 @@ from ..errors import ReportError
 from .checks import Collector, cross_year_rules, report_rules
 from .places import build_agencies
 from .population import COLS, GROUPS, R, RCOLS, ROWS, YEARS, Population, YearBatch
+from ..warehouse.cube import mark_sorted, rebuild as rebuild_cube
+from ..warehouse.wide import OUTCOME_GROUP_ROWS
 from .wide import fill_wide, wide_columns
 
 CELL_CHUNK = 40_000       # reports per Arrow batch of cells: ~8 M cells, a few hundred MB
@@ -36,6 +38,11 @@ def _one(con, sql: str):
 
 def _dict_array(codes: np.ndarray, names: list[str]) -> pa.DictionaryArray:
     return pa.DictionaryArray.from_arrays(pa.array(codes.astype(np.int16)), pa.array(names))
+
+
+def _rows_sum(block: np.ndarray) -> np.ndarray:
+    """Σ over axis 1 with NaN as 0, but NaN when every term is NaN (as the warehouse pivot)."""
+    return np.where(np.isnan(block).all(axis=1), np.nan, np.nansum(block, axis=1))
 
 
 def _wide_year(b: YearBatch, ids: np.ndarray, agencies: pd.DataFrame) -> pa.Table:
@@ -67,6 +74,12 @@ def _wide_year(b: YearBatch, ids: np.ndarray, agencies: pd.DataFrame) -> pa.Tabl
     cols["unable"] = group_sum(F.UNABLE_ROWS)
     cols["refused"] = group_sum(F.REFUSED_ROWS)
     cols["other_handled"] = group_sum(F.OTHER_ROWS_2021 + ["other_total"])
+    for g, keys in OUTCOME_GROUP_ROWS.items():
+        for j, c in enumerate(COLS[:6]):
+            cols[f"ag_{g}_{c}"] = _rows_sum(a[:, [R[k] for k in keys], j])
+            if g == "other_handled":
+                fallback = a[:, R["other_total"], j]
+                cols[f"ag_{g}_{c}"] = np.where(np.isnan(cols[f"ag_{g}_{c}"]), fallback, cols[f"ag_{g}_{c}"])
     for g, prefix in zip(GROUPS, ("rv", "ld", "la")):
         for j, c in enumerate(RCOLS):
             cols[f"{prefix}_{c}"] = b.review[:, GROUPS.index(g), j]
@@ -202,6 +215,8 @@ def generate(db_path: str | Path, scale: float, seed: int = 0, with_cells: bool 
         old = _old_versions(con, rng, next_id, with_cells)
         n_cells += old["cells"]
         unfilled = fill_wide(con)
+        rebuild_cube(con)
+        mark_sorted(con, _one(con, "SELECT count(*) FROM report_wide"))
         con.execute("DROP SEQUENCE IF EXISTS report_seq")
         top = _one(con, "SELECT coalesce(max(report_id), 0) + 1 FROM reports")
         con.execute(f"CREATE SEQUENCE report_seq START {int(top)}")

@@ -21,6 +21,7 @@ def set_scope(con, agency_ids) -> None:
 def refresh(con, agency_ids=None) -> None:
     """Bring report_wide and findings up to date for these agencies (None: all of them)."""
     from .checks import run_checks
+    from .cube import after_refresh
 
     con.execute("BEGIN TRANSACTION")
     try:
@@ -31,6 +32,7 @@ def refresh(con, agency_ids=None) -> None:
         scope = run_checks(con, agency_ids)
         set_scope(con, scope)
         con.execute(read("report_wide_finding_counts"))
+        after_refresh(con, full=agency_ids is None)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")

@@ -7,7 +7,7 @@ import hashlib
 import duckdb
 
 from .. import fields as F
-from . import wide
+from . import cube, wide
 from .metrics import METRIC_NAMES
 from .sqlfiles import ident, read, render
 
@@ -20,7 +20,7 @@ def metrics_view_sql() -> str:
 
 
 def _fingerprint() -> str:
-    parts = [read("schema"), metrics_view_sql(), ",".join(wide.wide_columns()),
+    parts = [read("schema"), metrics_view_sql(), ",".join(wide.wide_columns()), cube.build_sql(),
              repr([tuple(vars(f).values()) for f in F.all_fields()])]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
@@ -50,4 +50,5 @@ def ensure_schema(con) -> None:
     elif have != wide.wide_columns():
         wide.rebuild(con)
     con.execute(metrics_view_sql())
+    cube.rebuild(con)
     con.execute(read("meta/set_version"), [version])

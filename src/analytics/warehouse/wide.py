@@ -8,6 +8,20 @@ from .sqlfiles import ident, lit, read, render
 GROUP_PREFIX = {"review": "rv", "litigation_direct": "ld", "litigation_after_review": "la"}
 PART_COLS = [c for c in F.APPLICATION_COLS if c != "total"]
 FLOW_ROWS = {"new_received": "nr", "carried_over": "co", "carried_forward": "cf"}
+# Outcome groups whose rows are also summed per applicant column (ag_<group>_<col>), so the
+# applicant → outcome flow never has to read the long cells table.
+OUTCOME_GROUP_ROWS = {
+    "granted": ["granted"],
+    "partially_granted": ["partially_granted"],
+    "denied": F.DENIED_ROWS,
+    "unable": F.UNABLE_ROWS,
+    "refused": F.REFUSED_ROWS,
+    "other_handled": F.OTHER_ROWS_2021,
+}
+
+
+def applicant_group_columns() -> list[str]:
+    return [f"ag_{g}_{c}" for g in OUTCOME_GROUP_ROWS for c in PART_COLS]
 
 
 def nullable_sum(exprs: list[str]) -> str:
@@ -34,9 +48,27 @@ def wide_columns() -> list[str]:
     cols += [f"a_{k}" for k in F.APPLICATION_ROWS] + ["a_total_derived"]
     cols += [f"{p}_{c}" for p in FLOW_ROWS.values() for c in PART_COLS]
     cols += list(group_sum_exprs())
+    cols += applicant_group_columns()
     cols += [f"{g}_{c}" for g in GROUP_PREFIX.values() for c in F.REVIEW_COLS]
     cols += [f"ad_{k}" for k in F.ACTIVE_KEYS] + ["n_findings_error", "n_findings_warning"]
     return cols
+
+
+def applicant_group_sql() -> list[str]:
+    """Per applicant column, the sum of each group's rows; like ``other_handled``, the 2019
+    template's single 其他处理 row stands in when none of the 2021 rows is there."""
+    def rows_sum(keys: list[str], col: str) -> str:
+        rows = ", ".join(lit(k) for k in keys)
+        return f"sum(c.value) FILTER (WHERE c.row_key IN ({rows}) AND c.col_key = {lit(col)})"
+
+    out = []
+    for g, keys in OUTCOME_GROUP_ROWS.items():
+        for c in PART_COLS:
+            expr = rows_sum(keys, c)
+            if g == "other_handled":
+                expr = f"coalesce({expr}, {rows_sum(['other_total'], c)})"
+            out.append(f"{expr} AS ag_{g}_{c}")
+    return out
 
 
 def select_sql() -> str:
@@ -52,6 +84,7 @@ def select_sql() -> str:
         f"max(c.value) FILTER (WHERE c.row_key = {lit(g)} AND c.col_key = {lit(col)}) AS {p}_{col}"
         for g, p in GROUP_PREFIX.items() for col in F.REVIEW_COLS
     )
+    ag_cols = ",\n           ".join(applicant_group_sql())
     ad_cols = ",\n           ".join(f"max(c.value) FILTER (WHERE c.row_key = {lit(k)}) AS ad_{k}" for k in F.ACTIVE_KEYS)
     sums = group_sum_exprs("app.")
     return render(
@@ -59,10 +92,12 @@ def select_sql() -> str:
         a_cols=a_cols,
         col_cols=col_cols,
         rv_cols=rv_cols,
+        ag_cols=ag_cols,
         ad_cols=ad_cols,
         a_names=", ".join(f"app.a_{k}" for k in F.APPLICATION_ROWS),
         col_names=", ".join(f"app_cols.{p}_{c}" for p in FLOW_ROWS.values() for c in PART_COLS),
         group_sums=",\n       ".join(f"{expr} AS {name}" for name, expr in sums.items()),
+        ag_names=", ".join(f"ag.{n}" for n in applicant_group_columns()),
         rv_names=", ".join(f"rv.{p}_{c}" for p in GROUP_PREFIX.values() for c in F.REVIEW_COLS),
         ad_names=", ".join(f"ad.ad_{k}" for k in F.ACTIVE_KEYS),
     )

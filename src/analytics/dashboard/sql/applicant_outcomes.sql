@@ -1,6 +1,4 @@
--- Outcome rows by applicant column, read from the long cells table for the chosen reports.
-SELECT c.row_key, c.col_key, sum(c.value) AS value
-FROM cells c
-SEMI JOIN (SELECT report_id FROM report_wide WHERE is_current AND {where}) f USING (report_id)
-WHERE c.tbl = 'applications' AND c.col_key <> 'total' AND c.value IS NOT NULL
-GROUP BY ALL
+-- Outcome groups by applicant column (ag_<group>_<col>) summed over the chosen reports, from the
+-- region × year cube; one row per column, NULL sums left out.
+UNPIVOT (SELECT {ag_sums} FROM region_year WHERE {where})
+ON COLUMNS(*) INTO NAME name VALUE value

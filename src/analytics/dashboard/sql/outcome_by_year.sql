@@ -1,5 +1,5 @@
--- Outcome groups per year (the composition of what was decided).
-SELECT year, count(*) AS n_reports,
+-- Outcome groups per year (the composition of what was decided), from the region × year cube.
+SELECT year, CAST(sum(n_reports) AS BIGINT) AS n_reports,
        sum(a_granted) AS a_granted,
        sum(a_partially_granted) AS a_partially_granted,
        sum(denied) AS denied,
@@ -7,7 +7,7 @@ SELECT year, count(*) AS n_reports,
        sum(refused) AS refused,
        sum(other_handled) AS other_handled,
        sum(a_total_processed) AS total_processed
-FROM report_wide
-WHERE is_current AND {where}
+FROM region_year
+WHERE {where}
 GROUP BY year
 ORDER BY year

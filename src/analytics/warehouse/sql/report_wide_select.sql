@@ -23,6 +23,13 @@ app_cols AS (
     WHERE c.tbl = 'applications' AND c.row_key IN ('new_received', 'carried_over', 'carried_forward')
     GROUP BY c.report_id
 ),
+ag AS (
+    SELECT c.report_id,
+           {ag_cols}
+    FROM cells c JOIN _batch b ON b.report_id = c.report_id
+    WHERE c.tbl = 'applications' AND c.col_key <> 'total'
+    GROUP BY c.report_id
+),
 rv AS (
     SELECT c.report_id,
            {rv_cols}
@@ -43,6 +50,7 @@ SELECT r.report_id, r.agency_id, r.year, r.template, r.scope, r.dataset, r.publi
        coalesce(app.a_total_derived, 0) AS a_total_derived,
        {col_names},
        {group_sums},
+       {ag_names},
        {rv_names},
        {ad_names},
        CAST(0 AS INTEGER) AS n_findings_error,
@@ -52,6 +60,7 @@ JOIN _batch b ON b.report_id = r.report_id
 JOIN agencies ag ON ag.agency_id = r.agency_id
 LEFT JOIN app ON app.report_id = r.report_id
 LEFT JOIN app_cols ON app_cols.report_id = r.report_id
+LEFT JOIN ag ON ag.report_id = r.report_id
 LEFT JOIN rv ON rv.report_id = r.report_id
 LEFT JOIN ad ON ad.report_id = r.report_id
 ORDER BY r.agency_id, r.year, r.report_id
