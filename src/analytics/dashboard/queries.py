@@ -70,7 +70,7 @@ def sql_names() -> list[str]:
 
 def render(name: str, **slots: str) -> str:
     """The SQL of one file with its identifier slots filled (slot values come from allow-lists)."""
-    return sql_text(name).format(where=flt.WHERE_SQL, region=flt.REGION_SQL, **slots)
+    return sql_text(name).format(**{"where": flt.WHERE_SQL, "region": flt.REGION_SQL, **slots})
 
 
 def run(con, name: str, params: dict, **slots: str) -> pd.DataFrame:
@@ -120,6 +120,16 @@ def _sums(columns) -> str:
     return ", ".join(f"sum({_q(c)}) AS {_q(c)}" for c in columns)
 
 
+def _per_agency(con, params: dict) -> dict[str, str]:
+    """Slots of the per-agency queries: the one-row-per-agency table when the chosen years cover
+    every year of the warehouse (the default view), else the per-report metrics."""
+    lo, hi = con.execute("SELECT min(year), max(year) FROM region_year").fetchone()
+    if lo is not None and params["year_from"] <= lo and params["year_to"] >= hi:
+        return {"source": "agency_total", "n_reports": "CAST(sum(n_reports) AS BIGINT)",
+                "where": flt.REGION_SQL}
+    return {"source": "report_metrics", "n_reports": "count(*)"}
+
+
 def _filters(params: dict) -> dict:
     base = flt.example()
     base.update(params)
@@ -156,7 +166,8 @@ def kpi_by_year(con, **params) -> pd.DataFrame:
 
 
 def top_agencies(con, *, limit: int = 15, **params) -> pd.DataFrame:
-    return run(con, "top_agencies", {**_filters(params), "limit": int(limit)})
+    p = _filters(params)
+    return run(con, "top_agencies", {**p, "limit": int(limit)}, **_per_agency(con, p))
 
 
 # ---------------------------------------------------------------- comparison
@@ -173,7 +184,9 @@ TABLE_METRICS = [
 def agency_metrics(con, *, limit: int = 2000, metrics: list[str] | None = None, **params) -> pd.DataFrame:
     """Per agency: only the metrics asked for (each costs a sum over every row of the region)."""
     keys = list(dict.fromkeys(["applications", *[k for k in (metrics or TABLE_METRICS) if k in METRICS]]))
-    return run(con, "agency_metrics", {**_filters(params), "limit": int(limit)}, metric_columns=_metric_columns(keys))
+    p = _filters(params)
+    return run(con, "agency_metrics", {**p, "limit": int(limit)}, metric_columns=_metric_columns(keys),
+               **_per_agency(con, p))
 
 
 def metric_peers(con, *, metric: str = "substantive_disclosure_rate", order: str = "desc", limit: int = 30,
@@ -181,12 +194,13 @@ def metric_peers(con, *, metric: str = "substantive_disclosure_rate", order: str
     if order not in ORDERS:
         raise ValueError(f"unknown order {order!r}")
     p = {**_filters(params), "order": order, "limit": int(limit), "agencies": list(agencies or [])}
-    return run(con, "metric_peers", p, **_metric(metric))
+    return run(con, "metric_peers", p, **_metric(metric), **_per_agency(con, p))
 
 
 def metric_quantiles(con, *, metric: str = "substantive_disclosure_rate", group: str = "level",
                      **params) -> pd.DataFrame:
-    return run(con, "metric_quantiles", _filters(params), group=_group(group), **_metric(metric))
+    p = _filters(params)
+    return run(con, "metric_quantiles", p, group=_group(group), **_metric(metric), **_per_agency(con, p))
 
 
 HEATMAP_METRICS = [
@@ -205,8 +219,9 @@ def metric_heatmap(con, *, limit: int = 25, metrics: list[str] | None = None, **
         f"count(*) FILTER (WHERE p.{_q(k)} < s.{_q(k)}) / nullif(count(p.{_q(k)}) - 1, 0), 0) END AS {_q(k)}"
         for k in keys
     )
-    return run(con, "metric_heatmap", {**_filters(params), "limit": int(limit)},
-               metric_columns=cols, percentile_columns=pct)
+    p = _filters(params)
+    return run(con, "metric_heatmap", {**p, "limit": int(limit)},
+               metric_columns=cols, percentile_columns=pct, **_per_agency(con, p))
 
 
 def agency_outcomes(con, *, agencies: list[str] | None = None, **params) -> pd.DataFrame:

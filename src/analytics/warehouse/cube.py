@@ -39,8 +39,26 @@ def build_sql() -> str:
     )
 
 
+def agency_sql() -> str:
+    msums = ",\n       ".join(f"sum({ident(c)}) AS {ident(c)}" for c in metric_columns())
+    return (
+        "CREATE OR REPLACE TABLE agency_total AS\n"
+        "SELECT agency_id, dataset, any_value(name) AS name, any_value(level) AS level,\n"
+        "       any_value(kind) AS kind, any_value(province) AS province, any_value(city) AS city,\n"
+        "       any_value(county) AS county, any_value(parent_id) AS parent_id,\n"
+        "       any_value(template) AS template, count(*) AS n_reports,\n"
+        f"       {msums}\n"
+        "FROM report_metrics\n"
+        "GROUP BY agency_id, dataset\n"
+        "ORDER BY province, city NULLS FIRST, county NULLS FIRST, agency_id"
+    )
+
+
 def rebuild(con) -> None:
+    """region_year, and agency_total: every agency's metric sums over all its current reports,
+    which the per-agency pages read when the chosen years are all the years there are."""
     con.execute(build_sql())
+    con.execute(agency_sql())
 
 
 SORT_GROWTH = 1.1  # re-sort once report_wide has 10 % more rows than at its last sort

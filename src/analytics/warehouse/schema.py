@@ -20,7 +20,7 @@ def metrics_view_sql() -> str:
 
 
 def _fingerprint() -> str:
-    parts = [read("schema"), metrics_view_sql(), ",".join(wide.wide_columns()), cube.build_sql(),
+    parts = [read("schema"), metrics_view_sql(), ",".join(wide.wide_columns()), cube.build_sql(), cube.agency_sql(),
              repr([tuple(vars(f).values()) for f in F.all_fields()])]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 

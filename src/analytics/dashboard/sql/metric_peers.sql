@@ -1,15 +1,16 @@
 -- One metric per agency over the chosen years, with its peer group's statistics (same level and
 -- kind): median, quartiles, P10/P90, percentile rank and the robust score (distance from the peer
 -- median in scaled median absolute deviations).
+-- {source}: report_metrics, or agency_total (one row per agency) when every year is chosen.
 WITH per_agency AS (
     SELECT agency_id,
            any_value(name) || CASE WHEN any_value(dataset) = 'demo' THEN '（演示）' ELSE '' END AS name,
            any_value(level) AS level,
            any_value(kind) AS kind,
-           count(*) AS n_reports,
+           {n_reports} AS n_reports,
            {num} AS num,
            {den} AS den
-    FROM report_metrics
+    FROM {source}
     WHERE {where}
     GROUP BY agency_id
 ), valued AS (

@@ -1,8 +1,9 @@
 -- The distribution of one metric across agencies, summarised per group in the database
 -- (box-plot statistics), so that the chart never needs every agency's value.
+-- {source}: report_metrics, or agency_total (one row per agency) when every year is chosen.
 WITH per_agency AS (
     SELECT agency_id, any_value({group}) AS grp, {num} AS num, {den} AS den
-    FROM report_metrics
+    FROM {source}
     WHERE {where}
     GROUP BY agency_id
 ), valued AS (
