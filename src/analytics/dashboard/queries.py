@@ -214,14 +214,19 @@ def metric_heatmap(con, *, limit: int = 25, metrics: list[str] | None = None, **
     keys = [k for k in (metrics or HEATMAP_METRICS) if k in METRICS]
     cols = _metric_columns(dict.fromkeys(["applications", *keys]))
     # percent_rank() = (number of values below) / (number of values - 1), 0 for a single value.
+    # Only the shown agencies are compared with the others, and the counts of values are taken
+    # once: a vectorised 0/1 sum is about twice as fast as count(*) FILTER over the pairs.
+    below = ", ".join(f"sum(CAST(p.{_q(k)} < s.{_q(k)} AS INTEGER)) AS {_q(k)}" for k in keys)
+    counts = ", ".join(f"count({_q(k)}) AS {_q(k)}" for k in keys)
     pct = ", ".join(
-        f"CASE WHEN any_value(s.{_q(k)}) IS NULL THEN NULL ELSE coalesce("
-        f"count(*) FILTER (WHERE p.{_q(k)} < s.{_q(k)}) / nullif(count(p.{_q(k)}) - 1, 0), 0) END AS {_q(k)}"
+        f"CASE WHEN s.{_q(k)} IS NULL THEN NULL ELSE coalesce(b.{_q(k)} / nullif(n.{_q(k)} - 1, 0), 0) END"
+        f" AS {_q(k)}"
         for k in keys
     )
     p = _filters(params)
     return run(con, "metric_heatmap", {**p, "limit": int(limit)},
-               metric_columns=cols, percentile_columns=pct, **_per_agency(con, p))
+               metric_columns=cols, below_columns=below, count_columns=counts, percentile_columns=pct,
+               **_per_agency(con, p))
 
 
 def agency_outcomes(con, *, agencies: list[str] | None = None, **params) -> pd.DataFrame:
