@@ -61,9 +61,8 @@ def sql_for(province: str) -> dict[str, str]:
            for c in APPLICANT_COLS])
     rates = ", ".join(f"sum({k}_num) / nullif(sum({k}_den), 0) AS {k}" for k in RATES)
     sums = ", ".join(f"sum({k}_num) AS {k}_num, sum({k}_den) AS {k}_den" for k in RATES)
-    group_rates = ", ".join(
-        f"sum({k}_num) OVER g / nullif(sum({k}_den) OVER g, 0) AS {k}_group" for k in RATES)
-    own = ", ".join(f"{k}_num / nullif({k}_den, 0) AS {k}" for k in RATES)
+    group_rates = ", ".join(f"sum({k}_num) / nullif(sum({k}_den), 0) AS {k}_group" for k in RATES)
+    own = ", ".join(f"s.{k}_num / nullif(s.{k}_den, 0) AS {k}" for k in RATES)
     prov = province.replace("'", "''")
     return {
         "cells_pivot": f"""
@@ -82,9 +81,10 @@ def sql_for(province: str) -> dict[str, str]:
         "agency_table": f"""
             WITH s AS (SELECT agency_id, any_value(level) AS level, any_value(kind) AS kind,
                               count(*) AS n, {sums}
-                       FROM report_metrics GROUP BY agency_id)
-            SELECT agency_id, level, kind, n, {own}, {group_rates}
-            FROM s WINDOW g AS (PARTITION BY level, kind)""",
+                       FROM report_metrics GROUP BY agency_id),
+            g AS (SELECT level, kind, {group_rates} FROM s GROUP BY level, kind)
+            SELECT s.agency_id, s.level, s.kind, s.n, {own}, g.* EXCLUDE (level, kind)
+            FROM s JOIN g ON g.level IS NOT DISTINCT FROM s.level AND g.kind IS NOT DISTINCT FROM s.kind""",
         "province_year_sums": f"""
             SELECT province, year, count(*) AS n, {", ".join(f"sum({c}) AS {c}" for c in OUTCOME)}
             FROM report_wide WHERE is_current GROUP BY province, year""",

@@ -217,7 +217,7 @@ def metric_heatmap(con, *, limit: int = 25, metrics: list[str] | None = None, **
     # Only the shown agencies are compared with the others, and the counts of values are taken
     # once: a vectorised 0/1 sum is about twice as fast as count(*) FILTER over the pairs.
     below = ", ".join(f"sum(CAST(p.{_q(k)} < s.{_q(k)} AS INTEGER)) AS {_q(k)}" for k in keys)
-    counts = ", ".join(f"count({_q(k)}) AS {_q(k)}" for k in keys)
+    counts = ", ".join(f"count({_q(k)}) AS {_q(k)}" for k in keys) or "count(*) AS n_agencies"
     pct = ", ".join(
         f"CASE WHEN s.{_q(k)} IS NULL THEN NULL ELSE coalesce(b.{_q(k)} / nullif(n.{_q(k)} - 1, 0), 0) END"
         f" AS {_q(k)}"

@@ -1,9 +1,10 @@
 -- Per year: how many agencies of the region have a report, out of all agencies seen in any year.
-WITH a AS (SELECT agency_id, year FROM report_wide WHERE is_current AND {region})
+-- An agency has one current report per year, so the region × year cube's report counts are the
+-- agency counts; the agencies seen in any year are the rows of agency_total.
 SELECT year,
-       count(DISTINCT agency_id) AS n_agencies,
-       (SELECT count(DISTINCT agency_id) FROM a) AS n_known
-FROM a
-WHERE year BETWEEN $year_from AND $year_to
+       CAST(sum(n_reports) AS BIGINT) AS n_agencies,
+       (SELECT count(DISTINCT agency_id) FROM agency_total WHERE {region}) AS n_known
+FROM region_year
+WHERE year BETWEEN $year_from AND $year_to AND {region}
 GROUP BY year
 ORDER BY year
