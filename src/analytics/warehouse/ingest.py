@@ -11,22 +11,25 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
+import os
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+import pyarrow as pa
+
 from ..errors import ReportError
 from . import manifest as manifest_mod
-from .loader import load_into
+from .loader import insert_rows, load_prepared, prepare
 from .refresh import refresh
 from .schema import ensure_schema
 from .sqlfiles import read
 from .store import write_session
 
 REPORT_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml", ".pdf", ".docx", ".doc", ".txt", ".md", ".markdown"}
-LOAD_CHUNK = 200  # records per loading transaction: bounded memory, few round trips
+LOAD_CHUNK = 500  # reports per loading transaction: bounded memory, few fixed costs
 
 
 @dataclass
@@ -78,7 +81,7 @@ def _sha(path: Path) -> str | None:
 
 
 def parse_one(path: str):
-    """Worker: ``(path, record, None)`` or ``(path, None, one-line reason)``; never raises."""
+    """``(path, record, None)`` or ``(path, None, one-line reason)``; never raises."""
     from ..parsing import parse_file
 
     try:
@@ -89,94 +92,167 @@ def parse_one(path: str):
         return path, None, _one_line(f"parser failure ({type(exc).__name__}: {exc})")
 
 
-def _watch_parent(parent: int) -> None:
-    """Worker initialiser: exit when the ingest process is gone (a SIGKILL leaves no orphans)."""
+def prepare_one(task: tuple):
+    """Worker: parse one file and reduce it to the rows it adds.
+
+    ``task`` is ``(path, sha256, manifest row or None, dataset)``; the answer is
+    ``(path, Prepared, None)`` or ``(path, None, one-line reason)``. Doing the record-to-rows
+    work here keeps the loading process (the one writer) to inserts, and the rows pickle far
+    smaller than the record with its per-cell provenance dicts.
+    """
+    path, sha, row, dataset = task
+    path, record, reason = parse_one(path)
+    if record is None:
+        return path, None, reason
+    record.setdefault("source", {})["sha256"] = sha
+    record, given = manifest_mod.apply(record, row)
+    try:
+        return path, prepare(record, dataset=dataset, given=given, info_source="manifest"), None
+    except ReportError as exc:
+        return path, None, _one_line(exc.message)
+    except Exception as exc:
+        return path, None, _one_line(f"loader failure ({type(exc).__name__}: {exc})")
+
+
+def _watch_parent(ingest_pid: int) -> None:
+    """Worker initialiser: exit when the ingest process is gone (a SIGKILL leaves no orphans).
+
+    Under the forkserver the worker's parent is the server, not the ingest process, so this
+    watches both: the ingest process by its pid, and the parent for a change (the server gone).
+    """
     import os
     import threading
     import time
 
+    parent = os.getppid()
+
+    def alive() -> bool:
+        try:
+            os.kill(ingest_pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            pass
+        return os.getppid() == parent and _state(ingest_pid) not in ("Z", "X")
+
     def watch():
-        while os.getppid() == parent:
-            time.sleep(0.5)
+        while alive():
+            time.sleep(0.25)
         os._exit(1)
 
     threading.Thread(target=watch, daemon=True).start()
+
+
+def _state(pid: int) -> str:
+    """The process state letter from /proc (Z for a killed process its parent has not reaped)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            return fh.read().rsplit(b")", 1)[1].split()[0].decode()
+    except (OSError, IndexError):
+        return "X"
 
 
 def _one_line(text: str) -> str:
     return " ".join(str(text).split())[:300]
 
 
-def _parsed(paths: list[str], workers: int):
-    if workers <= 1 or len(paths) < 2:
-        for p in paths:
-            yield parse_one(p)
-        return
-    # spawn, not fork: the parent holds a DuckDB connection with threads of its own.
-    ctx = multiprocessing.get_context("spawn")
-    import os
+# What a worker needs, imported once in the fork server instead of once per worker.
+PRELOAD = ["analytics.warehouse.ingest", "analytics.parsing.assemble", "analytics.parsing.backends.text",
+           "analytics.parsing.backends.html"]
 
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_watch_parent,
-                             initargs=(os.getpid(),)) as pool:
-        yield from pool.map(parse_one, paths, chunksize=max(1, min(8, len(paths) // (workers * 4))))
+
+def _start_server(workers: int):
+    """The ``forkserver`` context, its server started now so that it imports ``PRELOAD`` while
+    this process reads the manifest and opens the warehouse; None when parsing stays in-process.
+
+    The server forks each worker from a clean process that has imported the parser: no
+    re-import per worker (as with ``spawn``), and no fork of this process, which may hold DuckDB
+    connections and their threads (a reader in the app, an earlier session).
+    """
+    if workers <= 1:
+        return None
+    from multiprocessing import forkserver
+
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(PRELOAD)
+    forkserver.ensure_running()
+    return ctx
+
+
+def _pool(ctx, workers: int, n_tasks: int):
+    if ctx is None or n_tasks < 2:
+        return None
+    return ProcessPoolExecutor(max_workers=min(workers, n_tasks), mp_context=ctx, initializer=_watch_parent,
+                               initargs=(os.getpid(),))
+
+
+def _prepared(pool, tasks: list[tuple], workers: int):
+    if pool is None:
+        yield from map(prepare_one, tasks)
+        return
+    # Chunks big enough that the per-task round trip is noise, small enough to keep both busy.
+    chunk = max(1, min(32, len(tasks) // (workers * 6)))
+    yield from pool.map(prepare_one, tasks, chunksize=chunk)
 
 
 def ingest(paths, *, db=None, manifest=None, workers: int = 1, dataset: str = "real",
            progress: bool = True) -> Summary:
+    ctx = _start_server(workers)
     man = manifest_mod.read_manifest(manifest) if manifest else None
     files = collect(list(paths) + ([] if paths or man is None else man.paths()))
     summary = Summary()
-    with write_session(db) as con:
-        ensure_schema(con)
-        summary.batch_id = con.execute(read("load/next_batch")).fetchone()[0]
-        hashed = [(f, _sha(f)) for f in files]
-        known = {r[0] for r in con.execute(read("load/known_shas"), [[s for _, s in hashed if s]]).fetchall()}
-        todo, shas = [], {}
-        for f, sha in hashed:
-            if sha is None:
-                reason = "no such file" if not f.exists() else "cannot read the file"
-                summary.results.append(FileResult(str(f), "refused", reason))
-            elif sha in known:
-                summary.results.append(FileResult(str(f), "duplicate", sha256=sha))
-            else:
-                shas[str(f)] = sha
-                todo.append(str(f))
-        bar = _bar(len(files), progress)
-        bar.update(len(files) - len(todo))
-        touched: set[str] = set()
-        pending: list[tuple[str, dict, dict | None]] = []
-
-        def flush():
-            if not pending:
-                return
-            records = [rec for _, rec, _ in pending]
-            info = {}
-            for _, rec, given in pending:
-                if given:
-                    info[str(rec.get("agency") or "")] = given
-            outcomes, agencies = load_into(con, records, dataset=dataset, agency_info=info,
-                                           batch_id=summary.batch_id, info_source="manifest")
-            touched.update(agencies)
-            for (path, _, _), o in zip(pending, outcomes):
-                summary.results.append(FileResult(path, o.status, o.reason, o.report_id, shas.get(path)))
-            pending.clear()
-
-        for path, record, reason in _parsed(todo, workers):
-            bar.update(1)
-            if record is None:
-                summary.results.append(FileResult(path, "refused", reason, sha256=shas.get(path)))
-                continue
-            record.setdefault("source", {})["sha256"] = shas[path]
-            record, given = manifest_mod.apply(record, man.lookup(path) if man else None)
-            pending.append((path, record, given))
-            if len(pending) >= LOAD_CHUNK:
-                flush()
-        flush()
-        bar.close()
-        if touched:
-            refresh(con, touched)
-        _log(con, summary)
+    pool = _pool(ctx, workers, len(files))
+    try:
+        with write_session(db) as con:
+            ensure_schema(con)
+            summary.batch_id = con.execute(read("load/next_batch")).fetchone()[0]
+            _ingest(con, files, man, pool, workers, dataset, progress, summary)
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
     return summary
+
+
+def _ingest(con, files, man, pool, workers, dataset, progress, summary) -> None:
+    hashed = [(f, _sha(f)) for f in files]
+    known = {r[0] for r in con.execute(read("load/known_shas"), [[s for _, s in hashed if s]]).fetchall()}
+    tasks, shas = [], {}
+    for f, sha in hashed:
+        if sha is None:
+            reason = "no such file" if not f.exists() else "cannot read the file"
+            summary.results.append(FileResult(str(f), "refused", reason))
+        elif sha in known:
+            summary.results.append(FileResult(str(f), "duplicate", sha256=sha))
+        else:
+            shas[str(f)] = sha
+            tasks.append((str(f), sha, man.lookup(f) if man else None, dataset))
+    bar = _bar(len(files), progress)
+    bar.update(len(files) - len(tasks))
+    touched: set[str] = set()
+    pending: list[tuple[str, object]] = []
+
+    def flush():
+        if not pending:
+            return
+        outcomes, agencies = load_prepared(con, [p for _, p in pending], batch_id=summary.batch_id)
+        touched.update(agencies)
+        for (path, _), o in zip(pending, outcomes):
+            summary.results.append(FileResult(path, o.status, o.reason, o.report_id, shas.get(path)))
+        pending.clear()
+
+    for path, prepared, reason in _prepared(pool, tasks, workers):
+        bar.update(1)
+        if prepared is None:
+            summary.results.append(FileResult(path, "refused", reason, sha256=shas.get(path)))
+            continue
+        pending.append((path, prepared))
+        if len(pending) >= LOAD_CHUNK:
+            flush()
+    flush()
+    bar.close()
+    if touched:
+        refresh(con, touched)
+    _log(con, summary)
 
 
 def _bar(total: int, enabled: bool):
@@ -186,7 +262,15 @@ def _bar(total: int, enabled: bool):
 
 
 def _log(con, summary: Summary) -> None:
-    now = datetime.now()
-    rows = [(summary.batch_id, r.path, r.sha256, r.status, r.reason, r.report_id, now) for r in summary.results]
-    if rows:
-        con.executemany(read("load/insert_log"), rows)
+    if not summary.results:
+        return
+    res = summary.results
+    insert_rows(con, "ingest_log", pa.table({
+        "batch_id": pa.array([summary.batch_id] * len(res), pa.int64()),
+        "path": pa.array([r.path for r in res], pa.string()),
+        "sha256": pa.array([r.sha256 for r in res], pa.string()),
+        "status": pa.array([r.status for r in res], pa.string()),
+        "reason": pa.array([r.reason for r in res], pa.string()),
+        "report_id": pa.array([r.report_id for r in res], pa.int64()),
+        "logged_at": pa.array([datetime.now()] * len(res), pa.timestamp("us")),
+    }))

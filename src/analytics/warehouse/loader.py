@@ -63,6 +63,28 @@ def _next_ids(con, n: int) -> list[int]:
     return list(range(start, start + n))
 
 
+@dataclass
+class Prepared:
+    """One record reduced to the rows it adds, without ids: everything that needs no database.
+
+    Built where the record was parsed (a worker process sends back only these compact rows)."""
+
+    report: dict  # reports row, less report_id / is_current / batch_id / loaded_at / n_cells
+    cells: list[tuple]  # (tbl, row_key, col_key, value, kind, raw, src)
+    sig: tuple[list[int], list[int]] | None
+    agency: dict  # agencies row
+
+
+def prepare(record: dict, *, dataset: str = "real", given: dict | None = None,
+            info_source: str = "given") -> Prepared:
+    """The rows of one record; raises ``BadRecord`` when it names no agency or year."""
+    row = report_row(record, dataset=dataset, parser_version=str(record.get("parser_version") or PARSER_VERSION))
+    cells = [c[1:] for c in cell_rows(record)]
+    row["n_cells"] = len(cells)
+    return Prepared(row, cells, signature(record.get("sections")),
+                    agency_row(row["agency"], dataset, given, info_source))
+
+
 def load_into(con, records, *, dataset: str = "real", agency_info: dict | None = None,
               batch_id: int | None = None, info_source: str = "given") -> tuple[list[Outcome], set[str]]:
     """Insert the records; return one Outcome per record and the agencies they touched.
@@ -71,71 +93,71 @@ def load_into(con, records, *, dataset: str = "real", agency_info: dict | None =
     county, parent, division_code) that override what the name implies.
     """
     agency_info = agency_info or {}
-    outcomes: list[Outcome | None] = [None] * len(records)
-    rows, cells, sigs = [], [], []
-    known = set()
-    shas = []
-    for i, record in enumerate(records):
+    items: list[Prepared | Outcome] = []
+    for record in records:
+        name = (record.get("agency") or "").strip()
+        given = agency_info.get(name) or agency_info.get(agency_id(name)) if name else None
         try:
-            row = report_row(record, dataset=dataset, parser_version=str(record.get("parser_version") or PARSER_VERSION))
+            items.append(prepare(record, dataset=dataset, given=given, info_source=info_source))
         except ReportError as exc:
-            outcomes[i] = Outcome("refused", reason=exc.message)
+            items.append(Outcome("refused", reason=exc.message))
+    return load_prepared(con, items, batch_id=batch_id)
+
+
+def load_prepared(con, items: list, *, batch_id: int | None = None) -> tuple[list[Outcome], set[str]]:
+    """Insert prepared records (an ``Outcome`` in the list stands for one already refused)."""
+    outcomes: list[Outcome | None] = [it if isinstance(it, Outcome) else None for it in items]
+    shas = [it.report["source_sha256"] for it in items if isinstance(it, Prepared)]
+    known = {r[0] for r in con.execute(read("load/known_shas"), [shas]).fetchall()} if shas else set()
+    fresh: list[tuple[int, Prepared]] = []
+    for i, it in enumerate(items):
+        if outcomes[i] is not None:
             continue
-        shas.append(row["source_sha256"])
-        rows.append((i, row))
-    if shas:
-        known = {r[0] for r in con.execute(read("load/known_shas"), [shas]).fetchall()}
-    fresh = []
-    for i, row in rows:
-        sha = row["source_sha256"]
+        sha = it.report["source_sha256"]
         if sha in known:
-            outcomes[i] = Outcome("duplicate", sha256=sha, agency_id=row["agency_id"])
+            outcomes[i] = Outcome("duplicate", sha256=sha, agency_id=it.report["agency_id"])
             continue
         known.add(sha)
-        fresh.append((i, row))
-    ids = _next_ids(con, len(fresh))
-    now = datetime.now()
-    agencies: dict[str, dict] = {}
-    for (i, row), rid in zip(fresh, ids):
-        record = records[i]
-        row.update(report_id=rid, is_current=True, batch_id=batch_id, loaded_at=now)
-        rec_cells = cell_rows(record)
-        row["n_cells"] = len(rec_cells)
-        cells.extend((rid,) + c[1:] for c in rec_cells)
-        sig = signature(record.get("sections"))
-        if sig:
-            sigs.append((rid, sig[0], sig[1]))
-        given = agency_info.get(row["agency"]) or agency_info.get(row["agency_id"])
-        agencies[row["agency_id"]] = agency_row(row["agency"], dataset, given, info_source)
-        outcomes[i] = Outcome("loaded_with_warnings" if row["n_warnings"] else "loaded", rid,
-                              reason=f"{row['n_warnings']} warnings" if row["n_warnings"] else None,
-                              sha256=row["source_sha256"], agency_id=row["agency_id"])
+        fresh.append((i, it))
     if not fresh:
         return outcomes, set()
 
-    # The newest version of an (agency, year) is the last one loaded.
-    latest = {}
-    for _, row in fresh:
-        latest[(row["agency_id"], row["year"])] = row["report_id"]
-    for _, row in fresh:
-        row["is_current"] = latest[(row["agency_id"], row["year"])] == row["report_id"]
+    ids = _next_ids(con, len(fresh))
+    now = datetime.now()
+    agencies: dict[str, dict] = {}
+    latest: dict[tuple, int] = {}
+    for (i, it), rid in zip(fresh, ids):
+        row = it.report
+        row.update(report_id=rid, batch_id=batch_id, loaded_at=now)
+        # The newest version of an (agency, year) is the last one loaded.
+        latest[(row["agency_id"], row["year"])] = rid
+        # One row per agency; what a manifest said wins over what the name implies.
+        seen = agencies.get(row["agency_id"])
+        if seen is None or it.agency["info_source"] != "name" or seen["info_source"] == "name":
+            agencies[row["agency_id"]] = it.agency
+        n = row["n_warnings"]
+        outcomes[i] = Outcome("loaded_with_warnings" if n else "loaded", rid, reason=f"{n} warnings" if n else None,
+                              sha256=row["source_sha256"], agency_id=row["agency_id"])
+    for _, it in fresh:
+        it.report["is_current"] = latest[(it.report["agency_id"], it.report["year"])] == it.report["report_id"]
 
     con.execute("BEGIN TRANSACTION")
     try:
         _upsert_agencies(con, list(agencies.values()))
-        reports_df = pd.DataFrame([{k: row.get(k) for k in REPORT_COLUMNS} for _, row in fresh], columns=REPORT_COLUMNS)
+        reports_df = pd.DataFrame([[it.report.get(k) for k in REPORT_COLUMNS] for _, it in fresh], columns=REPORT_COLUMNS)
         reports_df["published"] = pd.to_datetime(reports_df["published"]).dt.date
-        pairs = pd.DataFrame(list(latest.keys()), columns=["agency_id", "year"])
-        con.register("_new_pairs", pairs)
+        con.register("_new_pairs", pd.DataFrame(list(latest), columns=["agency_id", "year"]))
         con.execute(read("load/retire_versions"))
         con.register("_new_reports", reports_df)
         con.execute(read("load/insert_reports"))
-        if cells:
-            con.register("_new_cells", _cells_table(cells))
+        cells = _cells_table([(it.report["report_id"], it.cells) for _, it in fresh])
+        if cells.num_rows:
+            con.register("_new_cells", cells)
             con.execute(read("load/insert_cells"))
             con.unregister("_new_cells")
+        sigs = [(it.report["report_id"], *it.sig) for _, it in fresh if it.sig]
         if sigs:
-            con.executemany(read("load/insert_textsig"), sigs)
+            insert_rows(con, "report_textsig", _textsig_table(sigs))
         con.execute(read("load/batch_from_new"))
         wide.insert_batch(con)
         con.unregister("_new_reports")
@@ -147,9 +169,31 @@ def load_into(con, records, *, dataset: str = "real", agency_info: dict | None =
     return outcomes, set(agencies)
 
 
-def _cells_table(cells: list[tuple]) -> pa.Table:
-    """Cell tuples as one Arrow table: columnar, typed, no per-row work in the database."""
-    columns = list(zip(*cells))
+def insert_rows(con, table: str, data: pa.Table) -> None:
+    """Append an Arrow table to ``table``, matching columns by name: one statement, not one per row."""
+    con.from_arrow(data).select(*con.table(table).columns).insert_into(table)
+
+
+def _textsig_table(sigs: list[tuple]) -> pa.Table:
+    ids, sig, bands = zip(*sigs)
+    u64 = pa.list_(pa.uint64())
+    return pa.table({"report_id": pa.array(ids, pa.int64()), "sig": pa.array(sig, u64), "bands": pa.array(bands, u64)})
+
+
+def _cells_table(cells: list) -> pa.Table:
+    """Cells as one Arrow table: columnar, typed, no per-row work in the database.
+
+    Either full cell tuples, or ``(report_id, [cell tuple without report_id, ...])`` per report.
+    """
+    if cells and isinstance(cells[0][1], list):
+        columns: list[list] = [[] for _ in CELL_COLUMNS]
+        for rid, rows in cells:
+            if rows:
+                columns[0].extend([rid] * len(rows))
+                for target, values in zip(columns[1:], zip(*rows)):
+                    target.extend(values)
+    else:
+        columns = list(zip(*cells)) if cells else [[] for _ in CELL_COLUMNS]
     types = [pa.int64(), pa.string(), pa.string(), pa.string(), pa.float64(), pa.string(), pa.string(), pa.string()]
     return pa.table({name: pa.array(col, type=t) for name, col, t in zip(CELL_COLUMNS, columns, types)})
 
