@@ -36,8 +36,9 @@ def write_readme(r: dict) -> None:
                   f"{c['findings']:,} | {ld['seconds']} s | {ld.get('cpu_seconds', '—')} s | "
                   f"{ld['file_mb']} MB | {ld['peak_rss_mb']} MB |", "",
                   (f"Load average during the run: {ld.get('load_average')}." if ld.get("load_average")
-                   else "Wall time on the loaded machine (memory ran out for a while during this run);"
-                   " the CPU time is the cost of the work itself."), ""]
+                   else f"Figures from the log of a synth run under `/usr/bin/time -v`"
+                   f" (`benchmarks/out/{ld.get('from_log')}`); the CPU time is the cost of the work"
+                   " itself, the wall time depends on the machine's load."), ""]
 
     q = r.get("queries")
     if q:
