@@ -26,16 +26,21 @@ def metric_columns() -> list[str]:
 
 
 def build_sql() -> str:
-    keys = ", ".join(f"w.{k}" for k in KEYS)
-    sums = ",\n       ".join(f"sum(w.{ident(c)}) AS {ident(c)}" for c in summed_columns())
-    msums = ",\n       ".join(f"sum(m.{ident(c)}) AS {ident(c)}" for c in metric_columns())
+    # The two sides are aggregated apart and joined on the ~10⁵ cube keys: joining the million
+    # report rows first cost about four times more.
+    keys = ", ".join(KEYS)
+    same = " AND ".join(f"m.{k} IS NOT DISTINCT FROM w.{k}" for k in KEYS)
+    sums = ",\n           ".join(f"sum({ident(c)}) AS {ident(c)}" for c in summed_columns())
+    msums = ",\n           ".join(f"sum({ident(c)}) AS {ident(c)}" for c in metric_columns())
     return (
-        f"CREATE OR REPLACE TABLE region_year AS\n"
-        f"SELECT {keys}, count(*) AS n_reports,\n       {sums},\n       {msums}\n"
-        f"FROM report_wide w JOIN report_metrics m ON m.report_id = w.report_id\n"
-        f"WHERE w.is_current\n"
-        f"GROUP BY {keys}\n"
-        f"ORDER BY w.province, w.city NULLS FIRST, w.county NULLS FIRST, w.year"
+        "CREATE OR REPLACE TABLE region_year AS\n"
+        f"WITH w AS (\n    SELECT {keys}, count(*) AS n_reports,\n           {sums}\n"
+        f"    FROM report_wide WHERE is_current GROUP BY {keys}\n"
+        f"), m AS (\n    SELECT {keys},\n           {msums}\n"
+        f"    FROM report_metrics GROUP BY {keys}\n)\n"
+        f"SELECT w.*, m.* EXCLUDE ({keys})\n"
+        f"FROM w LEFT JOIN m ON {same}\n"
+        "ORDER BY w.province, w.city NULLS FIRST, w.county NULLS FIRST, w.year"
     )
 
 
