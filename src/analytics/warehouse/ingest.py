@@ -18,15 +18,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-import pyarrow as pa
-
 from ..errors import ReportError
 from . import manifest as manifest_mod
-from .loader import insert_rows, load_prepared, prepare
-from .refresh import refresh
-from .schema import ensure_schema
+from .records import prepare
 from .sqlfiles import read
-from .store import write_session
+
+# The loading side (pandas, pyarrow, DuckDB) is imported inside ingest(): parse workers import
+# this module too, and they need only the parser and records.py.
 
 REPORT_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml", ".pdf", ".docx", ".doc", ".txt", ".md", ".markdown"}
 LOAD_CHUNK = 500  # reports per loading transaction: bounded memory, few fixed costs
@@ -157,8 +155,8 @@ def _one_line(text: str) -> str:
 
 
 # What a worker needs, imported once in the fork server instead of once per worker.
-PRELOAD = ["analytics.warehouse.ingest", "analytics.parsing.assemble", "analytics.parsing.backends.text",
-           "analytics.parsing.backends.html"]
+PRELOAD = ["analytics.warehouse.ingest", "analytics.parsing", "analytics.parsing.assemble",
+           "analytics.parsing.backends.text", "analytics.parsing.backends.html"]
 
 
 def _start_server(workers: int):
@@ -197,6 +195,8 @@ def _prepared(pool, tasks: list[tuple], workers: int):
 
 def ingest(paths, *, db=None, manifest=None, workers: int = 1, dataset: str = "real",
            progress: bool = True) -> Summary:
+    from .store import write_session
+
     ctx = _start_server(workers)
     man = manifest_mod.read_manifest(manifest) if manifest else None
     files = collect(list(paths) + ([] if paths or man is None else man.paths()))
@@ -204,6 +204,8 @@ def ingest(paths, *, db=None, manifest=None, workers: int = 1, dataset: str = "r
     pool = _pool(ctx, workers, len(files))
     try:
         with write_session(db) as con:
+            from .schema import ensure_schema
+
             ensure_schema(con)
             summary.batch_id = con.execute(read("load/next_batch")).fetchone()[0]
             _ingest(con, files, man, pool, workers, dataset, progress, summary)
@@ -214,6 +216,9 @@ def ingest(paths, *, db=None, manifest=None, workers: int = 1, dataset: str = "r
 
 
 def _ingest(con, files, man, pool, workers, dataset, progress, summary) -> None:
+    from .loader import load_prepared
+    from .refresh import refresh
+
     hashed = [(f, _sha(f)) for f in files]
     known = {r[0] for r in con.execute(read("load/known_shas"), [[s for _, s in hashed if s]]).fetchall()}
     tasks, shas = [], {}
@@ -262,6 +267,10 @@ def _bar(total: int, enabled: bool):
 
 
 def _log(con, summary: Summary) -> None:
+    import pyarrow as pa
+
+    from .loader import insert_rows
+
     if not summary.results:
         return
     res = summary.results

@@ -12,19 +12,18 @@ from datetime import datetime
 import pandas as pd
 import pyarrow as pa
 
-from .. import PARSER_VERSION
 from ..errors import ReportError
-from . import places, wide
-from .records import CELL_COLUMNS, agency_id, cell_rows, report_row
+from . import wide
+# agency_row and prepare live with the other record-to-rows code (no pandas, so a parse worker
+# imports them cheaply); they are re-exported here for the loader's callers.
+from .records import CELL_COLUMNS, Prepared, agency_id, agency_row, prepare  # noqa: F401
 from .sqlfiles import read
-from .textsig import signature
 
 AGENCY_COLUMNS = ["agency_id", "name", "level", "kind", "province", "city", "county", "parent_id",
                   "division_code", "dataset", "parent_code", "info_source"]
 REPORT_COLUMNS = ["report_id", "agency_id", "year", "template", "scope", "published", "source_path",
                   "source_sha256", "source_format", "parser_version", "dataset", "is_current", "batch_id",
                   "loaded_at", "n_cells", "n_warnings", "warnings", "sections"]
-INFO_KEYS = ("level", "kind", "province", "city", "county", "parent", "division_code")
 
 
 @dataclass
@@ -36,53 +35,9 @@ class Outcome:
     agency_id: str | None = None
 
 
-def agency_row(name: str, dataset: str, given: dict | None, source: str) -> dict:
-    """An agencies row: what a manifest or caller gave, the rest derived from the name."""
-    derived = places.describe(name)
-    row = {"agency_id": agency_id(name), "name": name, "dataset": dataset, "parent_id": None, **derived,
-           "info_source": "name"}
-    given = {k: v for k, v in (given or {}).items() if k in INFO_KEYS and v not in (None, "")}
-    if given:
-        row["info_source"] = source
-        for key in ("level", "kind", "province", "city", "county", "division_code"):
-            if key in given:
-                row[key] = given[key]
-        if any(k in given for k in ("province", "city", "county")) and "division_code" not in given:
-            code, parent_code, level = places.code_for(row["province"], row["city"], row["county"])
-            row["division_code"] = code
-            row["parent_code"] = parent_code if row["kind"] == "government" else code
-            row["level"] = given.get("level") or (level if row["kind"] != "township" else "township")
-        if given.get("parent"):
-            row["parent_id"] = agency_id(given["parent"])
-            row["parent_code"] = None
-    return row
-
-
 def _next_ids(con, n: int) -> list[int]:
     start = con.execute(read("load/next_report_id")).fetchone()[0]
     return list(range(start, start + n))
-
-
-@dataclass
-class Prepared:
-    """One record reduced to the rows it adds, without ids: everything that needs no database.
-
-    Built where the record was parsed (a worker process sends back only these compact rows)."""
-
-    report: dict  # reports row, less report_id / is_current / batch_id / loaded_at / n_cells
-    cells: list[tuple]  # (tbl, row_key, col_key, value, kind, raw, src)
-    sig: tuple[list[int], list[int]] | None
-    agency: dict  # agencies row
-
-
-def prepare(record: dict, *, dataset: str = "real", given: dict | None = None,
-            info_source: str = "given") -> Prepared:
-    """The rows of one record; raises ``BadRecord`` when it names no agency or year."""
-    row = report_row(record, dataset=dataset, parser_version=str(record.get("parser_version") or PARSER_VERSION))
-    cells = [c[1:] for c in cell_rows(record)]
-    row["n_cells"] = len(cells)
-    return Prepared(row, cells, signature(record.get("sections")),
-                    agency_row(row["agency"], dataset, given, info_source))
 
 
 def load_into(con, records, *, dataset: str = "real", agency_info: dict | None = None,

@@ -10,12 +10,17 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from dataclasses import dataclass
 from datetime import date
 
+from .. import PARSER_VERSION
 from .. import fields as F
 from ..errors import ReportError
 from ..parsing.cells import normalise
+from . import places
+from .textsig import signature
 
+INFO_KEYS = ("level", "kind", "province", "city", "county", "parent", "division_code")
 CELL_COLUMNS = ["report_id", "tbl", "row_key", "col_key", "value", "kind", "raw", "src"]
 
 
@@ -143,3 +148,47 @@ def report_row(record: dict, *, dataset: str, parser_version: str) -> dict:
         "warnings": json.dumps(warnings, ensure_ascii=False),
         "sections": json.dumps(record["sections"], ensure_ascii=False) if record.get("sections") is not None else None,
     }
+
+
+def agency_row(name: str, dataset: str, given: dict | None, source: str) -> dict:
+    """An agencies row: what a manifest or caller gave, the rest derived from the name."""
+    derived = places.describe(name)
+    row = {"agency_id": agency_id(name), "name": name, "dataset": dataset, "parent_id": None, **derived,
+           "info_source": "name"}
+    given = {k: v for k, v in (given or {}).items() if k in INFO_KEYS and v not in (None, "")}
+    if given:
+        row["info_source"] = source
+        for key in ("level", "kind", "province", "city", "county", "division_code"):
+            if key in given:
+                row[key] = given[key]
+        if any(k in given for k in ("province", "city", "county")) and "division_code" not in given:
+            code, parent_code, level = places.code_for(row["province"], row["city"], row["county"])
+            row["division_code"] = code
+            row["parent_code"] = parent_code if row["kind"] == "government" else code
+            row["level"] = given.get("level") or (level if row["kind"] != "township" else "township")
+        if given.get("parent"):
+            row["parent_id"] = agency_id(given["parent"])
+            row["parent_code"] = None
+    return row
+
+
+@dataclass
+class Prepared:
+    """One record reduced to the rows it adds, without ids: everything that needs no database.
+
+    Built where the record was parsed (a worker process sends back only these compact rows)."""
+
+    report: dict  # reports row, less report_id / is_current / batch_id / loaded_at
+    cells: list[tuple]  # (tbl, row_key, col_key, value, kind, raw, src)
+    sig: tuple[list[int], list[int]] | None
+    agency: dict  # agencies row
+
+
+def prepare(record: dict, *, dataset: str = "real", given: dict | None = None,
+            info_source: str = "given") -> Prepared:
+    """The rows of one record; raises ``BadRecord`` when it names no agency or year."""
+    row = report_row(record, dataset=dataset, parser_version=str(record.get("parser_version") or PARSER_VERSION))
+    cells = [c[1:] for c in cell_rows(record)]
+    row["n_cells"] = len(cells)
+    return Prepared(row, cells, signature(record.get("sections")),
+                    agency_row(row["agency"], dataset, given, info_source))
