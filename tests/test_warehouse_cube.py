@@ -56,3 +56,20 @@ def test_applicant_outcomes_from_cube_match_the_cells(db):
     have = got[got["group"] == "denied"].set_index("col_key")["value"]
     assert set(have.index) == set(PART_COLS)
     assert (have.sort_index() == want.sort_index()).all() and have.sum() > 0
+
+
+def test_a_warehouse_built_by_older_code_is_upgraded_when_read(tmp_path):
+    """An older file (no summary tables, another schema hash) is brought up to date on first read."""
+    from analytics.warehouse import connect_read
+
+    path = fresh_warehouse(tmp_path / "old.duckdb")
+    load_records(path, [make_record(PLACES[0][0], 2023)])
+    con = duckdb.connect(path)
+    con.execute("DROP TABLE region_year")
+    con.execute("DROP TABLE agency_total")
+    con.execute("UPDATE warehouse_meta SET value = 'older' WHERE key = 'schema'")
+    con.close()
+    read = connect_read(path)
+    got = Q.outcome_totals(read, **Q.flt.example(year_from=2023, year_to=2023))
+    assert int(got["n_reports"].iloc[0]) == 1 and got["a_granted"].iloc[0] > 0
+    assert read.execute("SELECT count(*) FROM agency_total").fetchone()[0] == 1

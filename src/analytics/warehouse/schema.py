@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 
 import duckdb
 
@@ -19,6 +20,12 @@ def metrics_view_sql() -> str:
     return render("report_metrics", values=values)
 
 
+@lru_cache(maxsize=1)
+def schema_version() -> str:
+    """The hash of every definition a warehouse is built from (stored in warehouse_meta)."""
+    return _fingerprint()
+
+
 def _fingerprint() -> str:
     parts = [read("schema"), metrics_view_sql(), ",".join(wide.wide_columns()), cube.build_sql(), cube.agency_sql(),
              repr([tuple(vars(f).values()) for f in F.all_fields()])]
@@ -31,7 +38,7 @@ def ensure_schema(con) -> None:
     A warehouse already built by this version of the code is recognised by a hash of its
     definitions and left alone, which keeps small loads fast.
     """
-    version = _fingerprint()
+    version = schema_version()
     try:
         row = con.execute(read("meta/get_version")).fetchone()
     except duckdb.CatalogException:

@@ -74,7 +74,32 @@ def connect_read(path: str | os.PathLike | None = None) -> duckdb.DuckDBPyConnec
         con.close()
         raise WarehouseError(f"cannot open the warehouse ({_first_line(exc)})", str(p)) from None
     con.execute("USE wh")
+    if _upgrade_if_stale(p, con):
+        con.close()
+        return connect_read(p)
     return con
+
+
+def _upgrade_if_stale(p: Path, con) -> bool:
+    """Bring a warehouse built by an older version of the code up to date (new report_wide
+    columns, the summary tables the pages read) before it is read; True when it was upgraded.
+    A file without our version record is left alone: it is either foreign or still empty."""
+    from .schema import schema_version
+
+    try:
+        row = con.execute("SELECT value FROM warehouse_meta WHERE key = 'schema'").fetchone()
+    except duckdb.Error:
+        return False
+    if row is None or row[0] == schema_version():
+        return False
+    from .schema import ensure_schema
+
+    try:
+        with write_session(p) as w:
+            ensure_schema(w)
+    except (OSError, duckdb.Error):  # e.g. a read-only copy: show what it holds
+        return False
+    return True
 
 
 def _first_line(exc: Exception) -> str:
