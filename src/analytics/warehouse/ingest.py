@@ -154,9 +154,11 @@ def _one_line(text: str) -> str:
     return " ".join(str(text).split())[:300]
 
 
-# What a worker needs, imported once in the fork server instead of once per worker.
+# What a worker needs, imported once in the fork server instead of once per worker. The PDF
+# backend is left out: PyMuPDF costs more to import than a batch of text or HTML to parse.
 PRELOAD = ["analytics.warehouse.ingest", "analytics.parsing", "analytics.parsing.assemble",
-           "analytics.parsing.backends.text", "analytics.parsing.backends.html"]
+           "analytics.parsing.backends.text", "analytics.parsing.backends.html",
+           "analytics.parsing.backends.docx"]
 
 
 def _start_server(workers: int):
