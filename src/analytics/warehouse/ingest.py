@@ -187,42 +187,27 @@ def _pool(ctx, workers: int, n_tasks: int):
 
 
 def _prepared(pool, tasks: list[tuple], workers: int):
+    """The workers' answers in task order; with a pool the tasks are queued at once (not lazily)."""
     if pool is None:
-        yield from map(prepare_one, tasks)
-        return
+        return map(prepare_one, tasks)
     # Chunks big enough that the per-task round trip is noise, small enough to keep both busy.
     chunk = max(1, min(32, len(tasks) // (workers * 6)))
-    yield from pool.map(prepare_one, tasks, chunksize=chunk)
+    return pool.map(prepare_one, tasks, chunksize=chunk)
 
 
 def ingest(paths, *, db=None, manifest=None, workers: int = 1, dataset: str = "real",
            progress: bool = True) -> Summary:
-    from .store import write_session
+    from .store import default_db_path, write_session
 
     ctx = _start_server(workers)
     man = manifest_mod.read_manifest(manifest) if manifest else None
     files = collect(list(paths) + ([] if paths or man is None else man.paths()))
     summary = Summary()
-    pool = _pool(ctx, workers, len(files))
-    try:
-        with write_session(db) as con:
-            from .schema import ensure_schema
-
-            ensure_schema(con)
-            summary.batch_id = con.execute(read("load/next_batch")).fetchone()[0]
-            _ingest(con, files, man, pool, workers, dataset, progress, summary)
-    finally:
-        if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
-    return summary
-
-
-def _ingest(con, files, man, pool, workers, dataset, progress, summary) -> None:
-    from .loader import load_prepared
-    from .refresh import refresh
-
     hashed = [(f, _sha(f)) for f in files]
-    known = {r[0] for r in con.execute(read("load/known_shas"), [[s for _, s in hashed if s]]).fetchall()}
+    # Files already in the published warehouse are not parsed again. Checking the published
+    # file (not the writer's copy) lets the workers parse while this process copies and opens
+    # the warehouse; a file that another writer publishes meanwhile is caught at load time.
+    known = _published_shas(Path(db) if db else default_db_path(), [s for _, s in hashed if s])
     tasks, shas = [], {}
     for f, sha in hashed:
         if sha is None:
@@ -233,8 +218,47 @@ def _ingest(con, files, man, pool, workers, dataset, progress, summary) -> None:
         else:
             shas[str(f)] = sha
             tasks.append((str(f), sha, man.lookup(f) if man else None, dataset))
-    bar = _bar(len(files), progress)
-    bar.update(len(files) - len(tasks))
+    pool = _pool(ctx, workers, len(tasks))
+    try:
+        results = _prepared(pool, tasks, workers)  # with a pool, every task is queued here
+        with write_session(db) as con:
+            from .schema import ensure_schema
+
+            ensure_schema(con)
+            summary.batch_id = con.execute(read("load/next_batch")).fetchall()[0][0]
+            _load(con, results, len(files), len(tasks), shas, progress, summary)
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+    return summary
+
+
+def _published_shas(path: Path, shas: list[str]) -> set[str]:
+    """Which of these hashes the published warehouse already holds (none when it cannot say)."""
+    if not shas or not path.exists():
+        return set()
+    import duckdb
+
+    try:
+        con = duckdb.connect(":memory:")
+    except duckdb.Error:
+        return set()
+    try:
+        con.execute("ATTACH ? AS wh (READ_ONLY)", [str(path)])
+        con.execute("USE wh")
+        return {r[0] for r in con.execute(read("load/known_shas"), [shas]).fetchall()}
+    except duckdb.Error:
+        return set()  # not a warehouse (yet): the write session decides and says so
+    finally:
+        con.close()
+
+
+def _load(con, results, n_files, n_tasks, shas, progress, summary) -> None:
+    from .loader import load_prepared
+    from .refresh import refresh
+
+    bar = _bar(n_files, progress)
+    bar.update(n_files - n_tasks)
     touched: set[str] = set()
     pending: list[tuple[str, object]] = []
 
@@ -247,7 +271,7 @@ def _ingest(con, files, man, pool, workers, dataset, progress, summary) -> None:
             summary.results.append(FileResult(path, o.status, o.reason, o.report_id, shas.get(path)))
         pending.clear()
 
-    for path, prepared, reason in _prepared(pool, tasks, workers):
+    for path, prepared, reason in results:
         bar.update(1)
         if prepared is None:
             summary.results.append(FileResult(path, "refused", reason, sha256=shas.get(path)))

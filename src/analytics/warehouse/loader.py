@@ -36,7 +36,7 @@ class Outcome:
 
 
 def _next_ids(con, n: int) -> list[int]:
-    start = con.execute(read("load/next_report_id")).fetchone()[0]
+    start = con.execute(read("load/next_report_id")).fetchall()[0][0]
     return list(range(start, start + n))
 
 
@@ -125,8 +125,13 @@ def load_prepared(con, items: list, *, batch_id: int | None = None) -> tuple[lis
 
 
 def insert_rows(con, table: str, data: pa.Table) -> None:
-    """Append an Arrow table to ``table``, matching columns by name: one statement, not one per row."""
-    con.from_arrow(data).select(*con.table(table).columns).insert_into(table)
+    """Append an Arrow table to ``table`` (an internal table name), matching columns by name:
+    one statement instead of one per row as with ``executemany``."""
+    con.register("_rows", data)
+    try:
+        con.execute(f'INSERT INTO "{table}" BY NAME SELECT * FROM _rows')
+    finally:
+        con.unregister("_rows")
 
 
 def _textsig_table(sigs: list[tuple]) -> pa.Table:
