@@ -9,23 +9,21 @@ it was, and the same command then completes.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from pathlib import Path
 
 import duckdb
 import pytest
 
 from analytics.warehouse import connect_read
+from fixtures.streamlit_server import serve
 from robustness_plugin import tally
 
 ROOT = Path(__file__).parents[1]
@@ -89,41 +87,6 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-net
         "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextlib.contextmanager
-def _streamlit(db: Path, uploads: Path):
-    port = _free_port()
-    env = {**os.environ, "ANALYTICS_DB": str(db), "ANALYTICS_UPLOADS": str(uploads)}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.time() + 120
-        while True:
-            try:
-                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).status == 200:
-                    break
-            except OSError:
-                if time.time() > deadline:
-                    raise RuntimeError("streamlit did not start") from None
-                time.sleep(0.3)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-
-
 def _settled_count(page) -> int:
     """Wait for the overview's script run to finish and read its first card (已导入报告数)."""
     page.wait_for_selector('[data-testid="stMetricValue"]', timeout=120000)
@@ -172,7 +135,7 @@ def test_sessions_see_whole_batches_while_ingest_runs(warehouse, tmp_path):
         except Exception as exc:  # reported by the main thread
             errors.append(f"reader: {type(exc).__name__}: {exc}")
 
-    with _streamlit(db, tmp_path / "uploads") as url, sync_api.sync_playwright() as p:
+    with serve(db, tmp_path / "uploads") as url, sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         pages = [browser.new_context().new_page() for _ in range(SESSIONS)]
         for page in pages:  # warm: one full run each before the ingest starts
