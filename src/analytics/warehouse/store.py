@@ -87,10 +87,11 @@ def _upgrade_if_stale(p: Path, con) -> bool:
     from .schema import schema_version
 
     try:
-        row = con.execute("SELECT value FROM warehouse_meta WHERE key = 'schema'").fetchone()
+        # fetchall, not fetchone: an unfinished result would block the reader's next query
+        rows = con.execute("SELECT value FROM warehouse_meta WHERE key = 'schema'").fetchall()
     except duckdb.Error:
         return False
-    if row is None or row[0] == schema_version():
+    if not rows or rows[0][0] == schema_version():
         return False
     from .schema import ensure_schema
 
