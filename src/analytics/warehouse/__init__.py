@@ -47,14 +47,12 @@ def load_records(path: str | os.PathLike | None, records, *, dataset: str = "rea
 
 
 def _log_batch(con, loaded, refused) -> None:
-    from datetime import datetime
-
+    """The same log lines an ingest writes, for a batch that did not come from files on disk."""
+    from .ingest import FileResult, Summary, _log
     from .sqlfiles import read
 
-    batch = con.execute(read("load/next_batch")).fetchone()[0]
-    now = datetime.now()
-    rows = [(batch, name, (rec.get("source") or {}).get("sha256"), o.status, o.reason, o.report_id, now)
-            for name, rec, o in loaded]
-    rows += [(batch, name, sha, "refused", reason, None, now) for name, sha, reason in refused]
-    if rows:
-        con.executemany(read("load/insert_log"), rows)
+    summary = Summary(batch_id=con.execute(read("load/next_batch")).fetchall()[0][0])
+    summary.results = [FileResult(name, o.status, o.reason, o.report_id, (rec.get("source") or {}).get("sha256"))
+                       for name, rec, o in loaded]
+    summary.results += [FileResult(name, "refused", reason, sha256=sha) for name, sha, reason in refused]
+    _log(con, summary)
