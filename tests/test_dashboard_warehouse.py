@@ -101,8 +101,9 @@ def test_every_sql_file_is_catalogued():
     used = set()
     for name, (fn, example) in queries.CATALOGUE.items():
         used.add(fn.__name__)
-    # Each SQL file is run by the function of the same name (metric_peers runs twice with two orders).
-    assert set(queries.sql_names()) - used == set()
+    # Each SQL file is run by the function of the same name (metric_peers runs twice with two
+    # orders); <name>_all is the same query on the tables precomputed for the default view.
+    assert set(queries.sql_names()) - used - {f"{n}_all" for n in used} == set()
 
 
 def test_group_rate_is_sum_of_numerators_over_sum_of_denominators(con):

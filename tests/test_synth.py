@@ -249,10 +249,18 @@ def check_agency_metrics(got, p, fr):
 def check_metric_peers(got, p, fr):
     sel = _metrics(_select(fr["report_wide"], p))
     per = _per_agency(sel, p["metric"]).dropna(subset=["value"])
-    per["peer_median"] = per.groupby(["level", "kind"]).value.transform("median")
+    peers = per.groupby(["level", "kind"], dropna=False).value
+    per["n_peers"] = peers.transform("size")
+    per["peer_median"] = peers.transform("median")
+    for q in (10, 25, 75, 90):
+        per[f"peer_p{q}"] = peers.transform(lambda v, q=q: v.quantile(q / 100))
+    per["peer_percentile"] = peers.rank(method="min").sub(1).div((per.n_peers - 1).where(per.n_peers > 1)).fillna(0)
+    per["peer_mad"] = (per.value - per.peer_median).abs().groupby([per.level, per.kind], dropna=False).transform("median")
+    per["robust_score"] = (per.value - per.peer_median) / (1.4826 * per.peer_mad).where(per.peer_mad != 0)
     per = per.reindex(got.agency_id)
-    _close(got.value, per.value)
-    _close(got.peer_median, per.peer_median)
+    for c in ("value", "n_peers", "peer_median", "peer_p10", "peer_p25", "peer_p75", "peer_p90",
+              "peer_percentile", "peer_mad", "robust_score"):
+        _close(got[c], per[c])
     if p["order"] == "desc":
         assert list(got.value) == sorted(got.value, reverse=True)
         _close(got.value, per.value.sort_values(ascending=False).iloc[: len(got)].sort_values(ascending=False))
@@ -273,6 +281,10 @@ def check_metric_heatmap(got, p, fr):
     size = sel.groupby("agency_id").applications_num.sum().sort_values(ascending=False)
     assert len(got) == min(p["limit"], len(size))
     _close(got["size"], size.iloc[: len(got)])
+    for key in ("substantive_disclosure_rate", "denial_rate", "review_correction_rate", "dispute_rate"):
+        v = _per_agency(sel, key).value.dropna()
+        pct = v.rank(method="min").sub(1).div(len(v) - 1 if len(v) > 1 else np.nan).fillna(0)
+        _close(got[key], pct.reindex(got.agency_id))
 
 
 def check_agency_outcomes(got, p, fr):
@@ -461,3 +473,40 @@ def test_catalogue_against_pandas(con, frames, kind):
         check(got, p, frames)
         checked.append(name)
     assert len(checked) == len(Q.CATALOGUE)
+
+
+# ------------------------------------------------------------------ default view from precomputed tables
+
+
+def test_default_view_reads_the_precomputed_tables_with_the_same_answers(con):
+    """Every year, place and dataset: peers, outliers and heatmap come from peer_stats, peer_ecdf
+    and metric_ecdf; the same SQL that computes them over every agency must give the same rows."""
+    from analytics.dashboard import filters
+    from analytics.dashboard.metrics import METRICS
+
+    p = filters.example()
+    assert Q._whole_warehouse(con, p)
+    assert not Q._whole_warehouse(con, {**p, "province": "x"})
+    assert not Q._whole_warehouse(con, {**p, "year_from": p["year_to"]})
+    assert not Q._whole_warehouse(con, {**p, "datasets": ["real"]})
+    compared = 0
+    for metric in METRICS:
+        for order in ("desc", "asc", "outlier"):
+            q = {**p, "order": order, "limit": 40, "agencies": []}
+            fast = Q.metric_peers(con, metric=metric, order=order, limit=40)
+            slow = Q.run(con, "metric_peers", q, **Q._metric_cols(metric),
+                         agency_rows=Q._agency_rows(con, q, [metric], ["name", "dataset", "level", "kind"]))
+            assert list(fast.columns) == list(slow.columns)
+            assert list(fast.agency_id) == list(slow.agency_id), (metric, order)
+            for c in fast.columns.drop(["agency_id", "name", "level", "kind"]):
+                _close(fast[c], slow[c])
+            compared += len(fast)
+    assert compared > 1000
+    fast = Q.metric_heatmap(con, limit=30)
+    keys = Q.HEATMAP_METRICS
+    shown = list(dict.fromkeys(["applications", *keys]))
+    slow = Q.run(con, "metric_heatmap", {**p, "limit": 30}, metric_values=Q._values(shown),
+                 **Q._heatmap_counts(keys), agency_rows=Q._agency_rows(con, p, shown, ["name", "dataset"]))
+    assert list(fast.agency_id) == list(slow.agency_id)
+    for k in keys:
+        _close(fast[k], slow[k])

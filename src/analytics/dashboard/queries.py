@@ -101,15 +101,6 @@ def _metric_value(key: str) -> str:
     return f"sum({_q(key + '_num')})"
 
 
-def _metric_columns(keys) -> str:
-    parts = []
-    for k in keys:
-        parts.append(f"{_metric_value(k)} AS {_q(k)}")
-        if METRICS[k].is_ratio:
-            parts.append(f"sum({_q(k + '_den')}) AS {_q(k + '_den')}")
-    return ",\n       ".join(parts)
-
-
 def _group(group: str) -> str:
     if group not in GROUPS:
         raise ValueError(f"unknown grouping {group!r}")
@@ -120,14 +111,87 @@ def _sums(columns) -> str:
     return ", ".join(f"sum({_q(c)}) AS {_q(c)}" for c in columns)
 
 
-def _per_agency(con, params: dict) -> dict[str, str]:
-    """Slots of the per-agency queries: the one-row-per-agency table when the chosen years cover
-    every year of the warehouse (the default view), else the per-report metrics."""
-    lo, hi = con.execute("SELECT min(year), max(year) FROM region_year").fetchone()
+# The descriptive columns every per-agency relation carries.
+AGENCY_ATTRS = ["name", "dataset", "level", "kind", "province", "city", "county", "template"]
+
+
+def _per_agency_form(con, params: dict) -> str:
+    """How one row per agency is had for these filters, cheapest first:
+
+    - ``plain_total``: every year is chosen and ``agency_total`` holds one row per agency, so it
+      is read as it is (the default view);
+    - ``plain_year``: a single year is chosen, and there is one current report per agency and year;
+    - ``grouped_total`` / ``grouped_reports``: rows summed per agency. Grouping 10⁵–10⁶ rows on the
+      agency's name is what made the whole-country pages slow, so it is left for the other cases.
+    """
+    lo, hi, unique, _ = _cube_facts(con)
     if lo is not None and params["year_from"] <= lo and params["year_to"] >= hi:
-        return {"source": "agency_total", "n_reports": "CAST(sum(n_reports) AS BIGINT)",
-                "where": flt.REGION_SQL}
-    return {"source": "report_metrics", "n_reports": "count(*)"}
+        return "plain_total" if unique == "true" else "grouped_total"
+    if params["year_from"] == params["year_to"]:
+        return "plain_year"
+    return "grouped_reports"
+
+
+def _cube_facts(con) -> tuple:
+    """First and last year of the warehouse, whether agency_total has one row per agency, and the
+    datasets in it (all read in one small query)."""
+    return con.execute(
+        "SELECT min(year), max(year), "
+        "(SELECT any_value(value) FROM warehouse_meta WHERE key = 'agency_total_unique'), "
+        "(SELECT any_value(value) FROM warehouse_meta WHERE key = 'agency_total_datasets') FROM region_year"
+    ).fetchall()[0]
+
+
+def _whole_warehouse(con, params: dict) -> bool:
+    """True for the default view: every year, every place, level, kind and dataset. The
+    comparison page then reads statistics the refresh computed once (cube.ranks_sql)."""
+    if params.get("province") or params.get("city") or params.get("county"):
+        return False
+    if params.get("levels") or params.get("kinds"):
+        return False
+    lo, hi, unique, datasets = _cube_facts(con)
+    if lo is None or unique != "true" or datasets is None:
+        return False
+    present = {d for d in datasets.split(",") if d}
+    return params["year_from"] <= lo and params["year_to"] >= hi and present <= set(params["datasets"])
+
+
+def _agency_rows(con, params: dict, keys, attrs=AGENCY_ATTRS) -> str:
+    """SQL of a relation with one row per agency of the chosen region and years: agency_id, the
+    ``attrs`` columns, n_reports and ``<metric>_num`` / ``<metric>_den`` of every metric in ``keys``,
+    summed over the chosen years. Every name in it comes from the allow-lists of this module."""
+    parts = list(dict.fromkeys(f"{k}_{part}" for k in keys for part in ("num", "den")))
+    form = _per_agency_form(con, params)
+    source = "agency_total" if form.endswith("_total") else "report_metrics"
+    where = flt.REGION_SQL if source == "agency_total" else flt.WHERE_SQL
+    if form.startswith("plain"):
+        n = "n_reports" if source == "agency_total" else "1"
+        cols = ["agency_id", *attrs, f"CAST({n} AS BIGINT) AS n_reports", *(_q(c) for c in parts)]
+        return f"SELECT {', '.join(cols)} FROM {source} WHERE {where}"
+    n = "sum(n_reports)" if source == "agency_total" else "count(*)"
+    cols = ["agency_id", *(f"any_value({a}) AS {a}" for a in attrs), f"CAST({n} AS BIGINT) AS n_reports",
+            *(f"sum({_q(c)}) AS {_q(c)}" for c in parts)]
+    return f"SELECT {', '.join(cols)} FROM {source} WHERE {where} GROUP BY agency_id"
+
+
+def _values(keys) -> str:
+    """Each metric's value from the per-agency sums (ratios keep their denominator alongside)."""
+    parts = []
+    for k in keys:
+        if METRICS[k].is_ratio:
+            parts.append(f"{_q(k + '_num')} / nullif({_q(k + '_den')}, 0) AS {_q(k)}")
+            parts.append(f"CAST({_q(k + '_den')} AS DOUBLE) AS {_q(k + '_den')}")
+        else:
+            parts.append(f"CAST({_q(k + '_num')} AS DOUBLE) AS {_q(k)}")
+    return ",\n       ".join(parts)
+
+
+def _metric_cols(key: str) -> dict[str, str]:
+    """Slots naming one metric's per-agency num and den columns and its value."""
+    if key not in METRICS:
+        raise ValueError(f"unknown metric {key!r}")
+    value = "num / nullif(den, 0)" if METRICS[key].is_ratio else "num"
+    return {"num": _q(key + "_num"), "den": _q(key + "_den"), "value": value}
 
 
 def _filters(params: dict) -> dict:
@@ -167,7 +231,8 @@ def kpi_by_year(con, **params) -> pd.DataFrame:
 
 def top_agencies(con, *, limit: int = 15, **params) -> pd.DataFrame:
     p = _filters(params)
-    return run(con, "top_agencies", {**p, "limit": int(limit)}, **_per_agency(con, p))
+    return run(con, "top_agencies", {**p, "limit": int(limit)},
+               agency_rows=_agency_rows(con, p, ["applications"], ["name", "dataset", "level", "kind"]))
 
 
 # ---------------------------------------------------------------- comparison
@@ -185,8 +250,8 @@ def agency_metrics(con, *, limit: int = 2000, metrics: list[str] | None = None, 
     """Per agency: only the metrics asked for (each costs a sum over every row of the region)."""
     keys = list(dict.fromkeys(["applications", *[k for k in (metrics or TABLE_METRICS) if k in METRICS]]))
     p = _filters(params)
-    return run(con, "agency_metrics", {**p, "limit": int(limit)}, metric_columns=_metric_columns(keys),
-               **_per_agency(con, p))
+    return run(con, "agency_metrics", {**p, "limit": int(limit)}, metric_values=_values(keys),
+               agency_rows=_agency_rows(con, p, keys, ["name", "dataset", "level", "kind"]))
 
 
 def metric_peers(con, *, metric: str = "substantive_disclosure_rate", order: str = "desc", limit: int = 30,
@@ -194,13 +259,17 @@ def metric_peers(con, *, metric: str = "substantive_disclosure_rate", order: str
     if order not in ORDERS:
         raise ValueError(f"unknown order {order!r}")
     p = {**_filters(params), "order": order, "limit": int(limit), "agencies": list(agencies or [])}
-    return run(con, "metric_peers", p, **_metric(metric), **_per_agency(con, p))
+    if _whole_warehouse(con, p):
+        return run(con, "metric_peers_all", {**p, "metric": metric}, **_metric_cols(metric))
+    return run(con, "metric_peers", p, **_metric_cols(metric),
+               agency_rows=_agency_rows(con, p, [metric], ["name", "dataset", "level", "kind"]))
 
 
 def metric_quantiles(con, *, metric: str = "substantive_disclosure_rate", group: str = "level",
                      **params) -> pd.DataFrame:
     p = _filters(params)
-    return run(con, "metric_quantiles", p, group=_group(group), **_metric(metric), **_per_agency(con, p))
+    return run(con, "metric_quantiles", p, group=_group(group), **_metric_cols(metric),
+               agency_rows=_agency_rows(con, p, [metric]))
 
 
 HEATMAP_METRICS = [
@@ -212,21 +281,40 @@ HEATMAP_METRICS = [
 
 def metric_heatmap(con, *, limit: int = 25, metrics: list[str] | None = None, **params) -> pd.DataFrame:
     keys = [k for k in (metrics or HEATMAP_METRICS) if k in METRICS]
-    cols = _metric_columns(dict.fromkeys(["applications", *keys]))
-    # percent_rank() = (number of values below) / (number of values - 1), 0 for a single value.
-    # Only the shown agencies are compared with the others, and the counts of values are taken
-    # once: a vectorised 0/1 sum is about twice as fast as count(*) FILTER over the pairs.
-    below = ", ".join(f"sum(CAST(p.{_q(k)} < s.{_q(k)} AS INTEGER)) AS {_q(k)}" for k in keys)
-    counts = ", ".join(f"count({_q(k)}) AS {_q(k)}" for k in keys) or "count(*) AS n_agencies"
-    pct = ", ".join(
-        f"CASE WHEN s.{_q(k)} IS NULL THEN NULL ELSE coalesce(b.{_q(k)} / nullif(n.{_q(k)} - 1, 0), 0) END"
-        f" AS {_q(k)}"
+    shown = list(dict.fromkeys(["applications", *keys]))
+    p = {**_filters(params), "limit": int(limit)}
+    if _whole_warehouse(con, p):
+        return run(con, "metric_heatmap_all", p, metric_values=_values(shown), **_heatmap_lookup(keys))
+    return run(con, "metric_heatmap", p, metric_values=_values(shown), **_heatmap_counts(keys),
+               agency_rows=_agency_rows(con, p, shown, ["name", "dataset"]))
+
+
+def _heatmap_counts(keys) -> dict[str, str]:
+    """Slots ranking the shown agencies among the region's agencies by counting.
+
+    percent_rank() = (number of values below) / (number of values - 1), 0 for a single value.
+    Only the shown agencies are compared with the others, and the counts of values are taken
+    once: a vectorised 0/1 sum is about twice as fast as count(*) FILTER over the pairs.
+    """
+    return {
+        "below_columns": ", ".join(f"sum(CAST(p.{_q(k)} < s.{_q(k)} AS INTEGER)) AS {_q(k)}" for k in keys),
+        "count_columns": ", ".join(f"count({_q(k)}) AS {_q(k)}" for k in keys) or "count(*) AS n_agencies",
+        "percentile_columns": ", ".join(
+            f"CASE WHEN s.{_q(k)} IS NULL THEN NULL ELSE coalesce(b.{_q(k)} / nullif(n.{_q(k)} - 1, 0), 0) END"
+            f" AS {_q(k)}"
+            for k in keys
+        ),
+    }
+
+
+def _heatmap_lookup(keys) -> dict[str, str]:
+    """The same percentile ranks looked up in metric_ecdf (default view); the metric names come
+    from the allow-list METRICS."""
+    return {"percentile_columns": ", ".join(
+        f"(SELECT coalesce(e.n_below / nullif(e.n_values - 1, 0), 0) FROM metric_ecdf e "
+        f"WHERE e.metric = '{k}' AND e.value = s.{_q(k)}) AS {_q(k)}"
         for k in keys
-    )
-    p = _filters(params)
-    return run(con, "metric_heatmap", {**p, "limit": int(limit)},
-               metric_columns=cols, below_columns=below, count_columns=counts, percentile_columns=pct,
-               **_per_agency(con, p))
+    )}
 
 
 def agency_outcomes(con, *, agencies: list[str] | None = None, **params) -> pd.DataFrame:

@@ -27,7 +27,7 @@ def schema_version() -> str:
 
 
 def _fingerprint() -> str:
-    parts = [read("schema"), metrics_view_sql(), ",".join(wide.wide_columns()), cube.build_sql(), cube.agency_sql(),
+    parts = [read("schema"), metrics_view_sql(), ",".join(wide.wide_columns()), *cube.definitions(),
              repr([tuple(vars(f).values()) for f in F.all_fields()])]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 

@@ -1,8 +1,8 @@
 -- Number of findings per rule and severity for the chosen reports, open ones apart.
-WITH r AS (SELECT agency_id, year FROM report_wide WHERE is_current AND {where})
+-- findings_placed: the findings of current reports with their place (built by the refresh).
 SELECT f.rule, f.severity, count(*) AS n, count(*) FILTER (WHERE d.status IS NULL) AS n_open
-FROM findings f
-SEMI JOIN r ON f.agency_id = r.agency_id AND f.year = r.year
+FROM findings_placed f
 LEFT JOIN finding_decisions d USING (fingerprint)
+WHERE {where}
 GROUP BY ALL
 ORDER BY n DESC, f.rule

@@ -1,14 +1,12 @@
 -- The largest agencies of the region by metric, each metric as its percentile rank among all
 -- agencies of the region (so different units share one colour scale). Only the shown agencies
 -- are ranked, by counting the agencies below them, instead of sorting every agency per metric.
--- {source}: report_metrics, or agency_total (one row per agency) when every year is chosen.
+-- {agency_rows}: one row per agency of the chosen region and years (queries._agency_rows).
 WITH per_agency AS MATERIALIZED (
     SELECT agency_id,
-           any_value(name) || CASE WHEN any_value(dataset) = 'demo' THEN '（演示）' ELSE '' END AS name,
-           {metric_columns}
-    FROM {source}
-    WHERE {where}
-    GROUP BY agency_id
+           name || CASE WHEN dataset = 'demo' THEN '（演示）' ELSE '' END AS name,
+           {metric_values}
+    FROM ({agency_rows})
 ), shown AS (
     SELECT * FROM per_agency ORDER BY applications DESC NULLS LAST, name LIMIT $limit
 ), below AS (

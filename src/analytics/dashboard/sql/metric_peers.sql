@@ -1,43 +1,54 @@
 -- One metric per agency over the chosen years, with its peer group's statistics (same level and
 -- kind): median, quartiles, P10/P90, percentile rank and the robust score (distance from the peer
 -- median in scaled median absolute deviations).
--- {source}: report_metrics, or agency_total (one row per agency) when every year is chosen.
-WITH per_agency AS (
+-- {agency_rows}: one row per agency of the chosen region and years (queries._agency_rows).
+-- The group statistics are aggregates per peer group, joined back (window functions over every
+-- agency cost several times more), and the percentile rank is counted for the shown rows only.
+WITH valued AS MATERIALIZED (
     SELECT agency_id,
-           any_value(name) || CASE WHEN any_value(dataset) = 'demo' THEN '（演示）' ELSE '' END AS name,
-           any_value(level) AS level,
-           any_value(kind) AS kind,
-           {n_reports} AS n_reports,
-           {num} AS num,
-           {den} AS den
-    FROM {source}
-    WHERE {where}
-    GROUP BY agency_id
-), valued AS (
-    SELECT *, {value} AS value FROM per_agency
-), peers AS (
-    SELECT *,
-           count(value) OVER w AS n_peers,
-           median(value) OVER w AS peer_median,
-           quantile_cont(value, 0.25) OVER w AS peer_p25,
-           quantile_cont(value, 0.75) OVER w AS peer_p75,
-           quantile_cont(value, 0.10) OVER w AS peer_p10,
-           quantile_cont(value, 0.90) OVER w AS peer_p90,
-           percent_rank() OVER (PARTITION BY level, kind ORDER BY value) AS peer_percentile
+           name || CASE WHEN dataset = 'demo' THEN '（演示）' ELSE '' END AS name,
+           level, kind, n_reports, {num} AS num, {den} AS den, {value} AS value
+    FROM ({agency_rows})
+    WHERE {value} IS NOT NULL
+), stats AS MATERIALIZED (
+    SELECT level, kind, count(*) AS n_peers,
+           quantile_cont(value, [0.5, 0.25, 0.75, 0.10, 0.90]) AS q
     FROM valued
-    WHERE value IS NOT NULL
-    WINDOW w AS (PARTITION BY level, kind)
+    GROUP BY level, kind
 ), spread AS (
-    SELECT *, median(abs(value - peer_median)) OVER (PARTITION BY level, kind) AS peer_mad FROM peers
+    SELECT s.level, s.kind, s.n_peers, s.q, median(abs(v.value - s.q[1])) AS peer_mad
+    FROM valued v JOIN stats s ON v.level IS NOT DISTINCT FROM s.level AND v.kind IS NOT DISTINCT FROM s.kind
+    GROUP BY ALL
+), scored AS (
+    SELECT v.*, s.n_peers,
+           s.q[1] AS peer_median, s.q[2] AS peer_p25, s.q[3] AS peer_p75,
+           s.q[4] AS peer_p10, s.q[5] AS peer_p90, s.peer_mad,
+           (v.value - s.q[1]) / nullif(1.4826 * s.peer_mad, 0) AS robust_score
+    FROM valued v JOIN spread s ON v.level IS NOT DISTINCT FROM s.level AND v.kind IS NOT DISTINCT FROM s.kind
+    WHERE len($agencies) = 0 OR list_contains($agencies, v.agency_id)
+), shown AS (
+    SELECT * FROM scored
+    ORDER BY CASE $order
+                 WHEN 'asc' THEN value
+                 WHEN 'outlier' THEN -abs(coalesce(robust_score, 0))
+                 ELSE -value
+             END,
+             name
+    LIMIT $limit
+), below AS (
+    SELECT s.agency_id, count(p.value) AS n_below
+    FROM shown s LEFT JOIN valued p
+      ON p.level IS NOT DISTINCT FROM s.level AND p.kind IS NOT DISTINCT FROM s.kind AND p.value < s.value
+    GROUP BY s.agency_id
 )
-SELECT *,
-       (value - peer_median) / nullif(1.4826 * peer_mad, 0) AS robust_score
-FROM spread
-WHERE len($agencies) = 0 OR list_contains($agencies, agency_id)
+SELECT s.agency_id, s.name, s.level, s.kind, s.n_reports, s.num, s.den, s.value,
+       s.n_peers, s.peer_median, s.peer_p25, s.peer_p75, s.peer_p10, s.peer_p90,
+       coalesce(b.n_below / nullif(s.n_peers - 1, 0), 0) AS peer_percentile,
+       s.peer_mad, s.robust_score
+FROM shown s JOIN below b USING (agency_id)
 ORDER BY CASE $order
-             WHEN 'asc' THEN value
-             WHEN 'outlier' THEN -abs(coalesce((value - peer_median) / nullif(1.4826 * peer_mad, 0), 0))
-             ELSE -value
+             WHEN 'asc' THEN s.value
+             WHEN 'outlier' THEN -abs(coalesce(s.robust_score, 0))
+             ELSE -s.value
          END,
-         name
-LIMIT $limit
+         s.name

@@ -1,13 +1,10 @@
 -- The distribution of one metric across agencies, summarised per group in the database
 -- (box-plot statistics), so that the chart never needs every agency's value.
--- {source}: report_metrics, or agency_total (one row per agency) when every year is chosen.
-WITH per_agency AS (
-    SELECT agency_id, any_value({group}) AS grp, {num} AS num, {den} AS den
-    FROM {source}
-    WHERE {where}
-    GROUP BY agency_id
-), valued AS (
-    SELECT grp, {value} AS value FROM per_agency
+-- {agency_rows}: one row per agency of the chosen region and years (queries._agency_rows).
+WITH valued AS (
+    SELECT {group} AS grp, {num} AS num, {den} AS den FROM ({agency_rows})
+), v AS (
+    SELECT grp, {value} AS value FROM valued
 )
 SELECT coalesce(grp, '未知') AS grp,
        count(value) AS n_agencies,
@@ -18,7 +15,7 @@ SELECT coalesce(grp, '未知') AS grp,
        quantile_cont(value, 0.75) AS p75,
        quantile_cont(value, 0.90) AS p90,
        max(value) AS max
-FROM valued
+FROM v
 WHERE value IS NOT NULL
 GROUP BY ALL
 ORDER BY grp
