@@ -76,33 +76,34 @@ def validate(record: dict) -> tuple[str, int]:
     return agency, year
 
 
-def _number(v):
-    if v is None or isinstance(v, bool):
-        return None
-    if isinstance(v, (int, float)):
-        return float(v)
-    return None
-
-
 def cell_rows(record: dict) -> list[tuple]:
     """One tuple per table cell (report_id left as None), values from the record's tables."""
-    provenance = {}
-    for c in record.get("cells") or []:
-        key = (_table_of(c.get("table")), c.get("row"), c.get("col") or "value")
-        provenance.setdefault(key, c)
+    # The first cell the parser gave for a position wins; a table name maps to its
+    # warehouse table through a small cache (a record uses three names some two hundred times).
+    provenance: dict = {}
+    table_of = _TABLE_OF
+    for c in record.get("cells") or ():
+        name = c.get("table")
+        tbl = table_of.get(name)
+        if tbl is None:
+            tbl = table_of[name] = _table_of(name)
+        key = (tbl, c.get("row"), c.get("col") or "value")
+        if key not in provenance:
+            provenance[key] = c
 
-    out = []
+    out: list[tuple] = []
+    append = out.append
 
     def add(tbl, row, col, value):
-        num = _number(value)
+        num = float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
         p = provenance.get((tbl, row, col))
         if p is not None:
             kind, raw, src = p.get("kind") or ("blank" if num is None else "number"), p.get("raw"), p.get("where")
+            if num is None and kind == "number":
+                kind = "blank"
         else:
             kind, raw, src = ("blank" if num is None else "number"), (None if value is None else str(value)), None
-        if num is None and kind == "number":
-            kind = "blank"
-        out.append((None, tbl, row, col, num, kind, raw, src))
+        append((None, tbl, row, col, num, kind, raw, src))
 
     for row, cols in (record.get("applications") or {}).items():
         if row in _APP_ROWS and isinstance(cols, dict):
@@ -120,6 +121,7 @@ def cell_rows(record: dict) -> list[tuple]:
     return out
 
 
+_TABLE_OF: dict = {}
 _APP_ROWS = set(F.APPLICATION_ROWS)
 _APP_COLS = set(F.APPLICATION_COLS)
 _REVIEW_GROUPS = set(F.REVIEW_GROUPS)

@@ -43,14 +43,14 @@ def signature(sections: dict | None) -> tuple[list[int], list[int]] | None:
     if len(text) < MIN_CHARS:
         return None
     grams = {text[i : i + SHINGLE] for i in range(len(text) - SHINGLE + 1)}
-    base = np.fromiter(
-        (int.from_bytes(hashlib.blake2b(g.encode(), digest_size=8).digest(), "little") for g in grams),
-        dtype=np.uint64,
-        count=len(grams),
-    )
+    # One buffer of little-endian 8-byte digests read as uint64: the same values as converting
+    # each digest with int.from_bytes, without a Python int per shingle.
+    blake = hashlib.blake2b
+    digests = b"".join([blake(g.encode(), digest_size=8).digest() for g in grams])
+    base = np.frombuffer(digests, dtype="<u8").astype(np.uint64, copy=False)
     sig = _mix(base[None, :] ^ _SEEDS[:, None]).min(axis=1)
     bands = [
         int.from_bytes(hashlib.blake2b(sig[i : i + BAND_ROWS].tobytes() + bytes([i]), digest_size=8).digest(), "little")
         for i in range(0, N_HASHES, BAND_ROWS)
     ]
-    return [int(v) for v in sig], bands
+    return sig.tolist(), bands
