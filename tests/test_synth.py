@@ -140,6 +140,8 @@ def _filters(kind: str, frames) -> dict:
     a = frames["agencies"]
     if kind == "country":
         return filters.example()
+    if kind == "one_year":  # one current report per agency: the per-agency queries do not group
+        return filters.example(year_from=2023, year_to=2023)
     if kind == "province":
         return filters.example(province=a.province.value_counts().index[0], year_from=2021)
     city = a.dropna(subset=["city"]).city.value_counts().index[0]
@@ -462,7 +464,7 @@ def _params(name: str, fn, example: dict, kind: str, frames) -> dict:
     return p
 
 
-@pytest.mark.parametrize("kind", ["country", "province", "city"])
+@pytest.mark.parametrize("kind", ["country", "one_year", "province", "city"])
 def test_catalogue_against_pandas(con, frames, kind):
     checked = []
     for name, (fn, example) in Q.CATALOGUE.items():
@@ -489,6 +491,9 @@ def test_default_view_reads_the_precomputed_tables_with_the_same_answers(con):
     assert not Q._whole_warehouse(con, {**p, "province": "x"})
     assert not Q._whole_warehouse(con, {**p, "year_from": p["year_to"]})
     assert not Q._whole_warehouse(con, {**p, "datasets": ["real"]})
+    assert Q._per_agency_form(con, p) == "plain_total"
+    assert Q._per_agency_form(con, {**p, "year_from": 2023, "year_to": 2023}) == "plain_year"
+    assert Q._per_agency_form(con, {**p, "year_from": 2021}) == "grouped_reports"
     compared = 0
     for metric in METRICS:
         for order in ("desc", "asc", "outlier"):
