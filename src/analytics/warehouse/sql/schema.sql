@@ -47,6 +47,13 @@ CREATE TABLE IF NOT EXISTS report_textsig (
     bands     UBIGINT[] NOT NULL
 );
 
+-- The bands of every current report, one row each (bi = the band's position): DUPLICATE_TEXT
+-- looks for pairs in it, and a check widens its scope to the agencies sharing a band.
+CREATE OR REPLACE VIEW current_bands AS
+SELECT t.report_id, r.agency_id, r.year, unnest(t.bands) AS band, generate_subscripts(t.bands, 1) AS bi
+FROM report_textsig t JOIN reports r ON r.report_id = t.report_id
+WHERE r.is_current;
+
 -- Facts about the warehouse file itself (the hash of the definitions it was built with).
 CREATE TABLE IF NOT EXISTS warehouse_meta (
     key   VARCHAR PRIMARY KEY,

@@ -3,12 +3,7 @@
 -- scoped report (DUPLICATE_TEXT is recorded on both reports of a pair; bands shared by more
 -- than 50 reports are ignored there, and so here).
 INSERT INTO _scope
-WITH current_bands AS (
-    SELECT r.agency_id, unnest(t.bands) AS band, generate_subscripts(t.bands, 1) AS bi
-    FROM report_textsig t JOIN reports r ON r.report_id = t.report_id
-    WHERE r.is_current
-),
-mine AS (
+WITH mine AS (
     SELECT * FROM current_bands WHERE agency_id IN (SELECT agency_id FROM _scope)
 ),
 buckets AS (

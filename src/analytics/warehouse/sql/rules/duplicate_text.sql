@@ -2,12 +2,7 @@
 -- MinHash signatures agree on at least 80 % of positions; candidates share a band. A band shared
 -- by more than 50 reports is template wording, not copying, and is ignored (it would also turn
 -- the pair search quadratic). Each report of a pair gets its own finding, naming the other.
-WITH current_bands AS (
-    SELECT t.report_id, r.agency_id, r.year, unnest(t.bands) AS band, generate_subscripts(t.bands, 1) AS bi
-    FROM report_textsig t JOIN reports r ON r.report_id = t.report_id
-    WHERE r.is_current
-),
-mine AS (
+WITH mine AS (
     SELECT * FROM current_bands WHERE report_id IN (SELECT report_id FROM _check)
 ),
 buckets AS (
