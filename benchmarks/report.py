@@ -69,13 +69,21 @@ def write_readme(r: dict) -> None:
     if p:
         pages = p["pages"].values()
         worst = max(x["warm_s"] for x in pages)
+        worst_cold = max(x["cold_s"] for x in pages)
+        start = p.get("app_start")
         lines += ["## Page scripts (streamlit AppTest)", "",
                   f"Target: every page script under {t.get('page_script_s')} s — "
-                  f"{_ok(worst < t.get('page_script_s', 1e9))} (worst warm {worst:.2f} s). "
+                  f"{_ok(max(worst, worst_cold) < t.get('page_script_s', 1e9))} (worst warm {worst:.2f} s,"
+                  f" worst cold {worst_cold:.2f} s). "
                   f"App peak memory {p.get('peak_rss_mb')} MB (target {t.get('app_memory_mb')} MB: "
                   f"{_ok(p.get('peak_rss_mb', 0) < t.get('app_memory_mb', 1e9))}). "
                   f"Load average: {p.get('load_average')}.", "",
-                  "Cold = first run in a fresh AppTest with empty caches; warm = the same page again.",
+                  (f"App start (the first run of a page in a new process: imports, streamlit's own start-up,"
+                   f" opening the warehouse) {start['seconds']} s ({start['cpu_seconds']} s CPU), paid once"
+                   " per server. " if start else "")
+                  + "Cold = the page's first run with st.cache_data emptied (no cached query result; the"
+                  " warehouse connection stays open, as on a running server after new data); warm = the"
+                  " same page again.",
                   "", "| page | scenario | cold s | warm s | cold CPU s | warm CPU s | errors |",
                   "|---|---|---|---|---|---|---|"]
         for x in pages:
