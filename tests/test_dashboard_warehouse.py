@@ -187,3 +187,11 @@ def test_heatmap_percentiles_match_pandas_ranks(con):
         for agency, pct in zip(df["agency_id"], df[k]):
             expected = ranks[agency]
             assert (pd.isna(pct) and pd.isna(expected)) or pct == pytest.approx(expected)
+
+
+def test_default_view_tables_give_the_computed_answers(con):
+    """Real and demo agencies, some without a kind: the lookups in peer_stats / peer_ecdf /
+    metric_ecdf equal the figures computed over every agency."""
+    from fixtures.default_view import assert_default_view_matches
+
+    assert assert_default_view_matches(con, _all_years(con)) > 100
