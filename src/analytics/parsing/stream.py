@@ -11,6 +11,7 @@ import bisect
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .document import Document, Row
 from .labels import BLANK, CELL, ROW
@@ -20,6 +21,8 @@ _SPACE = re.compile(r"[\s\u200b\u3000\xa0]+")
 _FOOTER = re.compile(r"^(?:[-—–_~]{1,3} ?\d{1,3} ?[-—–_~]{1,3}|第 ?\d{1,3} ?页(?: ?[,/]? ?共 ?\d{1,3} ?页)?|\d{1,3} ?/ ?\d{1,3})$")
 
 
+# Template labels and small numbers recur in every report, so most cells are seen before.
+@lru_cache(maxsize=16384)
 def normalise_cell(text: str) -> str:
     text = unicodedata.normalize("NFKC", text or "").translate(_QUOTES)
     text = text.replace(CELL, " ").replace(ROW, " ")

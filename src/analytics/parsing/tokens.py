@@ -73,30 +73,42 @@ def cut_segment(text: str, where: str | list[str], table: str, skip_first_blank:
 
 
 def _cut_word(word: str, where: str, table: str, out: list[Token]) -> str | None:
+    raws, unknown = _word_pieces(word, table)
+    for raw in raws:
+        out.append(Token(raw, where))
+    return unknown
+
+
+@lru_cache(maxsize=16384)
+def _word_pieces(word: str, table: str) -> tuple[tuple[str, ...], str | None]:
+    """The value texts one space-free word holds, and the unknown label that ends the reading.
+
+    Cached: the same words (numbers, label fragments) recur across rows and reports."""
+    pieces: list[str] = []
     while word:
         kind, _ = read_cell(word)
         if kind in ("number", "not_applicable"):
-            out.append(Token(word, where))
-            return None
+            pieces.append(word)
+            return tuple(pieces), None
         if _COLUMN_NAME.match(word):
-            return None
+            return tuple(pieces), None
         m = _NUMBER_START.search(word)
         if not m:
-            return word if is_unknown_label(word, table) else None
+            return tuple(pieces), (word if is_unknown_label(word, table) else None)
         if m.start() > 0:
             prefix = word[: m.start()]
             if is_unknown_label(prefix, table):
-                return prefix
+                return tuple(pieces), prefix
             word = word[m.start():]
             continue
         lead = _LEADING.match(word)
         rest = word[lead.end():]
         if _NOTE.match(rest):
-            out.append(Token(word, where))
-            return None
-        out.append(Token(word[: lead.end()], where))
+            pieces.append(word)
+            return tuple(pieces), None
+        pieces.append(word[: lead.end()])
         word = rest
-    return None
+    return tuple(pieces), None
 
 
 def is_value_token(t: Token) -> bool:

@@ -76,31 +76,45 @@ def layout(rows: list[list[SpanCell]]) -> list[list[tuple[_Placed, bool]]]:
     """
     n = len(rows)
     budget = MAX_SLOTS
-    occupied: set[tuple[int, int]] = set()
+    taken: list[set[int]] = [set() for _ in range(n)]  # occupied grid columns, per row
     out: list[list[tuple[_Placed, bool]]] = [[] for _ in range(n)]
+    # A row's own cells are placed left to right; only cells merged down from above can put
+    # it out of column order, so only those rows are sorted.
+    unsorted: set[int] = set()
     for r, cells in enumerate(rows):
         c = 0
+        here = taken[r]
+        mine = out[r]
         for cell in cells:
-            rs = max(1, min(cell.rowspan, MAX_SPAN_ROWS, n - r))
-            cs = max(1, min(cell.colspan, MAX_SPAN_COLS))
+            rs, cs = cell.rowspan, cell.colspan
+            if rs != 1 or cs != 1:
+                rs = max(1, min(rs, MAX_SPAN_ROWS, n - r))
+                cs = max(1, min(cs, MAX_SPAN_COLS))
             if cell.col is not None and cell.col >= c:
                 c = cell.col
-            while (r, c) in occupied:
+            while c in here:
                 c += 1
             budget -= rs * cs
             if budget < 0:
                 raise CorruptFile("a table whose merged cells cover more than a million grid positions")
             placed = _Placed(cell, r, c)
-            out[r].append((placed, True))
-            for dr in range(rs):
-                if dr:
-                    out[r + dr].append((placed, False))
-                for dc in range(cs):
-                    occupied.add((r + dr, c + dc))
+            mine.append((placed, True))
+            if cs == 1:
+                here.add(c)
+            else:
+                here.update(range(c, c + cs))
+            for dr in range(1, rs):
+                out[r + dr].append((placed, False))
+                unsorted.add(r + dr)
+                taken[r + dr].update(range(c, c + cs))
             c += cs
-    for row in out:
-        row.sort(key=lambda item: item[0].col)
+    for r in unsorted:
+        out[r].sort(key=_column)
     return out
+
+
+def _column(item: tuple[_Placed, bool]) -> int:
+    return item[0].col
 
 
 def table_rows(rows: list[list[SpanCell]], table_index: int, where_prefix: str = "table") -> list[Row]:
