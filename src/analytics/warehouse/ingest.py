@@ -13,6 +13,7 @@ import hashlib
 import multiprocessing
 import os
 import sys
+import threading
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -157,27 +158,38 @@ def _one_line(text: str) -> str:
     return " ".join(str(text).split())[:300]
 
 
-# What a worker needs, imported once in the fork server instead of once per worker. The PDF
-# backend is left out: PyMuPDF costs more to import than a batch of text or HTML to parse.
+# What a worker needs, imported once in the fork server instead of once per worker, and then
+# the backends of the batch's file types. The PDF backend is left out: PyMuPDF costs more to
+# import than a batch of text or HTML to parse. A worker imports whatever else it meets itself.
 PRELOAD = ["analytics.warehouse.ingest", "analytics.parsing", "analytics.parsing.assemble",
-           "analytics.parsing.backends.text", "analytics.parsing.backends.html",
-           "analytics.parsing.backends.docx"]
+           "analytics.warehouse.parse_warm"]
+BACKEND_OF = {".txt": "text", ".md": "text", ".markdown": "text", ".html": "html", ".htm": "html",
+              ".shtml": "html", ".xhtml": "html", ".docx": "docx", ".doc": "docx"}
+PRELOADED_BACKENDS = ("text", "html", "docx")
 
 
-def _start_server(workers: int):
-    """The ``forkserver`` context, its server started now so that it imports ``PRELOAD`` while
-    this process reads the manifest and opens the warehouse; None when parsing stays in-process.
+def _preload(files: list[Path]) -> list[str]:
+    wanted = {BACKEND_OF.get(f.suffix.lower(), "*") for f in files if f.suffix.lower() != ".pdf"}
+    if "*" in wanted:  # a name that does not say its format: any backend may be needed
+        wanted = set(PRELOADED_BACKENDS)
+    return [f"analytics.parsing.backends.{b}" for b in PRELOADED_BACKENDS if b in wanted] + PRELOAD
+
+
+def _start_server(workers: int, files: list[Path]):
+    """The ``forkserver`` context, its server started now so that it imports the parser while
+    this process hashes the files and opens the warehouse; None when parsing stays in-process.
 
     The server forks each worker from a clean process that has imported the parser: no
     re-import per worker (as with ``spawn``), and no fork of this process, which may hold DuckDB
-    connections and their threads (a reader in the app, an earlier session).
+    connections and their threads (a reader in the app, an earlier session). A server already
+    running in this process is reused with what it imported.
     """
-    if workers <= 1:
+    if workers <= 1 or len(files) < 2:
         return None
     from multiprocessing import forkserver
 
     ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(PRELOAD)
+    ctx.set_forkserver_preload(_preload(files))
     forkserver.ensure_running()
     return ctx
 
@@ -189,22 +201,52 @@ def _pool(ctx, workers: int, n_tasks: int):
                                initargs=(os.getpid(),))
 
 
+class _Queued:
+    """The workers' answers in task order, the tasks queued from a thread.
+
+    Starting a worker waits until the fork server has imported the parser (a few tenths of a
+    second); queueing from a thread lets this process open the warehouse meanwhile.
+    """
+
+    def __init__(self, pool, tasks: list[tuple], workers: int):
+        # Chunks big enough that the per-task round trip is noise, small enough to keep both busy.
+        chunk = max(1, min(32, len(tasks) // (workers * 6)))
+        self._answers = None
+        self._error: BaseException | None = None
+
+        def queue():
+            try:
+                self._answers = pool.map(prepare_one, tasks, chunksize=chunk)
+            except BaseException as exc:  # re-raised in the loading thread
+                self._error = exc
+
+        self._thread = threading.Thread(target=queue, daemon=True)
+        self._thread.start()
+
+    def wait(self) -> None:
+        self._thread.join()
+
+    def __iter__(self):
+        self.wait()
+        if self._error is not None:
+            raise self._error
+        return iter(self._answers)
+
+
 def _prepared(pool, tasks: list[tuple], workers: int):
-    """The workers' answers in task order; with a pool the tasks are queued at once (not lazily)."""
+    """The workers' answers in task order (in this process, one by one, without a pool)."""
     if pool is None:
         return map(prepare_one, tasks)
-    # Chunks big enough that the per-task round trip is noise, small enough to keep both busy.
-    chunk = max(1, min(32, len(tasks) // (workers * 6)))
-    return pool.map(prepare_one, tasks, chunksize=chunk)
+    return _Queued(pool, tasks, workers)
 
 
 def ingest(paths, *, db=None, manifest=None, workers: int = 1, dataset: str = "real",
            progress: bool = True) -> Summary:
     from .store import default_db_path, write_session
 
-    ctx = _start_server(workers)
     man = manifest_mod.read_manifest(manifest) if manifest else None
     files = collect(list(paths) + ([] if paths or man is None else man.paths()))
+    ctx = _start_server(workers, files)
     summary = Summary()
     hashed = [(f, _sha(f)) for f in files]
     # Files already in the published warehouse are not parsed again. Checking the published
@@ -222,8 +264,9 @@ def ingest(paths, *, db=None, manifest=None, workers: int = 1, dataset: str = "r
             shas[str(f)] = sha
             tasks.append((str(f), sha, man.lookup(f) if man else None, dataset))
     pool = _pool(ctx, workers, len(tasks))
+    results = None
     try:
-        results = _prepared(pool, tasks, workers)  # with a pool, every task is queued here
+        results = _prepared(pool, tasks, workers)  # with a pool, every task is queued
         with write_session(db) as con:
             from .schema import ensure_schema
 
@@ -232,6 +275,8 @@ def ingest(paths, *, db=None, manifest=None, workers: int = 1, dataset: str = "r
             chunk = LOAD_CHUNK if pool is None else OVERLAP_CHUNK
             _load(con, results, len(files), len(tasks), shas, progress, summary, chunk)
     finally:
+        if isinstance(results, _Queued):
+            results.wait()  # so that the shutdown below also cancels what it queued
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
     return summary
