@@ -9,13 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+import numpy as np
 import pyarrow as pa
 
 from ..errors import ReportError
 from . import wide
 # agency_row and prepare live with the other record-to-rows code (no pandas, so a parse worker
 # imports them cheaply); they are re-exported here for the loader's callers.
-from .records import CELL_COLUMNS, Prepared, agency_id, agency_row, prepare  # noqa: F401
+from .records import CELL_COLUMNS, CELL_SCHEMA, Prepared, agency_id, agency_row, prepare  # noqa: F401
 from .sqlfiles import read
 
 AGENCY_COLUMNS = ["agency_id", "name", "level", "kind", "province", "city", "county", "parent_id",
@@ -109,7 +110,7 @@ def load_prepared(con, items: list, *, batch_id: int | None = None,
         con.execute(read("load/retire_versions"))
         con.register("_new_reports", _reports_table([it.report for _, it in fresh]))
         con.execute(read("load/insert_reports"))
-        cells = _cells_table([(it.report["report_id"], it.cells) for _, it in fresh])
+        cells = _report_cells([(it.report["report_id"], it.cells) for _, it in fresh])
         if cells.num_rows:
             con.register("_new_cells", cells)
             con.execute(read("load/insert_cells"))
@@ -161,21 +162,18 @@ def _textsig_table(sigs: list[tuple]) -> pa.Table:
     return pa.table({"report_id": pa.array(ids, pa.int64()), "sig": pa.array(sig, u64), "bands": pa.array(bands, u64)})
 
 
-def _cells_table(cells: list) -> pa.Table:
-    """Cells as one Arrow table: columnar, typed, no per-row work in the database.
+def _report_cells(pairs: list[tuple[int, pa.RecordBatch]]) -> pa.Table:
+    """The cells of these reports, ``(report_id, cells batch)`` each, as one Arrow table."""
+    counts = [b.num_rows for _, b in pairs]
+    ids = np.repeat(np.array([rid for rid, _ in pairs], dtype=np.int64), counts)
+    table = pa.Table.from_batches([b for _, b in pairs], schema=CELL_SCHEMA)
+    return table.add_column(0, "report_id", pa.array(ids, pa.int64()))
 
-    Either full cell tuples, or ``(report_id, [cell tuple without report_id, ...])`` per report.
-    """
-    if cells and isinstance(cells[0][1], list):
-        columns: list[list] = [[] for _ in CELL_COLUMNS]
-        for rid, rows in cells:
-            if rows:
-                columns[0].extend([rid] * len(rows))
-                for target, values in zip(columns[1:], zip(*rows)):
-                    target.extend(values)
-    else:
-        columns = list(zip(*cells)) if cells else [[] for _ in CELL_COLUMNS]
-    types = [pa.int64(), pa.string(), pa.string(), pa.string(), pa.float64(), pa.string(), pa.string(), pa.string()]
+
+def _cells_table(cells: list[tuple]) -> pa.Table:
+    """Full cell tuples (report_id first) as one Arrow table."""
+    columns = list(zip(*cells)) if cells else [[] for _ in CELL_COLUMNS]
+    types = [pa.int64(), *CELL_SCHEMA.types]
     return pa.table({name: pa.array(col, type=t) for name, col, t in zip(CELL_COLUMNS, columns, types)})
 
 

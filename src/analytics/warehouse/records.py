@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+import pyarrow as pa
+
 from .. import PARSER_VERSION
 from .. import fields as F
 from ..errors import ReportError
@@ -22,6 +24,8 @@ from .textsig import signature
 
 INFO_KEYS = ("level", "kind", "province", "city", "county", "parent", "division_code")
 CELL_COLUMNS = ["report_id", "tbl", "row_key", "col_key", "value", "kind", "raw", "src"]
+# A report's cells without report_id (given by the loading process).
+CELL_SCHEMA = pa.schema([(name, pa.float64() if name == "value" else pa.string()) for name in CELL_COLUMNS[1:]])
 
 
 class BadRecord(ReportError):
@@ -174,6 +178,15 @@ def agency_row(name: str, dataset: str, given: dict | None, source: str) -> dict
     return row
 
 
+def cell_batch(cells: list[tuple]) -> pa.RecordBatch:
+    """Cell tuples without report_id as one Arrow batch. Built in the parse worker, it reaches
+    the loading process as a few buffers instead of some two hundred tuples to unpickle and
+    convert there, in the one process every report passes through."""
+    columns = list(zip(*cells)) if cells else [()] * len(CELL_SCHEMA)
+    return pa.RecordBatch.from_arrays([pa.array(c, t) for c, t in zip(columns, CELL_SCHEMA.types)],
+                                      schema=CELL_SCHEMA)
+
+
 @dataclass
 class Prepared:
     """One record reduced to the rows it adds, without ids: everything that needs no database.
@@ -181,7 +194,7 @@ class Prepared:
     Built where the record was parsed (a worker process sends back only these compact rows)."""
 
     report: dict  # reports row, less report_id / is_current / batch_id / loaded_at
-    cells: list[tuple]  # (tbl, row_key, col_key, value, kind, raw, src)
+    cells: pa.RecordBatch  # CELL_SCHEMA: tbl, row_key, col_key, value, kind, raw, src
     sig: tuple[list[int], list[int]] | None
     agency: dict  # agencies row
 
@@ -190,7 +203,7 @@ def prepare(record: dict, *, dataset: str = "real", given: dict | None = None,
             info_source: str = "given") -> Prepared:
     """The rows of one record; raises ``BadRecord`` when it names no agency or year."""
     row = report_row(record, dataset=dataset, parser_version=str(record.get("parser_version") or PARSER_VERSION))
-    cells = [c[1:] for c in cell_rows(record)]
-    row["n_cells"] = len(cells)
+    cells = cell_batch([c[1:] for c in cell_rows(record)])
+    row["n_cells"] = cells.num_rows
     return Prepared(row, cells, signature(record.get("sections")),
                     agency_row(row["agency"], dataset, given, info_source))
