@@ -337,7 +337,17 @@ def _load(con, results, n_files, n_tasks, shas, progress, summary, chunk: int = 
     _log(con, summary)
 
 
+class _NoBar:
+    def update(self, n: int) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
 def _bar(total: int, enabled: bool):
+    if not enabled:
+        return _NoBar()  # without importing tqdm (some 40 ms)
     from tqdm import tqdm
 
     return tqdm(total=total, unit="file", desc="ingest", file=sys.stderr, disable=not enabled, leave=False)

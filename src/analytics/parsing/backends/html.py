@@ -203,7 +203,8 @@ class _Walker:
         for tr in trs:
             cells = []
             for td in art.row_cells(tr):
-                cells.append(SpanCell(_cell_text(td), _span(td.get("rowspan")), _span(td.get("colspan"))))
+                rs, cs = td.get("rowspan"), td.get("colspan")
+                cells.append(SpanCell(_cell_text(td), 1 if rs is None else _span(rs), 1 if cs is None else _span(cs)))
             grid.append(cells)
         rows = table_rows(grid, self.tables)
         if rows:
@@ -226,4 +227,6 @@ def _xml_safe(text: str) -> str:
 
 
 def _cell_text(td) -> str:
-    return clean(art.text_of(td))
+    # Most cells (the figures) have no child elements: their text is the element's own, without
+    # serialising the element.
+    return clean(art.text_of(td) if len(td) else td.text or "")
