@@ -21,11 +21,11 @@ from pathlib import Path
 
 from ..errors import ReportError
 from . import manifest as manifest_mod
-from .records import prepare
 from .sqlfiles import read
 
-# The loading side (pandas, pyarrow, DuckDB) is imported inside ingest(): parse workers import
-# this module too, and they need only the parser and records.py.
+# The loading side (pandas, DuckDB) is imported inside ingest(): parse workers import this
+# module too, and they need only the parser and records.py. records.py (numpy, pyarrow) is
+# imported where it is used, so that the fork server starts before this process imports it.
 
 REPORT_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml", ".pdf", ".docx", ".doc", ".txt", ".md", ".markdown"}
 LOAD_CHUNK = 500  # reports per loading transaction: bounded memory, few fixed costs
@@ -102,6 +102,8 @@ def prepare_one(task: tuple):
     work here keeps the loading process (the one writer) to inserts, and the rows pickle far
     smaller than the record with its per-cell provenance dicts.
     """
+    from .records import prepare  # preloaded in the fork server
+
     path, sha, row, dataset = task
     path, record, reason = parse_one(path)
     if record is None:
@@ -161,7 +163,7 @@ def _one_line(text: str) -> str:
 # What a worker needs, imported once in the fork server instead of once per worker, and then
 # the backends of the batch's file types. The PDF backend is left out: PyMuPDF costs more to
 # import than a batch of text or HTML to parse. A worker imports whatever else it meets itself.
-PRELOAD = ["analytics.warehouse.ingest", "analytics.parsing", "analytics.parsing.assemble",
+PRELOAD = ["analytics.warehouse.ingest", "analytics.warehouse.records", "analytics.parsing", "analytics.parsing.assemble",
            "analytics.warehouse.parse_warm"]
 BACKEND_OF = {".txt": "text", ".md": "text", ".markdown": "text", ".html": "html", ".htm": "html",
               ".shtml": "html", ".xhtml": "html", ".docx": "docx", ".doc": "docx"}
