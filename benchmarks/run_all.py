@@ -43,20 +43,22 @@ def load(db: Path, scale: float, seed: int) -> dict:
     for p in (db, Path(f"{db}.wal")):
         if p.exists():
             p.unlink()
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    before, cpu0 = usage.ru_maxrss, usage.ru_utime + usage.ru_stime
     t = time.perf_counter()
     proc = subprocess.run([PY, "-m", "analytics.cli", "synth", "--db", str(db), "--scale",
                            str(scale), "--seed", str(seed), "--quiet"],
                           capture_output=True, text=True, env=_env(), check=True)
     dt = time.perf_counter() - t
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    peak, cpu = usage.ru_maxrss, usage.ru_utime + usage.ru_stime - cpu0
     import duckdb
 
     con = duckdb.connect(str(db), read_only=True)
     counts = {t_: con.execute(f"SELECT count(*) FROM {t_}").fetchall()[0][0]
               for t_ in ("agencies", "reports", "cells", "report_wide", "findings")}
     con.close()
-    return {"scale": scale, "seed": seed, "seconds": round(dt, 1),
+    return {"scale": scale, "seed": seed, "seconds": round(dt, 1), "cpu_seconds": round(cpu, 1),
             "file_mb": round(db.stat().st_size / 2**20, 1),
             "peak_rss_mb": round(max(peak, before) / 1024, 1), "counts": counts,
             "output": proc.stdout.strip()}
