@@ -26,6 +26,7 @@ RENDERED = {
     "wide/insert": lambda: render("wide/insert", select=wide.select_sql()),
     "wide/create": lambda: "DROP TABLE report_wide; " + render("wide/create", select=wide.select_sql()),
     "checks/insert_findings": lambda: render("checks/insert_findings", query=read("rules/t4_group_sum")),
+    "meta/insert_label": lambda: render("meta/insert_label", rows="(?, ?, ?, ?, ?)"),
 }
 NEW_ID = 10**9
 PARAMS = {

@@ -9,7 +9,7 @@ the same published contradiction however often the report is re-ingested or re-c
 
 from __future__ import annotations
 
-import pandas as pd
+import pyarrow as pa
 
 from .prose import prose_findings
 from .sqlfiles import read, render
@@ -24,6 +24,9 @@ SQL_RULES = {
 PROSE_RULES = ["YEAR_IN_TEXT", "TEXT_VS_TABLE", "SECTION_MISSING", "FEE_WITHOUT_NOTE"]
 ALL_RULES = [name.upper() for name in SQL_RULES] + PROSE_RULES
 FINDING_COLUMNS = ["rule", "severity", "report_id", "agency_id", "year", "subject", "message", "expected", "actual"]
+PROSE_SCHEMA = pa.schema([("rule", pa.string()), ("severity", pa.string()), ("report_id", pa.int64()),
+                          ("agency_id", pa.string()), ("year", pa.int32()), ("subject", pa.string()),
+                          ("message", pa.string()), ("expected", pa.float64()), ("actual", pa.float64())])
 
 
 
@@ -41,7 +44,8 @@ def run_checks(con, agency_ids=None) -> list[str]:
         con.execute(render("checks/insert_findings", query=read(f"rules/{name}")), [scope])
     prose = prose_findings(con)
     if prose:
-        con.register("_prose", pd.DataFrame(prose, columns=FINDING_COLUMNS))
+        con.register("_prose", pa.Table.from_pylist([dict(zip(FINDING_COLUMNS, row)) for row in prose],
+                                                    schema=PROSE_SCHEMA))
         con.execute(render("checks/insert_findings", query=read("checks/prose_rows")), ["report"])
         con.unregister("_prose")
     return [r[0] for r in con.execute(read("checks/scope_list")).fetchall()]

@@ -113,30 +113,31 @@ def ranks_sql() -> list[str]:
       values repeat a lot (small agencies have small fractions), so these hold far fewer rows than
       agencies × metrics.
 
-    About a second at a million reports, against 0.1–0.3 s per page view saved.
+    Every agency's values are unpivoted once into a temporary long table (UNPIVOT leaves out
+    NULLs, the values with no denominator). About 3 s at a million reports; on a small warehouse a
+    few hundredths of a second, where one statement per metric cost a tenth in planning alone.
     """
-    stats, peer, overall = [], [], []
-    for m in METRIC_NAMES:
-        vals = (f"SELECT level, kind, {metric_value(m)} AS value FROM agency_total "
-                f"WHERE {metric_value(m)} IS NOT NULL")
-        stats.append(
-            f"(WITH v AS ({vals}), s AS (SELECT level, kind, count(*) AS n_peers, "
-            "quantile_cont(value, [0.5, 0.25, 0.75, 0.10, 0.90]) AS q FROM v GROUP BY level, kind) "
-            f"SELECT '{m}' AS metric, s.level, s.kind, any_value(s.n_peers) AS n_peers, any_value(s.q) AS q, "
-            "median(abs(v.value - s.q[1])) AS peer_mad FROM v JOIN s "
-            "ON v.level IS NOT DISTINCT FROM s.level AND v.kind IS NOT DISTINCT FROM s.kind GROUP BY s.level, s.kind)"
-        )
-        peer.append(f"(SELECT '{m}' AS metric, level, kind, value, count(*) AS n FROM ({vals}) GROUP BY ALL)")
-        overall.append(f"(SELECT '{m}' AS metric, value, count(*) AS n FROM ({vals}) GROUP BY ALL)")
+    values = ", ".join(f"{metric_value(m)} AS {ident(m)}" for m in METRIC_NAMES)
+    same_group = "v.level IS NOT DISTINCT FROM s.level AND v.kind IS NOT DISTINCT FROM s.kind"
     return [
-        "CREATE OR REPLACE TABLE peer_stats AS " + " UNION ALL ".join(stats) + " ORDER BY metric",
+        f"CREATE OR REPLACE TEMP TABLE _metric_values AS UNPIVOT (SELECT level, kind, {values} "
+        f"FROM agency_total) ON {', '.join(ident(m) for m in METRIC_NAMES)} INTO NAME metric VALUE value",
+        "CREATE OR REPLACE TABLE peer_stats AS "
+        "WITH s AS (SELECT metric, level, kind, count(*) AS n_peers, "
+        "quantile_cont(value, [0.5, 0.25, 0.75, 0.10, 0.90]) AS q FROM _metric_values GROUP BY ALL) "
+        "SELECT s.metric, s.level, s.kind, any_value(s.n_peers) AS n_peers, any_value(s.q) AS q, "
+        "median(abs(v.value - s.q[1])) AS peer_mad "
+        f"FROM _metric_values v JOIN s ON v.metric = s.metric AND {same_group} "
+        "GROUP BY s.metric, s.level, s.kind ORDER BY metric",
         "CREATE OR REPLACE TABLE peer_ecdf AS SELECT metric, level, kind, value, "
         "sum(n) OVER (PARTITION BY metric, level, kind ORDER BY value) - n AS n_below "
-        "FROM (" + " UNION ALL ".join(peer) + ") ORDER BY metric, value",
+        "FROM (SELECT metric, level, kind, value, count(*) AS n FROM _metric_values GROUP BY ALL) "
+        "ORDER BY metric, value",
         "CREATE OR REPLACE TABLE metric_ecdf AS SELECT metric, value, "
         "sum(n) OVER (PARTITION BY metric ORDER BY value) - n AS n_below, "
         "sum(n) OVER (PARTITION BY metric) AS n_values "
-        "FROM (" + " UNION ALL ".join(overall) + ") ORDER BY metric, value",
+        "FROM (SELECT metric, value, count(*) AS n FROM _metric_values GROUP BY ALL) ORDER BY metric, value",
+        "DROP TABLE _metric_values",
     ]
 
 

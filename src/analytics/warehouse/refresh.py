@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import pandas as pd
+import pyarrow as pa
 
 from .sqlfiles import read
 
@@ -12,8 +12,7 @@ def set_scope(con, agency_ids) -> None:
     if agency_ids is None:
         con.execute(read("checks/scope_all"))
     else:
-        df = pd.DataFrame({"agency_id": sorted(set(agency_ids))}, dtype=object)
-        con.register("_scope_df", df)
+        con.register("_scope_df", pa.table({"agency_id": pa.array(sorted(set(agency_ids)), pa.string())}))
         con.execute(read("checks/scope_from_frame"))
         con.unregister("_scope_df")
 

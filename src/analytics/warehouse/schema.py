@@ -47,10 +47,10 @@ def ensure_schema(con) -> None:
         return
     con.execute(read("schema"))
     con.execute(read("meta/clear_labels"))
-    con.executemany(
-        read("meta/insert_label"),
-        [(f.table, f.key, f.template, f.label, f.notes) for f in F.all_fields()],
-    )
+    rows = F.all_fields()
+    # One statement for every field: executemany costs a statement per field (~70 ms).
+    con.execute(render("meta/insert_label", rows=", ".join(["(?, ?, ?, ?, ?)"] * len(rows))),
+                [v for f in rows for v in (f.table, f.key, f.template, f.label, f.notes)])
     have = [r[0] for r in con.execute(read("meta/wide_columns")).fetchall()]
     if not have:
         wide.create(con)
