@@ -101,7 +101,7 @@ def main(argv=None) -> int:
     ap.add_argument("--only", nargs="*", choices=SECTIONS)
     ap.add_argument("--repeats", type=int, default=5)
     ap.add_argument("--load-log", help="take the load figures from this synth log instead")
-    ap.add_argument("--ingest-scale", type=float, default=0.3)
+    ap.add_argument("--ingest-scale", type=float, default=0.8)
     a = ap.parse_args(argv)
     sections = a.only or SECTIONS
     OUT.mkdir(parents=True, exist_ok=True)
