@@ -258,11 +258,17 @@ def metric_peers(con, *, metric: str = "substantive_disclosure_rate", order: str
                  agencies: list[str] | None = None, **params) -> pd.DataFrame:
     if order not in ORDERS:
         raise ValueError(f"unknown order {order!r}")
-    p = {**_filters(params), "order": order, "limit": int(limit), "agencies": list(agencies or [])}
-    if _whole_warehouse(con, p):
-        return run(con, "metric_peers_all", {**p, "metric": metric}, **_metric_cols(metric))
-    return run(con, "metric_peers", p, **_metric_cols(metric),
+    p = {**_filters(params), "order": order, "limit": int(limit), "agencies": list(agencies or []),
+         "metric": metric}
+    how = "looked_up" if _whole_warehouse(con, p) else "counted"
+    return run(con, "metric_peers", p, **_metric_cols(metric), **_peer_slots(how),
                agency_rows=_agency_rows(con, p, [metric], ["name", "dataset", "level", "kind"]))
+
+
+def _peer_slots(how: str) -> dict[str, str]:
+    """The peer statistics and percentile ranks of metric_peers: ``counted`` over the chosen
+    agencies, or ``looked_up`` in the tables the refresh computes for the default view."""
+    return {"peer_stats": sql_text(f"peers/stats_{how}"), "below": sql_text(f"peers/below_{how}")}
 
 
 def metric_quantiles(con, *, metric: str = "substantive_disclosure_rate", group: str = "level",

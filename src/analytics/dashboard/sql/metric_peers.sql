@@ -2,23 +2,18 @@
 -- kind): median, quartiles, P10/P90, percentile rank and the robust score (distance from the peer
 -- median in scaled median absolute deviations).
 -- {agency_rows}: one row per agency of the chosen region and years (queries._agency_rows).
--- The group statistics are aggregates per peer group, joined back (window functions over every
--- agency cost several times more), and the percentile rank is counted for the shown rows only.
-WITH valued AS MATERIALIZED (
+-- The peer statistics and the counts below each shown agency (slots filled from sql/peers/) are
+-- computed over the chosen agencies or, in the default view, looked up in the tables the refresh
+-- computes; the percentile rank is had for the shown rows only.
+WITH valued AS (
     SELECT agency_id,
            name || CASE WHEN dataset = 'demo' THEN '（演示）' ELSE '' END AS name,
-           level, kind, n_reports, {num} AS num, {den} AS den, {value} AS value
-    FROM ({agency_rows})
+           level, kind, n_reports, num, den, {value} AS value
+    FROM (SELECT agency_id, name, dataset, level, kind, n_reports, {num} AS num, {den} AS den
+          FROM ({agency_rows}))
     WHERE {value} IS NOT NULL
-), stats AS MATERIALIZED (
-    SELECT level, kind, count(*) AS n_peers,
-           quantile_cont(value, [0.5, 0.25, 0.75, 0.10, 0.90]) AS q
-    FROM valued
-    GROUP BY level, kind
 ), spread AS (
-    SELECT s.level, s.kind, s.n_peers, s.q, median(abs(v.value - s.q[1])) AS peer_mad
-    FROM valued v JOIN stats s ON v.level IS NOT DISTINCT FROM s.level AND v.kind IS NOT DISTINCT FROM s.kind
-    GROUP BY ALL
+    {peer_stats}
 ), scored AS (
     SELECT v.*, s.n_peers,
            s.q[1] AS peer_median, s.q[2] AS peer_p25, s.q[3] AS peer_p75,
@@ -27,28 +22,21 @@ WITH valued AS MATERIALIZED (
     FROM valued v JOIN spread s ON v.level IS NOT DISTINCT FROM s.level AND v.kind IS NOT DISTINCT FROM s.kind
     WHERE len($agencies) = 0 OR list_contains($agencies, v.agency_id)
 ), shown AS (
-    SELECT * FROM scored
-    ORDER BY CASE $order
-                 WHEN 'asc' THEN value
-                 WHEN 'outlier' THEN -abs(coalesce(robust_score, 0))
-                 ELSE -value
-             END,
-             name
+    SELECT *,
+           CASE $order
+               WHEN 'asc' THEN value
+               WHEN 'outlier' THEN -abs(coalesce(robust_score, 0))
+               ELSE -value
+           END AS sort_key
+    FROM scored
+    ORDER BY sort_key, name
     LIMIT $limit
 ), below AS (
-    SELECT s.agency_id, count(p.value) AS n_below
-    FROM shown s LEFT JOIN valued p
-      ON p.level IS NOT DISTINCT FROM s.level AND p.kind IS NOT DISTINCT FROM s.kind AND p.value < s.value
-    GROUP BY s.agency_id
+    {below}
 )
 SELECT s.agency_id, s.name, s.level, s.kind, s.n_reports, s.num, s.den, s.value,
        s.n_peers, s.peer_median, s.peer_p25, s.peer_p75, s.peer_p10, s.peer_p90,
        coalesce(b.n_below / nullif(s.n_peers - 1, 0), 0) AS peer_percentile,
        s.peer_mad, s.robust_score
 FROM shown s JOIN below b USING (agency_id)
-ORDER BY CASE $order
-             WHEN 'asc' THEN s.value
-             WHEN 'outlier' THEN -abs(coalesce(s.robust_score, 0))
-             ELSE -s.value
-         END,
-         s.name
+ORDER BY s.sort_key, s.name
