@@ -94,13 +94,6 @@ def _metric(key: str) -> dict[str, str]:
     return {"num": f"sum({_q(key + '_num')})", "den": f"sum({_q(key + '_den')})", "value": value}
 
 
-def _metric_value(key: str) -> str:
-    """One metric's group value as a single aggregate expression."""
-    if METRICS[key].is_ratio:
-        return f"sum({_q(key + '_num')}) / nullif(sum({_q(key + '_den')}), 0)"
-    return f"sum({_q(key + '_num')})"
-
-
 def _group(group: str) -> str:
     if group not in GROUPS:
         raise ValueError(f"unknown grouping {group!r}")
@@ -115,7 +108,7 @@ def _sums(columns) -> str:
 AGENCY_ATTRS = ["name", "dataset", "level", "kind", "province", "city", "county", "template"]
 
 
-def _per_agency_form(con, params: dict) -> str:
+def _per_agency_form(con, params: dict, facts: tuple | None = None) -> str:
     """How one row per agency is had for these filters, cheapest first:
 
     - ``plain_total``: every year is chosen and ``agency_total`` holds one row per agency, so it
@@ -124,7 +117,7 @@ def _per_agency_form(con, params: dict) -> str:
     - ``grouped_total`` / ``grouped_reports``: rows summed per agency. Grouping 10⁵–10⁶ rows on the
       agency's name is what made the whole-country pages slow, so it is left for the other cases.
     """
-    lo, hi, unique, _ = _cube_facts(con)
+    lo, hi, unique, _ = facts or _cube_facts(con)
     if lo is not None and params["year_from"] <= lo and params["year_to"] >= hi:
         return "plain_total" if unique == "true" else "grouped_total"
     if params["year_from"] == params["year_to"]:
@@ -142,26 +135,26 @@ def _cube_facts(con) -> tuple:
     ).fetchall()[0]
 
 
-def _whole_warehouse(con, params: dict) -> bool:
+def _whole_warehouse(con, params: dict, facts: tuple | None = None) -> bool:
     """True for the default view: every year, every place, level, kind and dataset. The
     comparison page then reads statistics the refresh computed once (cube.ranks_sql)."""
     if params.get("province") or params.get("city") or params.get("county"):
         return False
     if params.get("levels") or params.get("kinds"):
         return False
-    lo, hi, unique, datasets = _cube_facts(con)
+    lo, hi, unique, datasets = facts or _cube_facts(con)
     if lo is None or unique != "true" or datasets is None:
         return False
     present = {d for d in datasets.split(",") if d}
     return params["year_from"] <= lo and params["year_to"] >= hi and present <= set(params["datasets"])
 
 
-def _agency_rows(con, params: dict, keys, attrs=AGENCY_ATTRS) -> str:
+def _agency_rows(con, params: dict, keys, attrs=AGENCY_ATTRS, facts: tuple | None = None) -> str:
     """SQL of a relation with one row per agency of the chosen region and years: agency_id, the
     ``attrs`` columns, n_reports and ``<metric>_num`` / ``<metric>_den`` of every metric in ``keys``,
     summed over the chosen years. Every name in it comes from the allow-lists of this module."""
     parts = list(dict.fromkeys(f"{k}_{part}" for k in keys for part in ("num", "den")))
-    form = _per_agency_form(con, params)
+    form = _per_agency_form(con, params, facts)
     source = "agency_total" if form.endswith("_total") else "report_metrics"
     where = flt.REGION_SQL if source == "agency_total" else flt.WHERE_SQL
     if form.startswith("plain"):
@@ -260,9 +253,10 @@ def metric_peers(con, *, metric: str = "substantive_disclosure_rate", order: str
         raise ValueError(f"unknown order {order!r}")
     p = {**_filters(params), "order": order, "limit": int(limit), "agencies": list(agencies or []),
          "metric": metric}
-    how = "looked_up" if _whole_warehouse(con, p) else "counted"
+    facts = _cube_facts(con)  # read once for both decisions below
+    how = "looked_up" if _whole_warehouse(con, p, facts) else "counted"
     return run(con, "metric_peers", p, **_metric_cols(metric), **_peer_slots(how),
-               agency_rows=_agency_rows(con, p, [metric], ["name", "dataset", "level", "kind"]))
+               agency_rows=_agency_rows(con, p, [metric], ["name", "dataset", "level", "kind"], facts))
 
 
 def _peer_slots(how: str) -> dict[str, str]:
@@ -289,10 +283,11 @@ def metric_heatmap(con, *, limit: int = 25, metrics: list[str] | None = None, **
     keys = [k for k in (metrics or HEATMAP_METRICS) if k in METRICS]
     shown = list(dict.fromkeys(["applications", *keys]))
     p = {**_filters(params), "limit": int(limit)}
-    if _whole_warehouse(con, p):
+    facts = _cube_facts(con)
+    if _whole_warehouse(con, p, facts):
         return run(con, "metric_heatmap_all", p, metric_values=_values(shown), **_heatmap_lookup(keys))
     return run(con, "metric_heatmap", p, metric_values=_values(shown), **_heatmap_counts(keys),
-               agency_rows=_agency_rows(con, p, shown, ["name", "dataset"]))
+               agency_rows=_agency_rows(con, p, shown, ["name", "dataset"], facts))
 
 
 def _heatmap_counts(keys) -> dict[str, str]:
