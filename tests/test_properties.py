@@ -168,12 +168,16 @@ def mutate_html(draw, data: bytes) -> bytes:
     text = data.decode("utf-8", errors="surrogateescape")
     for _ in range(draw(st.integers(1, 4))):
         text = _markup_op(draw, text, _TD, _TR)
-    out = text.encode("utf-8", errors="surrogateescape")
+    return _maybe_damaged(draw, text.encode("utf-8", errors="surrogateescape"))
+
+
+def _maybe_damaged(draw, out: bytes) -> bytes:
+    """The bytes as they are, or (one time in three) with flipped bytes or cut short."""
     choice = draw(st.integers(0, 5))
     if choice == 0:
-        out = _flip_bytes(draw, out)
-    elif choice == 1:
-        out = _cut(draw, out)
+        return _flip_bytes(draw, out)
+    if choice == 1:
+        return _cut(draw, out)
     return out
 
 
@@ -209,13 +213,7 @@ def mutate_docx(draw, data: bytes) -> bytes:
     xml = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml").decode("utf-8")
     for _ in range(draw(st.integers(1, 3))):
         xml = _markup_op(draw, xml, _W_TC, _W_TR)
-    out = _rezip(data, {"word/document.xml": xml.encode("utf-8")})
-    choice = draw(st.integers(0, 5))
-    if choice == 0:
-        out = _flip_bytes(draw, out)
-    elif choice == 1:
-        out = _cut(draw, out)
-    return out
+    return _maybe_damaged(draw, _rezip(data, {"word/document.xml": xml.encode("utf-8")}))
 
 
 # ------------------------------------------------------------------ documents to mutate
