@@ -8,7 +8,7 @@ import streamlit as st
 
 from . import db
 from .filters import DATASETS, Filters
-from .metrics import METRICS, SMALL_CASES, SMALL_REPORTS, fmt
+from .metrics import METRICS, SMALL_CASES, SMALL_REPORTS, fmt, grid_format, help_text
 
 FILTERS_KEY = "active_filters"
 
@@ -87,9 +87,7 @@ def caution_text(n_reports: int | None, denominator: float | None = None) -> str
 
 
 def metric_help(key: str) -> str:
-    m = METRICS[key]
-    note = "（仅 2021 版模板有此项）" if m.template == "2021" else ""
-    return f"**{m.label}**{note}\n\n公式：{m.formula}\n\n分母：{m.denominator}\n\n分母为 0 时显示“—”，不记为 0。"
+    return help_text(key)
 
 
 def table(df: pd.DataFrame, key: str, columns: dict[str, str] | None = None, file_name: str | None = None,
@@ -118,15 +116,16 @@ def _display(shown: pd.DataFrame, columns: dict[str, str], percent) -> tuple[pd.
         col = view[dst]
         if not pd.api.types.is_numeric_dtype(col) or pd.api.types.is_bool_dtype(col):
             continue
-        kind = METRICS[src].kind if src in METRICS else ("rate" if src in percent else None)
         if src == "year":
             fmt_ = "%d"
-        elif kind == "rate":
+        elif src in METRICS:
+            fmt_ = grid_format(src)
+            if METRICS[src].percent:
+                view[dst] = col.astype("float64") * 100
+        elif src in percent:
             view[dst] = col.astype("float64") * 100
             fmt_ = "%.1f%%"
-        elif kind in ("per100", "amount"):
-            fmt_ = "%.2f"
-        elif kind == "count" or _whole(col):
+        elif _whole(col):
             fmt_ = "localized"
         else:
             fmt_ = "%.2f"

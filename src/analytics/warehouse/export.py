@@ -11,7 +11,7 @@ import pyarrow.parquet as pq
 
 from .. import fields as F
 from ..errors import ReportError
-from .metrics import METRICS
+from ..metrics import METRICS
 from .sqlfiles import read
 from .store import connect_read
 
@@ -28,9 +28,8 @@ def dictionary() -> pa.Table:
     """fields.csv (key, label, template, notes) followed by every metric's definition."""
     rows = [{"kind": f.table, "key": f.key, "label": f.label, "template": f.template, "notes": f.notes}
             for f in F.all_fields()]
-    rows += [{"kind": "metric", "key": m.name, "label": m.zh, "template": "both",
-              "notes": f"numerator: {m.numerator}; denominator: {m.denominator}; columns {m.name}_num, "
-                       f"{m.name}_den, {m.name} (NULL when the denominator is 0)"} for m in METRICS]
+    rows += [{"kind": "metric", "key": k, "label": m.label, "template": m.template or "both",
+              "notes": m.dictionary_text()} for k, m in METRICS.items()]
     return pa.Table.from_pylist(rows)
 
 
