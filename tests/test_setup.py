@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+import analytics
 from analytics import cli
 from analytics.warehouse import connect_read
 
@@ -69,6 +70,7 @@ def test_setup_rebuilds_when_stale(tmp_path, real_dir, capsys):
 
     stamp = Path(f"{db}.setup.json")
     old = json.loads(stamp.read_text(encoding="utf-8"))
+    assert old["parser_version"] == analytics.PARSER_VERSION  # the digest of the parser's sources
     stamp.write_text(json.dumps({**old, "parser_version": "0"}), encoding="utf-8")
     out = _setup(capsys, *args)[1]
     assert "解析器版本已变化" in out and "载入data/real: 2 份" in out
