@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import re
-
 from ..errors import BadEncoding, EmptyFile, UnsupportedFormat
-from .formats import FALLBACK, FORMATS, HTML, REFUSED, by_suffix
-
-_HTML_MARKERS = re.compile(rb"<(!doctype\s+html|html|body|table|div|p|span|tr|td|meta)[\s>/]", re.I)
+from .formats import FALLBACK, FORMATS, REFUSED, by_suffix
 
 
 def sniff(data: bytes, name: str = "") -> str:
@@ -15,7 +11,7 @@ def sniff(data: bytes, name: str = "") -> str:
 
     A signature (``%PDF-``, a Word zip, an OLE file) decides whatever the name says; then known
     formats that cannot be reports are refused; then a text or Markdown name wins over markup
-    found inside, and markup makes HTML; anything else is read as text.
+    found inside, and markup (HTML tags) decides; anything else is read as text.
     """
     if not data or not data.strip():
         raise EmptyFile("the file is empty")
@@ -29,8 +25,9 @@ def sniff(data: bytes, name: str = "") -> str:
     named = by_suffix(name)
     if named is not None and named.name_decides:
         return named.name
-    if _HTML_MARKERS.search(data[:65536]):
-        return HTML.name
+    for fmt in FORMATS.values():
+        if fmt.markup is not None and fmt.markup(data):
+            return fmt.name
     return FALLBACK.name
 
 

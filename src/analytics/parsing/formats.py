@@ -11,6 +11,7 @@ A backend whose format has ``options`` takes an instance of that dataclass as ``
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields
@@ -27,6 +28,8 @@ class Format:
     backend: str  # module exposing ``load(data, name[, settings=...]) -> Document``
     # A content signature that decides the format whatever the file is called.
     magic: Callable[[bytes], bool] | None = None
+    # Content that suggests the format but yields to a name that decides (markup in a .txt file).
+    markup: Callable[[bytes], bool] | None = None
     # A file so named is this format even when its content looks like markup (text, Markdown).
     name_decides: bool = False
     # A file so named that holds no such bytes is refused as mislabelled (see guards.py).
@@ -60,11 +63,19 @@ def _is_ole(data: bytes) -> bool:
     return data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
+_HTML_MARKERS = re.compile(rb"<(!doctype\s+html|html|body|table|div|p|span|tr|td|meta)[\s>/]", re.I)
+
+
+def _has_html_markup(data: bytes) -> bool:
+    return _HTML_MARKERS.search(data[:65536]) is not None
+
+
 PDF = Format("pdf", "PDF", (".pdf",), "analytics.parsing.backends.pdf", magic=_is_pdf, binary=True,
              options=PdfSettings, preload=False)
 DOCX = Format("docx", "Word (.docx)", (".docx",), "analytics.parsing.backends.docx", magic=_is_docx, binary=True)
 DOC = Format("doc", "Word (.doc)", (".doc",), "analytics.parsing.backends.doc", magic=_is_ole, binary=True)
-HTML = Format("html", "HTML", (".html", ".htm", ".shtml", ".xhtml"), "analytics.parsing.backends.html")
+HTML = Format("html", "HTML", (".html", ".htm", ".shtml", ".xhtml"), "analytics.parsing.backends.html",
+              markup=_has_html_markup)
 MARKDOWN = Format("markdown", "Markdown", (".md", ".markdown"), "analytics.parsing.backends.text", name_decides=True)
 TEXT = Format("text", "text", (".txt",), "analytics.parsing.backends.text", name_decides=True)
 
