@@ -20,10 +20,10 @@ manifest_file = st.file_uploader("清单（可选，CSV：" + ", ".join(uploads.
 manifest = {}
 if manifest_file is not None:
     try:
-        manifest = uploads.read_manifest(manifest_file.getvalue())
+        manifest = uploads.read_manifest(manifest_file.getvalue(), manifest_file.name)
         st.caption(f"清单共 {len(manifest)} 行，按文件名匹配。")
     except ReportError as exc:
-        st.error(f"清单无法读取：{exc.message}")
+        st.error(f"清单无法读取：{exc}")
 
 # Parsing is slow: keep each file's result for the session, keyed by its content hash.
 parsed: dict = st.session_state.setdefault("up_parsed", {})
