@@ -197,3 +197,19 @@ def test_widgets_keep_their_identity_whether_app_py_or_the_page_alone_ran(wareho
     by_app = _ids(at)
     _run(at)  # the same page, run on its own
     assert _ids(at) == by_app
+
+
+def test_without_a_warehouse_every_page_but_upload_says_so(tmp_path, monkeypatch):
+    monkeypatch.setenv("ANALYTICS_DB", str(tmp_path / "missing.duckdb"))
+    monkeypatch.setenv("ANALYTICS_UPLOADS", str(tmp_path / "uploads"))
+    at = AppTest.from_file(APP, default_timeout=300)
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert [p.value for p in at.page_link] == TITLES
+    assert any("还没有数据仓库" in w.value for w in at.warning)
+    assert not at.title
+    at.switch_page("pages/upload.py")
+    _run(at)
+    assert [p.value for p in at.page_link] == TITLES
+    assert [t.value for t in at.title] == ["数据导入"]
+    assert at.file_uploader(key="up_files") is not None
