@@ -67,7 +67,9 @@ def _first_session(browser, url: str, shot: str) -> tuple[object, list[str]]:
     page = context.new_page()
     page.goto(url)
     _settle(page)
-    page.wait_for_selector('[data-testid="stSidebar"] >> text=筛选', timeout=30000)
+    # The reset button is the sidebar's last element: once it is drawn, so is the whole sidebar.
+    page.wait_for_selector('[data-testid="stSidebar"] >> text=重置筛选', timeout=60000)
+    _settle(page)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / shot))
     return page, page.evaluate("window.__sidebarTexts")
