@@ -6,38 +6,22 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from . import db
+from . import db, navigation, sidebar
 from .filters import DATASETS, Filters
 from .metrics import METRICS, SMALL_CASES, SMALL_REPORTS, fmt, grid_format, help_text
 
-FILTERS_KEY = "active_filters"
-
 
 def require_app_navigation() -> None:
-    """Give a page the sidebar filters even when Streamlit ran it without ``app.py``.
-
-    Streamlit decides per process (and AppTest per run) whether the app uses the legacy ``pages/``
-    folder layout; until ``app.py`` has called ``st.navigation`` it assumes so, and a page opened
-    by URL runs alone. Such a run draws the sidebar itself and tells Streamlit that ``app.py``'s
-    navigation is in charge from now on. (A rerun instead would drop a button click.)
-    """
-    try:
-        from streamlit.runtime.pages_manager import PagesManager
-    except ImportError:
-        return
-    if getattr(PagesManager, "uses_pages_directory", None):
-        PagesManager.uses_pages_directory = False
-        if db.file_version(db.db_path()) is not None:
-            from . import sidebar
-
-            sidebar.render()
+    """Give a page the navigation and the sidebar filters even when Streamlit ran it without
+    ``app.py`` (see ``navigation``); every page calls this (through ``filters``) before drawing."""
+    navigation.ensure_navigation()
 
 
 def filters() -> Filters:
-    """The filters the sidebar of ``app.py`` set for this run."""
+    """The filters the sidebar set for this run."""
     require_app_navigation()
-    f = st.session_state.get(FILTERS_KEY)
-    if f is None:  # a page run on its own (tests): everything
+    f = sidebar.in_force()
+    if f is None:  # no warehouse yet: everything
         years = query("filter_years")["year"].tolist() or [0]
         f = Filters(year_from=min(years), year_to=max(years))
     return f
@@ -54,8 +38,8 @@ def query(name: str, **params) -> pd.DataFrame:
 
 
 def header(title: str, caption: str) -> Filters:
-    st.title(title)
     f = filters()
+    st.title(title)
     st.caption(f"{caption}　|　{f.region_label()}，{f.years_label()}")
     demo_notice(f)
     return f
