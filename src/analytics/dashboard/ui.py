@@ -6,9 +6,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from ..warehouse import cell_safety
 from . import db, navigation, sidebar
 from .filters import DATASETS, Filters
 from .metrics import METRICS, SMALL_CASES, SMALL_REPORTS, fmt, grid_format, help_text
+from .safe_text import md
 
 
 def require_app_navigation() -> None:
@@ -40,7 +42,7 @@ def query(name: str, **params) -> pd.DataFrame:
 def header(title: str, caption: str) -> Filters:
     f = filters()
     st.title(title)
-    st.caption(f"{caption}　|　{f.region_label()}，{f.years_label()}")
+    st.caption(f"{caption}　|　{md(f.region_label())}，{f.years_label()}")
     demo_notice(f)
     return f
 
@@ -79,7 +81,8 @@ def table(df: pd.DataFrame, key: str, columns: dict[str, str] | None = None, fil
     """A sortable table with its CSV download; ``columns`` renames (and selects) columns for display.
 
     Metric columns show as rates or counts with "—" where undefined, while sorting still works on
-    the numbers underneath; the CSV holds the raw numbers (empty where undefined). Formats are
+    the numbers underneath; the CSV holds the raw numbers (empty where undefined) and text made
+    safe for spreadsheet programs (``csv_bytes``). Formats are
     column settings of the grid, not a pandas Styler: styling every cell in Python cost about half
     a second per page view for the 2,000-agency table.
     """
@@ -88,8 +91,13 @@ def table(df: pd.DataFrame, key: str, columns: dict[str, str] | None = None, fil
     view, config = _display(shown, columns, percent)
     st.dataframe(view, hide_index=True, width="stretch", height=height or "auto", key=f"tbl_{key}",
                  column_config=config, placeholder="—")
-    st.download_button("下载 CSV", shown.to_csv(index=False).encode("utf-8-sig"),
+    st.download_button("下载 CSV", csv_bytes(shown),
                        file_name=f"{file_name or key}.csv", mime="text/csv", key=f"dl_{key}")
+
+
+def csv_bytes(shown: pd.DataFrame) -> bytes:
+    """The table as downloaded: document text never starts a formula (see cell_safety)."""
+    return cell_safety.frame(shown).to_csv(index=False).encode("utf-8-sig")
 
 
 def _display(shown: pd.DataFrame, columns: dict[str, str], percent) -> tuple[pd.DataFrame, dict]:
