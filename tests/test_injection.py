@@ -236,3 +236,19 @@ def test_csv_cells_start_with_an_apostrophe_and_parquet_stays_raw(hostile_db, tm
         notes = {r["key"]: r["notes"] for r in csv.DictReader(fh) if r["kind"] == "format"}
     assert set(notes) == {"csv", "xlsx", "parquet"} and "apostrophe" in notes["csv"] and "raw" in notes["parquet"]
     tally("formula injection (csv export)", "apostrophe added", len(names))
+
+
+def test_chart_text_cannot_carry_plotly_markup():
+    """Plotly draws <a href>, <b> and <br> in axis, legend and hover text: an agency name holding
+    them is written as entities, so the chart shows the name literally."""
+    import pandas as pd
+
+    from analytics.dashboard import charts
+
+    hostile = '<a href="http://127.0.0.1:1/x">点我</a><br><b>局</b>'
+    df = pd.DataFrame({"name": [hostile, "某局"], "value": [0.5, 0.2]})
+    fig = charts.ranking(df, "denial_rate")
+    shown = list(fig.data[0].y)
+    assert all("<" not in v and ">" not in v for v in shown)
+    assert hostile.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") in shown
+    assert charts.plain("某局") == "某局" and charts.plain(3) == 3
