@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 from ..errors import ReportError
+from ..report_record import Report
 
 COLUMNS = ["path", "agency", "year", "province", "city", "county", "level", "kind", "parent"]
 LEVELS = {"national", "province", "city", "county", "township"}
@@ -80,13 +81,9 @@ def read_manifest(path: str | os.PathLike) -> Manifest:
     return Manifest(rows, names)
 
 
-def apply(record: dict, row: dict | None) -> tuple[dict, dict | None]:
-    """The record with the manifest's agency and year, and the agency description it gives."""
+def apply(report: Report, row: dict | None) -> tuple[Report, dict | None]:
+    """The report with the manifest's agency and year, and the agency description it gives."""
     if not row:
-        return record, None
-    if row.get("agency"):
-        record["agency"] = row["agency"]
-    if row.get("year"):
-        record["year"] = row["year"]
+        return report, None
     info = {k: row[k] for k in ("province", "city", "county", "level", "kind", "parent") if row.get(k)}
-    return record, info or None
+    return report.overridden(agency=row.get("agency"), year=row.get("year")), info or None
