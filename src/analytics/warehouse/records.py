@@ -21,7 +21,7 @@ from .. import fields as F
 from ..errors import ReportError
 from ..fields import ACTIVE_DISCLOSURE, APPLICATIONS, REVIEW_LITIGATION
 from ..parsing.cells import normalise
-from ..report_record import Report
+from ..report_record import Report, as_report
 from . import places
 from .textsig import signature
 
@@ -186,9 +186,10 @@ class Prepared:
     agency: dict  # agencies row
 
 
-def prepare(report: Report, *, dataset: str = "real", given: dict | None = None,
+def prepare(report: Report | Mapping, *, dataset: str = "real", given: dict | None = None,
             info_source: str = "given") -> Prepared:
-    """The rows of one report; raises ``BadRecord`` when it names no agency or year."""
+    """The rows of one report (or record dict); raises ``BadRecord`` when it names no agency or year."""
+    report = as_report(report)
     row = report_row(report, dataset=dataset, parser_version=PARSER_VERSION)
     cells = cell_batch([c[1:] for c in cell_rows(report)])
     row["n_cells"] = cells.num_rows
