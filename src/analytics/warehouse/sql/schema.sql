@@ -106,16 +106,6 @@ CREATE TABLE IF NOT EXISTS finding_decisions (
     decided_at  TIMESTAMP NOT NULL
 );
 
-CREATE TABLE IF NOT EXISTS ingest_log (
-    batch_id  BIGINT NOT NULL,
-    path      VARCHAR NOT NULL,
-    sha256    VARCHAR,
-    status    VARCHAR NOT NULL,          -- loaded | loaded_with_warnings | duplicate | refused
-    reason    VARCHAR,                   -- refusal reason (one line) or warning count
-    report_id BIGINT,
-    logged_at TIMESTAMP NOT NULL
-);
-
 -- A warehouse written when cells.tbl said 'active' and 'review' gets the record's table names,
 -- and so do the findings that name a cell (NEGATIVE, NOT_INTEGER: subject tbl:row:col) and the
 -- decisions on them, which are keyed by the finding's fingerprint rule|agency|year|subject.
@@ -131,3 +121,14 @@ UPDATE finding_decisions SET fingerprint = regexp_replace(fingerprint, '\|active
 WHERE regexp_matches(fingerprint, '^(NEGATIVE|NOT_INTEGER)\|.*\|active:[^|]*$');
 UPDATE finding_decisions SET fingerprint = regexp_replace(fingerprint, '\|review:([^|]*)$', '|review_litigation:\1')
 WHERE regexp_matches(fingerprint, '^(NEGATIVE|NOT_INTEGER)\|.*\|review:[^|]*$');
+
+CREATE TABLE IF NOT EXISTS ingest_log (
+    batch_id  BIGINT NOT NULL,
+    path      VARCHAR NOT NULL,
+    sha256    VARCHAR,
+    status    VARCHAR NOT NULL,          -- loaded | loaded_with_warnings | duplicate | refused
+    reason    VARCHAR,                   -- refusal reason (one line) or warning count
+    report_id BIGINT,
+    logged_at TIMESTAMP NOT NULL
+);
+
