@@ -37,7 +37,7 @@ order = c2.radio("顺序", ["desc", "asc"], format_func={"desc": "从高到低",
                  horizontal=True, key="cmp_order")
 limit = c3.number_input("显示前 N 名", 5, 100, 20, key="cmp_limit")
 # Peer statistics of a rate are rates too.
-rate_cols = ("peer_median", "p10", "p25", "p50", "p75", "p90") if METRICS[metric].kind == "rate" else ()
+rate_cols = ("peer_median", "p10", "p25", "p50", "p75", "p90") if METRICS[metric].percent else ()
 with st.expander(f"{METRICS[metric].label} 的公式与分母"):
     st.markdown(ui.metric_help(metric))
 ranked = ui.query("metric_peers", **params, metric=metric, order=order, limit=int(limit))

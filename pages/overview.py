@@ -25,7 +25,7 @@ def _value(frame, column):
 def _delta(key, now, before):
     if now is None or before is None or now != now or before != before:
         return None
-    if key in METRICS and METRICS[key].kind == "rate":
+    if key in METRICS and METRICS[key].percent:
         return f"{(now - before) * 100:+.1f} 个百分点"
     change = now - before
     pct = f"（{change / before:+.1%}）" if before else ""

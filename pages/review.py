@@ -92,4 +92,4 @@ else:
     ui.table(ranked.rename(columns={"value": metric}), "review_ranking",
              {"name": "机构", metric: METRICS[metric].label, "num": "分子", "den": "分母（案件数）",
               "peer_median": "同类中位数", "caution": "提示"},
-             percent=("peer_median",) if METRICS[metric].kind == "rate" else ())
+             percent=("peer_median",) if METRICS[metric].percent else ())

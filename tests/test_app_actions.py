@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from analytics.dashboard.safe_text import md
 from analytics.warehouse import connect_read
 from test_dashboard_warehouse import CORPUS, build_warehouse
 
@@ -62,7 +63,7 @@ def test_upload_checks_parses_and_loads(own_warehouse, tmp_path):
     assert list(summary["结果"]) == ["可导入", "拒收"]
     assert summary["机构"][0] == "测试高新技术产业开发区管委会"
     errors = [e.value for e in at.error]
-    assert len(errors) == 1 and errors[0].startswith("扫描件.pdf：") and "\n" not in errors[0]
+    assert len(errors) == 1 and errors[0].startswith(md("扫描件.pdf") + "：") and "\n" not in errors[0]
 
     stored = sorted(p.name for p in (tmp_path / "uploads").iterdir())
     assert len(stored) == 1 and stored[0].endswith(".text") and "高新区" not in stored[0]

@@ -22,6 +22,7 @@ import pytest
 
 import analytics.parsing as parsing
 from analytics.dashboard import uploads
+from analytics.dashboard.safe_text import md
 from analytics.errors import ReportError
 from fixtures.bad_inputs import BAD_INPUTS, TEST_MAX_BYTES, BadInput
 from robustness_plugin import tally
@@ -130,7 +131,7 @@ def test_upload_page_shows_each_refusal(bad_dir, tmp_path, monkeypatch):
     shown = [e.value for e in at.error]
     for c, (_, data, _) in zip(chosen, files):
         err = _expected_error(c, data, monkeypatch)
-        assert f"{c.name}：{err.message}" in shown
+        assert f"{md(c.name)}：{md(err.message)}" in shown  # as Markdown source
         tally(c.kind, "refused (upload page)")
     # nothing can be loaded from this batch; the import button records the refusals in the log
     button = next(b for b in at.button if b.label.startswith("导入"))

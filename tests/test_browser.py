@@ -94,7 +94,7 @@ def test_filter_survives_navigation_and_reload(server, browser):
     after = page.locator('[data-testid="stMetricValue"]').first.inner_text()
     assert after != before  # the report count of one province differs from that of all data
 
-    page.locator('[data-testid="stSidebarNav"] a[href$="/compare"]').click()
+    page.locator('[data-testid="stSidebar"]').get_by_role("link", name="地区对比").click()
     _settle(page)
     assert "/compare" in page.url and "province=" in page.url
     assert "演示省" in page.locator('[data-testid="stCaptionContainer"]').first.inner_text()

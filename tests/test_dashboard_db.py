@@ -4,6 +4,7 @@ file) is seen by the next query, and results of the old file are never served fo
 from __future__ import annotations
 
 import copy
+import time
 
 import pytest
 
@@ -42,3 +43,52 @@ def test_missing_warehouse_is_reported(tmp_path, monkeypatch):
     monkeypatch.setenv("ANALYTICS_DB", str(tmp_path / "none.duckdb"))
     with pytest.raises(db.NoWarehouse):
         db.query("filter_years")
+
+
+def test_queries_run_while_the_shared_connection_is_busy(warehouse):
+    """Sessions run on several threads over one cached snapshot. A statement on the shared
+    connection itself, instead of on the query's own cursor, fails with "connection is busy"
+    whenever another call is using it; here the connection is held busy for the whole test, so
+    such a statement fails every time instead of once in a while."""
+    import threading
+
+    import duckdb
+
+    shared = db.connection()
+    raw = getattr(shared, "_con", shared)
+    done: list = []
+
+    def hold():
+        try:
+            raw.execute("SELECT sum(hash(range)) FROM range(100000000000)").fetchall()
+        except duckdb.Error as exc:  # interrupted at the end of the test
+            done.append(exc)
+
+    holder = threading.Thread(target=hold, daemon=True)
+    holder.start()
+    try:
+        deadline = time.monotonic() + 30
+        while True:  # until the long statement is running on the shared connection
+            try:
+                raw.execute("SELECT 1").fetchall()
+            except duckdb.Error as exc:
+                assert "busy" in str(exc)
+                break
+            assert time.monotonic() < deadline, "the holding statement never started"
+            time.sleep(0.01)
+        st_cache_clear()
+        for name in ("filter_years", "filter_regions", "filter_datasets", "kpi_by_year", "agency_metrics",
+                     "findings_summary", "coverage_by_year"):
+            assert db.query(name) is not None, name
+        for report_id in range(1, 6):  # distinct parameters: no cached answer
+            db.query("report_header", report_id=report_id)
+    finally:
+        raw.interrupt()
+        holder.join(30)
+    assert not holder.is_alive() and done
+
+
+def st_cache_clear():
+    import streamlit as st
+
+    st.cache_data.clear()

@@ -14,7 +14,7 @@ from analytics.errors import ReportError
 from analytics.fields import all_fields
 from analytics.warehouse import connect_read, load_records
 from analytics.warehouse.export import export
-from analytics.warehouse.metrics import METRIC_NAMES
+from analytics.metrics import METRIC_KEYS as METRIC_NAMES
 from test_warehouse_records import fresh_warehouse, make_record
 
 

@@ -15,7 +15,7 @@ import pytest
 
 from analytics import fields as F
 from analytics.warehouse import connect_read, load_records
-from analytics.warehouse.metrics import METRIC_NAMES
+from analytics.metrics import METRIC_KEYS as METRIC_NAMES
 from test_warehouse_records import fresh_warehouse, make_record
 
 CORPUS = Path(__file__).parent / "corpus" / "real"

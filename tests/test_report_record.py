@@ -15,7 +15,7 @@ from analytics.parsing import parse_file, read_report
 from analytics.report_record import Cell, Report, ReportWarning, as_report
 from analytics.warehouse import connect_read, load_records, write_session
 from analytics.warehouse.findings import decide, list_findings, recheck
-from analytics.warehouse.manifest import apply
+from analytics.manifest import apply
 from analytics.warehouse.sqlfiles import all_names, read
 from test_warehouse_records import fresh_warehouse, make_record
 

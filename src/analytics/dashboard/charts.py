@@ -12,7 +12,7 @@ from plotly.colors import qualitative
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from .metrics import METRICS
+from .metrics import METRICS, plot_format
 
 TEMPLATE_BOUNDARY = 2020.5  # reports of 2021 onwards use the 2021 template
 PALETTE = qualitative.Safe
@@ -31,8 +31,7 @@ def _layout(fig: go.Figure, title: str | None = None, height: int = 380) -> go.F
 
 
 def _axis_format(fig: go.Figure, metric: str, axis: str = "y") -> None:
-    kind = METRICS[metric].kind if metric in METRICS else "count"
-    fmt = ".0%" if kind == "rate" else (",.2f" if kind in ("per100", "amount") else ",")
+    fmt = plot_format(metric)
     if axis == "y":
         fig.update_yaxes(tickformat=fmt)
     else:

@@ -38,11 +38,27 @@ def file_version(path: Path) -> tuple[int, int, int] | None:
     return (st_.st_ino, st_.st_mtime_ns, st_.st_size)
 
 
-@st.cache_resource(max_entries=4, show_spinner=False)
-def _open(path: str, version: tuple):
-    from ..warehouse import connect_read
+class Reader:
+    """One open snapshot shared by every session. Its connection runs no statement after opening:
+    sessions run on several threads, and a DuckDB connection serves one statement at a time
+    ("connection is busy with another call"), so every query gets a cursor of its own."""
 
-    return connect_read(path)
+    def __init__(self, path: str):
+        from ..warehouse import connect_read
+
+        self._con = connect_read(path)
+        self._catalog = self._con.execute("SELECT current_database()").fetchone()[0]
+
+    def cursor(self):
+        cur = self._con.cursor()
+        # A cursor starts in the connection's default catalog, not the attached warehouse.
+        cur.execute(f'USE "{self._catalog.replace(chr(34), chr(34) * 2)}"')
+        return cur
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _open(path: str, version: tuple) -> Reader:
+    return Reader(path)
 
 
 def connection():
@@ -56,12 +72,7 @@ def connection():
 @st.cache_data(max_entries=512, ttl=3600, show_spinner=False)
 def _cached(path: str, version: tuple, name: str, params_json: str) -> pd.DataFrame:
     fn, _ = queries.CATALOGUE[name]
-    con = _open(path, version)
-    # Streamlit runs sessions on several threads: each query gets its own cursor, pointed at the
-    # same attached database as the connection it comes from.
-    cur = con.cursor()
-    catalog = con.execute("SELECT current_database()").fetchone()[0]
-    cur.execute(f'USE "{catalog.replace(chr(34), chr(34) * 2)}"')
+    cur = _open(path, version).cursor()
     try:
         return fn(cur, **json.loads(params_json))
     finally:

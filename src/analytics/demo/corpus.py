@@ -20,6 +20,7 @@ import numpy as np
 
 from . import prose, render_docx, render_html, render_pdf, render_text
 from ..errors import ReportError
+from ..manifest import COLUMNS as MANIFEST_COLUMNS
 from .errors_planted import Draft, pick_copies, plant
 from .figures import YEARS, agency_rng, population_figures
 from .population import Agency, build_population
@@ -32,7 +33,6 @@ _FORMAT_WEIGHTS = [0.45, 0.25, 0.20, 0.10]
 _EXT = {"html": "html", "text": "txt", "docx": "docx", "pdf": "pdf"}
 _RENDER = {"html": render_html.render, "text": render_text.render, "docx": render_docx.render,
            "pdf": render_pdf.render}
-MANIFEST_COLUMNS = ["path", "agency", "year", "province", "city", "county", "level", "kind", "parent"]
 
 
 def _habits(seed: int, agency: Agency) -> Style:

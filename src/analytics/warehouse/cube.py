@@ -9,10 +9,9 @@ reports, and it keeps the table exactly in step with report_wide.
 from __future__ import annotations
 
 from . import wide
-from .metrics import METRIC_NAMES, METRICS
+from ..metrics import METRIC_KEYS as METRIC_NAMES, METRICS
 from .sqlfiles import ident
 
-METRIC_KIND = {m.name: m.kind for m in METRICS}
 KEYS = ["dataset", "province", "city", "county", "level", "kind", "year", "template"]
 _NOT_SUMMED = set(wide.wide_columns()[:15])
 
@@ -98,8 +97,7 @@ UNIQUE_SQL = (
 def metric_value(name: str) -> str:
     """One metric's value from a row of per-agency sums; the pages use the same expression, so
     the values in the tables below compare equal to theirs."""
-    num, den = ident(name + "_num"), ident(name + "_den")
-    return f"{num} / nullif({den}, 0)" if METRIC_KIND[name] != "count" else num
+    return METRICS[name].value_sql(ident(name + "_num"), ident(name + "_den"))
 
 
 def ranks_sql() -> list[str]:

@@ -20,14 +20,15 @@ from datetime import datetime
 from pathlib import Path
 
 from ..errors import ReportError
-from . import manifest as manifest_mod
+from ..parsing.formats import FORMATS, accepted_suffixes, by_suffix
+from .. import manifest as manifest_mod
 from .sqlfiles import read
 
 # The loading side (pandas, DuckDB) is imported inside ingest(): parse workers import this
 # module too, and they need only the parser and records.py. records.py (numpy, pyarrow) is
 # imported where it is used, so that the fork server starts before this process imports it.
 
-REPORT_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml", ".pdf", ".docx", ".doc", ".txt", ".md", ".markdown"}
+REPORT_SUFFIXES = frozenset(accepted_suffixes())  # what folders are searched for
 LOAD_CHUNK = 500  # reports per loading transaction: bounded memory, few fixed costs
 # With parse workers, smaller chunks: each is loaded while the workers parse the next ones, so
 # only the last is left to load when parsing ends (a chunk costs ~30 ms beyond its rows).
@@ -165,16 +166,16 @@ def _one_line(text: str) -> str:
 # import than a batch of text or HTML to parse. A worker imports whatever else it meets itself.
 PRELOAD = ["analytics.warehouse.ingest", "analytics.warehouse.records", "analytics.parsing", "analytics.parsing.assemble",
            "analytics.warehouse.parse_warm"]
-BACKEND_OF = {".txt": "text", ".md": "text", ".markdown": "text", ".html": "html", ".htm": "html",
-              ".shtml": "html", ".xhtml": "html", ".docx": "docx", ".doc": "docx"}
-PRELOADED_BACKENDS = ("text", "html", "docx")
+PRELOADED_BACKENDS = tuple(dict.fromkeys(f.backend for f in FORMATS.values() if f.preload))
 
 
 def _preload(files: list[Path]) -> list[str]:
-    wanted = {BACKEND_OF.get(f.suffix.lower(), "*") for f in files if f.suffix.lower() != ".pdf"}
-    if "*" in wanted:  # a name that does not say its format: any backend may be needed
+    named = [by_suffix(f.name) for f in files]
+    if any(fmt is None for fmt in named):  # a name that does not say its format: any backend may be needed
         wanted = set(PRELOADED_BACKENDS)
-    return [f"analytics.parsing.backends.{b}" for b in PRELOADED_BACKENDS if b in wanted] + PRELOAD
+    else:
+        wanted = {fmt.backend for fmt in named if fmt.preload}
+    return [b for b in PRELOADED_BACKENDS if b in wanted] + PRELOAD
 
 
 def _start_server(workers: int, files: list[Path]):

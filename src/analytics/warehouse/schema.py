@@ -9,15 +9,37 @@ import duckdb
 
 from .. import fields as F
 from . import cube, wide
-from .metrics import METRIC_NAMES
+from ..metrics import METRICS
 from .sqlfiles import ident, read, render
 
 
 def metrics_view_sql() -> str:
-    values = ",\n       ".join(
-        f"CAST({ident(m)}_num AS DOUBLE) / nullif({m}_den, 0) AS {m}" for m in METRIC_NAMES
+    """The report_metrics view with one <key>_num, <key>_den and <key> per registry entry."""
+    columns = ",\n           ".join(
+        f"{m.num} AS {ident(k)}_num,\n           {m.den} AS {ident(k)}_den" for k, m in METRICS.items()
     )
-    return render("report_metrics", values=values)
+    values = ",\n       ".join(f"CAST({ident(k)}_num AS DOUBLE) / nullif({k}_den, 0) AS {k}" for k in METRICS)
+    return render("report_metrics", metric_columns=columns, values=values)
+
+
+METRIC_DEF_COLUMNS = ("key", "position", "label", "kind", "unit", "polarity", "is_ratio", "template",
+                      "template_sensitive", "numerator", "denominator", "formula", "base",
+                      "flag_yellow", "flag_red")
+
+
+def metric_def_rows() -> list[tuple]:
+    """The registry as rows of metric_defs, so that SQL can join a metric's kind and polarity."""
+    return [(k, i, m.label, m.kind, m.unit, m.polarity, m.is_ratio, m.template, m.template_sensitive,
+             m.numerator, m.denominator, m.formula, m.base, m.flag_yellow, m.flag_red)
+            for i, (k, m) in enumerate(METRICS.items())]
+
+
+def fill_metric_defs(con) -> None:
+    rows = metric_def_rows()
+    con.execute("DELETE FROM metric_defs")
+    marks = "(" + ", ".join(["?"] * len(METRIC_DEF_COLUMNS)) + ")"
+    con.execute(f"INSERT INTO metric_defs VALUES {', '.join([marks] * len(rows))}",
+                [v for r in rows for v in r])
 
 
 @lru_cache(maxsize=1)
@@ -27,7 +49,7 @@ def schema_version() -> str:
 
 
 def _fingerprint() -> str:
-    parts = [read("schema"), metrics_view_sql(), ",".join(wide.wide_columns()), *cube.definitions(),
+    parts = [read("schema"), metrics_view_sql(), repr(metric_def_rows()), ",".join(wide.wide_columns()), *cube.definitions(),
              repr([tuple(vars(f).values()) for f in F.all_fields()])]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
@@ -56,6 +78,7 @@ def ensure_schema(con) -> None:
         wide.create(con)
     elif have != wide.wide_columns():
         wide.rebuild(con)
+    fill_metric_defs(con)
     con.execute(metrics_view_sql())
     cube.rebuild(con)
     con.execute(read("meta/set_version"), [version])

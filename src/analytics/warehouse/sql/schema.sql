@@ -132,3 +132,21 @@ CREATE TABLE IF NOT EXISTS ingest_log (
     logged_at TIMESTAMP NOT NULL
 );
 
+-- The metric registry (src/analytics/spec/metrics.toml), refilled whenever it changes.
+CREATE TABLE IF NOT EXISTS metric_defs (
+    key VARCHAR PRIMARY KEY,
+    position INTEGER,
+    label VARCHAR,
+    kind VARCHAR,
+    unit VARCHAR,
+    polarity VARCHAR,
+    is_ratio BOOLEAN,
+    template VARCHAR,
+    template_sensitive BOOLEAN,
+    numerator VARCHAR,
+    denominator VARCHAR,
+    formula VARCHAR,
+    base VARCHAR,
+    flag_yellow DOUBLE,
+    flag_red DOUBLE
+);
