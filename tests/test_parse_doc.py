@@ -94,7 +94,7 @@ def test_converted_doc_gives_the_record(converted, doc_file):
     from analytics.parsing.assemble import assemble
 
     doc, truth = converted
-    record = assemble(doc, source={"path": str(doc_file[0]), "sha256": "", "format": doc.format})
+    record = assemble(doc, source={"path": str(doc_file[0]), "sha256": "", "format": doc.format}).to_json()
     assert record["template"] == "2021"
     assert (record["agency"], record["year"]) == ("某某市人民政府办公室", 2022)
     got = record["applications"]

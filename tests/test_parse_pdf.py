@@ -83,7 +83,7 @@ def test_real_report_read_without_its_rulings(path):
     """The same real pages with the drawn lines ignored: columns come from word positions alone."""
     gold = json.loads(path.with_suffix(".gold.json").read_text(encoding="utf-8"))
     doc = pdf.load(path.read_bytes(), path.name, settings=PdfSettings(use_rulings=False))
-    record = assemble(doc, source={"path": path.name, "sha256": "", "format": "pdf"})
+    record = assemble(doc, source={"path": path.name, "sha256": "", "format": "pdf"}).to_json()
     expected = _flat({t: gold[t] for t in TABLES})
     got = _flat({t: record.get(t, {}) for t in TABLES})
     assert {k: (v, got.get(k, "absent")) for k, v in expected.items() if got.get(k, "absent") != v} == {}

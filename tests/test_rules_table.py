@@ -62,7 +62,7 @@ def test_t4_group_sum_negative_and_not_integer(db):
     assert [(f[2], f[3], f[4]) for f in findings_of(db, "T4_GROUP_SUM")] == [("review", 3.0, 0.0)]
     neg = findings_of(db, "NEGATIVE")
     assert [(f[1], f[2], f[4]) for f in neg] == [("error", "applications:refused_duplicate:commercial", -1.0)]
-    assert [(f[2], f[4]) for f in findings_of(db, "NOT_INTEGER")] == [("active:licensing_decisions:value", 12.5)]
+    assert [(f[2], f[4]) for f in findings_of(db, "NOT_INTEGER")] == [("active_disclosure:licensing_decisions:value", 12.5)]
 
 
 def test_signed_change_cells_of_2019_are_not_negative(db):

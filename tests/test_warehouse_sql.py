@@ -53,7 +53,7 @@ def _frames(con) -> None:
         "report_id": NEW_ID, "agency_id": "江苏省淮安市人民政府", "year": 2030, "source_sha256": "x",
         "dataset": "real", "is_current": True, "n_cells": 1, "n_warnings": 0, "warnings": "[]"}
     con.register("_new_reports", pd.DataFrame([report], columns=REPORT_COLUMNS))
-    con.register("_new_cells", _cells_table([(NEW_ID, "active", "fees_amount", "value", 1.5, "number", "1.5", None)]))
+    con.register("_new_cells", _cells_table([(NEW_ID, "active_disclosure", "fees_amount", "value", 1.5, "number", "1.5", None)]))
     con.register("_new_agencies", pd.DataFrame([agency_row("江苏省淮安市人民政府", "real", None, "name")],
                                                columns=AGENCY_COLUMNS))
     con.register("_scope_df", pd.DataFrame({"agency_id": ["江苏省淮安市人民政府"]}))

@@ -8,13 +8,34 @@ from functools import lru_cache
 from importlib import resources
 
 
+# The three report tables, named as the record (docs/spec/report-schema.md) names them: the
+# record's keys, ``Cell.table`` and the warehouse's ``cells.tbl``.
+ACTIVE_DISCLOSURE = "active_disclosure"  # 表二
+APPLICATIONS = "applications"  # 表三
+REVIEW_LITIGATION = "review_litigation"  # 表四
+REPORT_TABLES = (ACTIVE_DISCLOSURE, APPLICATIONS, REVIEW_LITIGATION)
+
+# fields.csv's ``table`` column names an axis (the rows or the columns of a table), not a table.
+_TABLE_OF_AXIS = {"active": ACTIVE_DISCLOSURE, "applications_row": APPLICATIONS, "applications_col": APPLICATIONS,
+                  "review_group": REVIEW_LITIGATION, "review_col": REVIEW_LITIGATION}
+
+
+def report_table(axis: str) -> str:
+    """The report table a fields.csv ``table`` value (an axis) belongs to."""
+    return _TABLE_OF_AXIS[axis]
+
+
 @dataclass(frozen=True)
 class Field:
-    table: str  # applications_row, applications_col, review_group, review_col, active
+    table: str  # the axis: applications_row, applications_col, review_group, review_col, active
     key: str
     template: str  # "2019", "2021" or "both"
     label: str
     notes: str
+
+    @property
+    def report_table(self) -> str:
+        return report_table(self.table)
 
 
 @lru_cache(maxsize=1)

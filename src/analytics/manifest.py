@@ -18,6 +18,7 @@ from datetime import date
 from pathlib import Path
 
 from .errors import ReportError
+from .report_record import Report, as_report
 
 COLUMNS = ["path", "agency", "year", "province", "city", "county", "level", "kind", "parent"]
 LEVELS = ("national", "province", "city", "county", "township")
@@ -128,13 +129,12 @@ def _check(column: str, value: str, source: str, line: int, col: int):
     return value
 
 
-def apply(record: dict, row: dict | None) -> tuple[dict, dict | None]:
-    """The record with the manifest's agency and year, and the agency description it gives."""
+def apply(record: Report | dict, row: dict | None) -> tuple[Report | dict, dict | None]:
+    """The report with the manifest's agency and year (``Report.overridden``), and the agency
+    description the row gives. A record dict (the upload page keeps the JSON) gives a new dict;
+    neither is changed in place."""
     if not row:
         return record, None
-    if row.get("agency"):
-        record["agency"] = row["agency"]
-    if row.get("year"):
-        record["year"] = row["year"]
     info = {k: row[k] for k in ("province", "city", "county", "level", "kind", "parent") if row.get(k)}
-    return record, info or None
+    report = as_report(record).overridden(agency=row.get("agency"), year=row.get("year"))
+    return (report if isinstance(record, Report) else report.to_json()), info or None

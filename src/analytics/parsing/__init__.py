@@ -1,11 +1,12 @@
 """From a file to the canonical record: sniff the format, run its backend, assemble the tables.
 
-    record = parse_file("report.pdf")
+    report = read_report("report.pdf")     # a typed ``Report`` (analytics.report_record)
+    record = parse_file("report.pdf")      # the same as the JSON of docs/spec/report-schema.md
     record = parse_file("report.pdf", options=PdfSettings(use_rulings=False))
 
 The formats, their backends and their settings are registered in ``formats.py``; each backend
 module exposes ``load(data: bytes, name: str) -> Document`` (with ``settings=`` when its format
-has options). ``assemble`` turns any ``Document`` into the record.
+has options). ``assemble`` turns any ``Document`` into the report.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import os
 from pathlib import Path
 
 from ..errors import ReportError, TooLarge
+from ..report_record import Report, Source
 from . import guards
 from .detect import sniff
 from .formats import FORMATS, resolve_options
@@ -45,21 +47,20 @@ def load_document(data: bytes, name: str = "", options=None):
     return doc
 
 
-def parse_bytes(data: bytes, name: str = "", options=None) -> dict:
+def parse_report(data: bytes, name: str = "", options=None) -> Report:
     """Parse a document held in memory. Raises ``ReportError`` for bad input."""
     from .assemble import assemble
 
     if len(data) > MAX_BYTES:
         raise TooLarge(_over_limit(len(data)))
     doc = load_document(data, name, options)
-    source = {"path": name, "sha256": hashlib.sha256(data).hexdigest(), "format": doc.format}
-    record = assemble(doc, source=source)
-    guards.after_assemble(record)
-    return record
+    report = assemble(doc, source=Source(name, hashlib.sha256(data).hexdigest(), doc.format))
+    guards.after_assemble(report)
+    return report
 
 
-def parse_file(path: str | os.PathLike, options=None) -> dict:
-    """Parse one file into the canonical record; a ``ReportError`` names the file and the reason."""
+def read_report(path: str | os.PathLike, options=None) -> Report:
+    """Parse one file; a ``ReportError`` names the file and the reason."""
     p = Path(path)
     resolve_options(options)  # a wrong options object is the caller's bug: say so before reading
     try:
@@ -67,11 +68,20 @@ def parse_file(path: str | os.PathLike, options=None) -> dict:
         if size > MAX_BYTES:
             raise TooLarge(_over_limit(size))
         data = p.read_bytes()
-        record = parse_bytes(data, p.name, options)
+        report = parse_report(data, p.name, options)
     except ReportError as exc:
         exc.path = exc.path or str(path)
         raise
     except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
         raise ReportError(f"cannot read the file ({exc.strerror})", str(path)) from None
-    record["source"]["path"] = str(path)
-    return record
+    return report.with_source(path=str(path))
+
+
+def parse_bytes(data: bytes, name: str = "", options=None) -> dict:
+    """``parse_report`` as the record's JSON (what ``analytics parse --json`` prints)."""
+    return parse_report(data, name, options).to_json()
+
+
+def parse_file(path: str | os.PathLike, options=None) -> dict:
+    """``read_report`` as the record's JSON."""
+    return read_report(path, options).to_json()

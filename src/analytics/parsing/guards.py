@@ -29,9 +29,9 @@ def before_backend(fmt: str, data: bytes, name: str) -> None:
         raise UnsupportedFormat(f"named as a {named.label} file, but the content is not one (damaged or mislabelled)")
 
 
-def after_assemble(record: dict) -> None:
-    codes = {w.get("code") for w in record.get("warnings") or []}
+def after_assemble(report) -> None:
+    codes = {w.code for w in report.warnings}
     if "pdf_repaired" in codes and codes & _LOSS_CODES:
-        missing = sum(1 for w in record["warnings"] if w.get("code") in _LOSS_CODES)
+        missing = sum(1 for w in report.warnings if w.code in _LOSS_CODES)
         raise CorruptFile(f"damaged or truncated PDF: after repair {missing} of its tables are missing, "
                           "so the figures would be incomplete")

@@ -118,7 +118,7 @@ def _cells_year(b: YearBatch, ids: np.ndarray):
         kind = np.concatenate([a_blank, np.zeros(n_r + n_d, bool)])
         yield pa.table({
             "report_id": np.concatenate([ids[lo:hi][r], ids[lo:hi][rv_r], ids[lo:hi][ad_r]]),
-            "tbl": _dict_array(tbl, ["applications", "review", "active"]),
+            "tbl": _dict_array(tbl, [F.APPLICATIONS, F.REVIEW_LITIGATION, F.ACTIVE_DISCLOSURE]),
             "row_key": _dict_array(row_key, ROWS + GROUPS + F.ACTIVE_KEYS),
             "col_key": _dict_array(col_key, COLS + RCOLS + ["value"]),
             "value": pa.array(np.concatenate([a_val, rv_val, ad_val]), from_pandas=True),

@@ -84,11 +84,11 @@ def _sha(path: Path) -> str | None:
 
 
 def parse_one(path: str):
-    """``(path, record, None)`` or ``(path, None, one-line reason)``; never raises."""
-    from ..parsing import parse_file
+    """``(path, Report, None)`` or ``(path, None, one-line reason)``; never raises."""
+    from ..parsing import read_report
 
     try:
-        return path, parse_file(path), None
+        return path, read_report(path), None
     except ReportError as exc:
         return path, None, _one_line(exc.message)
     except Exception as exc:  # a parser bug must not stop the batch; the log names it
@@ -101,18 +101,18 @@ def prepare_one(task: tuple):
     ``task`` is ``(path, sha256, manifest row or None, dataset)``; the answer is
     ``(path, Prepared, None)`` or ``(path, None, one-line reason)``. Doing the record-to-rows
     work here keeps the loading process (the one writer) to inserts, and the rows pickle far
-    smaller than the record with its per-cell provenance dicts.
+    smaller than the report with its per-cell provenance.
     """
     from .records import prepare  # preloaded in the fork server
 
     path, sha, row, dataset = task
-    path, record, reason = parse_one(path)
-    if record is None:
+    path, report, reason = parse_one(path)
+    if report is None:
         return path, None, reason
-    record.setdefault("source", {})["sha256"] = sha
-    record, given = manifest_mod.apply(record, row)
+    # The hash the batch was planned with names the file, even if it changed since.
+    report, given = manifest_mod.apply(report.with_source(sha256=sha), row)
     try:
-        return path, prepare(record, dataset=dataset, given=given, info_source="manifest"), None
+        return path, prepare(report, dataset=dataset, given=given, info_source="manifest"), None
     except ReportError as exc:
         return path, None, _one_line(exc.message)
     except Exception as exc:
