@@ -122,8 +122,9 @@ def test_upload_page_shows_each_refusal(bad_dir, tmp_path, monkeypatch):
     chosen = [c for c in REFUSED if c.kind in ("empty file", "encrypted PDF", "notice", "Big5 text",
                                                "zip bomb .docx", "random bytes .pdf")]
     files = [(c.name, (bad_dir / c.name).read_bytes(), "application/octet-stream") for c in chosen]
-    page = str(Path(__file__).parents[1] / "pages" / "upload.py")
-    at = AppTest.from_file(page, default_timeout=60)
+    at = AppTest.from_file(str(Path(__file__).parents[1] / "app.py"), default_timeout=60)
+    at.run()
+    at.switch_page("pages/upload.py")
     at.run()
     at.file_uploader(key="up_files").set_value(files)
     at.run()

@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
+from analytics.dashboard.safe_text import md
 from streamlit.testing.v1 import AppTest
 
 from analytics import manifest
@@ -49,8 +51,9 @@ def test_upload_page_and_ingest_refuse_the_same_manifests_alike(tmp_path, monkey
         assert not at.exception, [e.value for e in at.exception]
         shown = [e.value for e in at.error]
         assert len(shown) == 1 and shown[0].startswith("清单无法读取：")
+        # The page shows the message as literal text: Markdown-escaped, the same words.
         from_page = shown[0].removeprefix("清单无法读取：")
-        assert from_page == from_ingest and from_ingest.startswith("清单.csv: ") and says in from_ingest
+        assert from_page == md(from_ingest) and from_ingest.startswith("清单.csv: ") and says in from_ingest
 
 
 @pytest.mark.parametrize("year", ["2021", "2021年", "２０２１", " 2021 "])

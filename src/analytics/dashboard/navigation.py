@@ -14,9 +14,15 @@ for the rest of the process.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from . import db, sidebar
+
+# The pages by absolute path: Streamlit resolves a relative one against the script it was started
+# with, which is pages/<page>.py itself when a page runs on its own (AppTest, an old bookmark).
+PAGES_DIR = Path(__file__).resolve().parents[3] / "pages"
 
 # Set by app.py just before it runs the page, taken by the page: present when app.py ran this run.
 _DRAWN = "nav_drawn_by_app"
@@ -27,15 +33,15 @@ PAGE_CONFIG = {"page_title": "政府信息公开年报分析", "page_icon": ":ma
 def pages() -> list[st.Page]:
     # New Page objects every run: a Page records whether it may still be run.
     return [
-        st.Page("pages/overview.py", title="总览", icon=":material/dashboard:", url_path="overview", default=True),
-        st.Page("pages/compare.py", title="地区对比", icon=":material/compare_arrows:", url_path="compare"),
-        st.Page("pages/trends.py", title="趋势", icon=":material/show_chart:", url_path="trends"),
-        st.Page("pages/outcomes.py", title="办理结果", icon=":material/account_tree:", url_path="outcomes"),
-        st.Page("pages/review.py", title="复议诉讼", icon=":material/gavel:", url_path="review"),
-        st.Page("pages/active.py", title="主动公开", icon=":material/campaign:", url_path="active"),
-        st.Page("pages/quality.py", title="数据质量", icon=":material/fact_check:", url_path="quality"),
-        st.Page("pages/report.py", title="报告详情", icon=":material/description:", url_path="report"),
-        st.Page("pages/upload.py", title="数据导入", icon=":material/upload_file:", url_path="upload"),
+        st.Page(PAGES_DIR / "overview.py", title="总览", icon=":material/dashboard:", url_path="overview", default=True),
+        st.Page(PAGES_DIR / "compare.py", title="地区对比", icon=":material/compare_arrows:", url_path="compare"),
+        st.Page(PAGES_DIR / "trends.py", title="趋势", icon=":material/show_chart:", url_path="trends"),
+        st.Page(PAGES_DIR / "outcomes.py", title="办理结果", icon=":material/account_tree:", url_path="outcomes"),
+        st.Page(PAGES_DIR / "review.py", title="复议诉讼", icon=":material/gavel:", url_path="review"),
+        st.Page(PAGES_DIR / "active.py", title="主动公开", icon=":material/campaign:", url_path="active"),
+        st.Page(PAGES_DIR / "quality.py", title="数据质量", icon=":material/fact_check:", url_path="quality"),
+        st.Page(PAGES_DIR / "report.py", title="报告详情", icon=":material/description:", url_path="report"),
+        st.Page(PAGES_DIR / "upload.py", title="数据导入", icon=":material/upload_file:", url_path="upload"),
     ]
 
 
