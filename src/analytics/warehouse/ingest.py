@@ -22,6 +22,7 @@ from pathlib import Path
 from ..errors import ReportError
 from ..parsing.formats import FORMATS, accepted_suffixes, by_suffix
 from .. import manifest as manifest_mod
+from .paths import Scope
 from .sqlfiles import read
 
 # The loading side (pandas, DuckDB) is imported inside ingest(): parse workers import this
@@ -251,7 +252,8 @@ def ingest(paths, *, db=None, manifest=None, workers: int = 1, dataset: str = "r
     files = collect(list(paths) + ([] if paths or man is None else man.paths()))
     ctx = _start_server(workers, files)
     summary = Summary()
-    hashed = [(f, _sha(f)) for f in files]
+    scope = Scope(paths, manifest)  # links and paths out of the folder are refused unread
+    hashed = [(f, None if scope.refusal(f) else _sha(f)) for f in files]
     # Files already in the published warehouse are not parsed again. Checking the published
     # file (not the writer's copy) lets the workers parse while this process copies and opens
     # the warehouse; a file that another writer publishes meanwhile is caught at load time.
@@ -259,7 +261,7 @@ def ingest(paths, *, db=None, manifest=None, workers: int = 1, dataset: str = "r
     tasks, shas = [], {}
     for f, sha in hashed:
         if sha is None:
-            reason = "no such file" if not f.exists() else "cannot read the file"
+            reason = scope.refusal(f) or ("no such file" if not f.exists() else "cannot read the file")
             summary.results.append(FileResult(str(f), "refused", reason))
         elif sha in known:
             summary.results.append(FileResult(str(f), "duplicate", sha256=sha))
