@@ -5,7 +5,7 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from analytics.dashboard import db, ui, uploads
+from analytics.dashboard import db, ui, uploads, writes
 from analytics.dashboard.safe_text import md
 from analytics.errors import ReportError
 
@@ -34,7 +34,11 @@ for file in files or []:
     key = (file.name, hashlib.sha256(data).hexdigest())
     if key not in parsed:
         with st.spinner(f"正在解析 {md(file.name)} …"):
-            parsed[key] = uploads.accept(file.name, data)
+            try:  # storing the upload can meet a full disk: say so, keep the other files
+                parsed[key] = writes.run(uploads.accept, file.name, data)
+            except ReportError as exc:
+                st.error(f"{md(file.name)}：{md(exc.message)}")
+                continue
     up = parsed[key]
     uploads.apply_manifest(up, manifest)
     results.append(up)
@@ -71,10 +75,10 @@ if results:
         from analytics.warehouse import load_records
 
         try:
-            ids = load_records(db.db_path(), [up.record for up in good], dataset=dataset,
-                               agency_info=uploads.agency_info(good) or None,
-                               log_as=[f"upload:{up.name}" for up in good],
-                               refused=[(f"upload:{up.name}", up.sha256, up.error) for up in bad])
+            ids = writes.run(load_records, db.db_path(), [up.record for up in good], dataset=dataset,
+                             agency_info=uploads.agency_info(good) or None,
+                             log_as=[f"upload:{up.name}" for up in good],
+                             refused=[(f"upload:{up.name}", up.sha256, up.error) for up in bad])
         except ReportError as exc:
             st.error(f"导入失败：{md(exc.message)}")
         else:

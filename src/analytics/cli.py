@@ -16,7 +16,7 @@ import select
 import signal
 import sys
 
-from .errors import ReportError, write_fault_zh
+from .errors import ReportError, storage_line
 
 SIGPIPE_EXIT = 128 + signal.SIGPIPE  # what a shell reports for a tool that SIGPIPE ended
 
@@ -64,11 +64,10 @@ def main(argv: list[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return SIGPIPE_EXIT
     except OSError as exc:
-        found = write_fault_zh(exc)
-        if found is None:
+        line = storage_line(exc)
+        if line is None:
             raise
-        where = f" {exc.filename}" if exc.filename else ""
-        print(f"analytics {args.command}: 无法写入{where}：{found[0]}（{found[1]}）", file=sys.stderr)
+        print(f"analytics {args.command}: {line}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

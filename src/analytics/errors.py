@@ -121,3 +121,12 @@ def write_fault_zh(exc: BaseException) -> tuple[str, str] | None:
         if code != errno.ENOENT and os.strerror(code).lower() in text:
             return zh, os.strerror(code)
     return None
+
+
+def storage_line(exc: BaseException) -> str | None:
+    """One line for a write the file system refused, naming the file when known; else None."""
+    found = write_fault_zh(exc)
+    if found is None:
+        return None
+    name = getattr(exc, "filename", None)
+    return f"无法写入{f' {os.fsdecode(name)}' if name else ''}：{found[0]}（{found[1]}）"
