@@ -184,10 +184,9 @@ def write_fault(exc: BaseException, target: Path) -> WarehouseWriteError | None:
 def _own_fault(exc: BaseException, target: Path) -> tuple[str, str] | None:
     if isinstance(exc, OSError) and exc.filename and not _beside(Path(os.fsdecode(exc.filename)), target):
         return None  # some other file: not the warehouse's fault, and the traceback says which
-    found = write_fault_zh(exc)
-    if found is None and isinstance(exc, duckdb.IOException):
-        found = "磁盘读写错误", _first_line(exc)
-    return found
+    # DuckDB's IO errors are matched by the C library's reason they quote: the same class also
+    # says "not a valid DuckDB database file", which is a damaged warehouse, not a refused write.
+    return write_fault_zh(exc)
 
 
 def _beside(p: Path, target: Path) -> bool:
