@@ -124,8 +124,8 @@ def _upgrade_if_stale(p: Path, con) -> bool:
     try:
         with write_session(p) as w:
             ensure_schema(w)
-    except (OSError, duckdb.Error, WarehouseError, WarehouseWriteError):  # e.g. a read-only copy: show what it holds
-        return False
+    except (OSError, duckdb.Error, WarehouseError, WarehouseWriteError):
+        return False  # e.g. a read-only copy, or another writer too long: show what it holds
     return True
 
 
@@ -206,11 +206,13 @@ def _acquire(fh, target: Path, timeout: float | None) -> None:
             pass
         waited = time.monotonic() - start
         if waited >= limit:
-            raise WarehouseBusy(f"另一个写入任务仍在进行，已等待 {limit:g} 秒，本次写入已放弃（数据仓库 {target} 未改动；"
-                                "可稍后重试，或用 ANALYTICS_WRITE_TIMEOUT 设置更长的等待秒数）", str(target))
+            raise WarehouseBusy(f"另一个写入任务仍在进行，已等待 {limit:g} 秒，本次写入已放弃"
+                                f"（数据仓库 {target} 未改动；可稍后重试，"
+                                "或用 ANALYTICS_WRITE_TIMEOUT 设置更长的等待秒数）", str(target))
         if not told and waited >= WAIT_NOTICE_AFTER:
             told = True
-            _wait_notice.get()(f"等待另一个写入任务完成（数据仓库 {target} 正在被写入，最多等待 {limit:g} 秒）…")
+            _wait_notice.get()(f"等待另一个写入任务完成（数据仓库 {target} 正在被写入，"
+                               f"最多等待 {limit:g} 秒）…")
         time.sleep(min(pause, max(0.0, limit - waited)))
         pause = min(pause * 2, 0.2)
 
