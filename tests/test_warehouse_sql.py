@@ -14,7 +14,7 @@ import pytest
 from analytics.warehouse import load_records, write_session
 from analytics.warehouse import wide
 from analytics.warehouse.checks import SQL_RULES, run_checks
-from analytics.warehouse.refresh import set_scope
+from analytics.warehouse.checks import set_scope
 from analytics.warehouse.schema import metrics_view_sql
 from analytics.warehouse.sqlfiles import all_names, ident, read, render
 from test_warehouse_records import fresh_warehouse, make_record

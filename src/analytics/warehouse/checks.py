@@ -29,11 +29,18 @@ PROSE_SCHEMA = pa.schema([("rule", pa.string()), ("severity", pa.string()), ("re
                           ("message", pa.string()), ("expected", pa.float64()), ("actual", pa.float64())])
 
 
+def set_scope(con, agency_ids) -> None:
+    """The temp table _scope(agency_id) every scoped query reads; None means every agency."""
+    if agency_ids is None:
+        con.execute(read("checks/scope_all"))
+    else:
+        con.register("_scope_df", pa.table({"agency_id": pa.array(sorted(set(agency_ids)), pa.string())}))
+        con.execute(read("checks/scope_from_frame"))
+        con.unregister("_scope_df")
+
 
 def run_checks(con, agency_ids=None) -> list[str]:
     """Recompute the findings of these agencies (None: every agency); returns the widened scope."""
-    from .refresh import set_scope
-
     set_scope(con, agency_ids)
     if agency_ids is not None:
         con.execute(read("checks/scope_expand"))
