@@ -10,7 +10,8 @@ from streamlit.testing.v1 import AppTest
 
 from analytics.dashboard.safe_text import md
 from analytics.warehouse import connect_read
-from test_dashboard_warehouse import CORPUS, build_warehouse
+from fixtures.corpus import REAL
+from fixtures.gold_warehouse import build_warehouse
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
@@ -48,7 +49,7 @@ def test_confirming_a_finding_is_recorded(own_warehouse):
 
 
 def test_upload_checks_parses_and_loads(own_warehouse, tmp_path):
-    report = (CORPUS / "高新区_2021.txt").read_bytes()
+    report = (REAL / "高新区_2021.txt").read_bytes()
     image = b"\x89PNG\r\n\x1a\n" + bytes(64)
     manifest = "path,agency,year,province,city,county,level,kind,parent\n高新区_2021.txt,测试高新技术产业开发区管委会,2021,测试省,测试市,,city,zone,\n"
     at = open_page("upload")

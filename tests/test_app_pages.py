@@ -13,7 +13,7 @@ from analytics.dashboard import queries
 from analytics.dashboard.filters import example
 from analytics.dashboard.metrics import HEADLINE, METRICS, fmt
 from analytics.warehouse import connect_read
-from test_dashboard_warehouse import build_warehouse
+from fixtures.gold_warehouse import build_warehouse
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 

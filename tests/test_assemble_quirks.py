@@ -7,6 +7,7 @@ import pytest
 from analytics.errors import NotAReport, OldFormatReport
 from analytics.fields import APPLICATION_COLS, OTHER_ROWS_2021
 from analytics.parsing import parse_bytes
+from fixtures.report_text import rebalance
 
 
 def parse(text: str, name: str = "测试县人民政府_2021.txt") -> dict:
@@ -242,8 +243,6 @@ def test_publication_date_under_the_closing_signature(report_text):
 
 @pytest.mark.parametrize("layout", ["tab", "blob"])
 def test_local_extra_row_in_table3_is_ignored(report_text, layout):
-    from test_assemble_glued import rebalance
-
     r = report_text("2021", layout)
     rebalance(r.t3)
     sep = "" if layout == "blob" else "\n"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from fixtures.streamlit_server import serve
-from test_dashboard_warehouse import build_warehouse
+from fixtures.gold_warehouse import build_warehouse
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 

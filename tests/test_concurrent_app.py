@@ -23,11 +23,11 @@ import duckdb
 import pytest
 
 from analytics.warehouse import connect_read
+from fixtures.corpus import REAL
 from fixtures.streamlit_server import serve
 from robustness_plugin import tally
 
 ROOT = Path(__file__).parents[1]
-CORPUS = ROOT / "tests" / "corpus" / "real"
 ANALYTICS = str(Path(sys.executable).with_name("analytics"))
 FIRST = ["平潭综合实验区管委会_2025.txt", "平潭综合实验区管委会_2023.txt", "高新区_2021.txt"]
 YEAR = 2025
@@ -63,7 +63,7 @@ def warehouse(tmp_path, report_text):
     first = tmp_path / "first"
     first.mkdir()
     for name in FIRST:
-        shutil.copy(CORPUS / name, first / name)
+        shutil.copy(REAL / name, first / name)
     db = tmp_path / "warehouse.duckdb"
     run = _ingest(first, db=db)
     assert run.returncode == 0, run.stderr

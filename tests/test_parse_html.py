@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
-import json
 import time
 from pathlib import Path
 
@@ -15,10 +13,9 @@ from analytics.errors import ReportError
 from analytics.fields import keys, label
 from analytics.parsing.backends import html
 from analytics.parsing.cells import normalise, read_cell
+from fixtures.corpus import REAL, documents, gold_of
 
-REAL = Path(__file__).parent / "corpus" / "real"
-HTML_FILES = sorted(REAL.glob("*.html"))
-HAS_ASSEMBLER = importlib.util.find_spec("analytics.parsing.assemble") is not None
+HTML_FILES = documents(".html")
 
 
 def tables(doc):
@@ -104,7 +101,7 @@ def _check_active(rows: list[list[str]], gold: dict) -> list[str]:
 
 @pytest.mark.parametrize("path", HTML_FILES, ids=lambda p: p.name)
 def test_real_page_rows_hold_every_gold_cell(path: Path):
-    gold = json.loads(path.with_suffix(".gold.json").read_text(encoding="utf-8"))
+    gold = gold_of(path)
     doc = html.load(path.read_bytes(), path.name)
     found = tables(doc)
     assert len(found) == 3, f"expected tables 2/3/4, got {len(found)} tables"
@@ -120,12 +117,11 @@ def test_real_page_rows_hold_every_gold_cell(path: Path):
     assert str(gold["year"]) in doc.title and "报告" in doc.title
 
 
-@pytest.mark.skipif(not HAS_ASSEMBLER, reason="the assembler (parsing/assemble.py) is not there yet")
 @pytest.mark.parametrize("path", HTML_FILES, ids=lambda p: p.name)
 def test_real_page_through_parse_file(path: Path):
     from analytics.parsing import parse_file
 
-    gold = json.loads(path.with_suffix(".gold.json").read_text(encoding="utf-8"))
+    gold = gold_of(path)
     record = parse_file(path)
     assert record["source"]["format"] == "html"
     wrong = []
@@ -355,7 +351,6 @@ def test_page_without_tables_gives_prose_only():
     assert not any(r.in_table for r in doc.rows)
 
 
-@pytest.mark.skipif(not HAS_ASSEMBLER, reason="the assembler (parsing/assemble.py) is not there yet")
 def test_page_without_tables_is_refused_by_the_assembler():
     from analytics.errors import NotAReport
     from analytics.parsing import parse_bytes

@@ -9,7 +9,6 @@ import pytest
 
 duckdb = pytest.importorskip("duckdb")
 
-from analytics import fields as F  # noqa: E402
 from analytics.dashboard import queries as Q  # noqa: E402
 from analytics.errors import ReportError  # noqa: E402
 from analytics.synth import generate  # noqa: E402

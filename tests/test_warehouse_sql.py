@@ -17,7 +17,7 @@ from analytics.warehouse.checks import SQL_RULES, run_checks
 from analytics.warehouse.checks import set_scope
 from analytics.warehouse.schema import metrics_view_sql
 from analytics.warehouse.sqlfiles import all_names, ident, read, render
-from test_warehouse_records import fresh_warehouse, make_record
+from fixtures.records import fresh_warehouse, make_record
 
 # Files with slots are rendered by the module that owns their allow-list.
 RENDERED = {
