@@ -53,6 +53,5 @@ OTHER_ROWS_2021 = ["other_no_correction", "other_no_fee", "other_misc"]
 DENIED_ROWS = [k for k in APPLICATION_ROWS if k.startswith("denied_")]
 UNABLE_ROWS = [k for k in APPLICATION_ROWS if k.startswith("unable_")]
 REFUSED_ROWS = [k for k in APPLICATION_ROWS if k.startswith("refused_")]
-# Cells that hold money or signed changes rather than counts.
+# Cells that hold money rather than counts.
 MONEY_KEYS = {"fees_amount", "procurement_amount"}
-SIGNED_KEYS = {k for k in ACTIVE_KEYS if k.endswith("_change")}

@@ -21,8 +21,6 @@ SQL_RULES = {
     "x_carryover": "cross_year", "x_stock": "cross_year", "x_jump": "cross_year", "x_missing_year": "cross_year",
     "h_sum": "cross_agency", "duplicate_text": "cross_agency",
 }
-PROSE_RULES = ["YEAR_IN_TEXT", "TEXT_VS_TABLE", "SECTION_MISSING", "FEE_WITHOUT_NOTE"]
-ALL_RULES = [name.upper() for name in SQL_RULES] + PROSE_RULES
 FINDING_COLUMNS = ["rule", "severity", "report_id", "agency_id", "year", "subject", "message", "expected", "actual"]
 PROSE_SCHEMA = pa.schema([("rule", pa.string()), ("severity", pa.string()), ("report_id", pa.int64()),
                           ("agency_id", pa.string()), ("year", pa.int32()), ("subject", pa.string()),
