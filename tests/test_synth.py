@@ -3,15 +3,14 @@ dashboard's CATALOGUE checked against the same answer computed in pandas from th
 
 from __future__ import annotations
 
+import duckdb
 import numpy as np
 import pandas as pd
 import pytest
 
-duckdb = pytest.importorskip("duckdb")
-
-from analytics.dashboard import queries as Q  # noqa: E402
-from analytics.errors import ReportError  # noqa: E402
-from analytics.synth import generate  # noqa: E402
+from analytics.dashboard import queries as Q
+from analytics.errors import ReportError
+from analytics.synth import generate
 
 SCALE = 0.0002
 
