@@ -13,8 +13,7 @@ import pytest
 
 from analytics.warehouse import load_records, write_session
 from analytics.warehouse import wide
-from analytics.warehouse.checks import SQL_RULES, run_checks
-from analytics.warehouse.checks import set_scope
+from analytics.warehouse.checks import SQL_RULES, rule_sql, run_checks, set_scope
 from analytics.warehouse.schema import metrics_view_sql
 from analytics.warehouse.sqlfiles import all_names, ident, read, render
 from fixtures.records import fresh_warehouse, make_record
@@ -27,6 +26,7 @@ RENDERED = {
     "wide/create": lambda: "DROP TABLE report_wide; " + render("wide/create", select=wide.select_sql()),
     "checks/insert_findings": lambda: render("checks/insert_findings", query=read("rules/t4_group_sum")),
     "meta/insert_label": lambda: render("meta/insert_label", rows="(?, ?, ?, ?, ?)"),
+    "rules/template_year": lambda: rule_sql("template_year"),
 }
 NEW_ID = 10**9
 PARAMS = {

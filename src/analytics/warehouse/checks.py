@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
+from ..fields import TEMPLATE_2021_FIRST_YEAR
 from .prose import prose_findings
 from .sqlfiles import read, render
 
@@ -25,6 +26,11 @@ FINDING_COLUMNS = ["rule", "severity", "report_id", "agency_id", "year", "subjec
 PROSE_SCHEMA = pa.schema([("rule", pa.string()), ("severity", pa.string()), ("report_id", pa.int64()),
                           ("agency_id", pa.string()), ("year", pa.int32()), ("subject", pa.string()),
                           ("message", pa.string()), ("expected", pa.float64()), ("actual", pa.float64())])
+
+
+def rule_sql(name: str) -> str:
+    """The query of one SQL rule, with the year the 2021 template starts filled in."""
+    return render(f"rules/{name}", new_template_year=str(TEMPLATE_2021_FIRST_YEAR))
 
 
 def set_scope(con, agency_ids) -> None:
@@ -46,7 +52,7 @@ def run_checks(con, agency_ids=None) -> list[str]:
     con.execute(read("checks/app_cells"))
     con.execute(read("checks/delete_scope"))
     for name, scope in SQL_RULES.items():
-        con.execute(render("checks/insert_findings", query=read(f"rules/{name}")), [scope])
+        con.execute(render("checks/insert_findings", query=rule_sql(name)), [scope])
     prose = prose_findings(con)
     if prose:
         con.register("_prose", pa.Table.from_pylist([dict(zip(FINDING_COLUMNS, row)) for row in prose],
