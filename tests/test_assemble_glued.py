@@ -4,20 +4,11 @@ from __future__ import annotations
 
 import time
 
-from analytics.fields import APPLICATION_COLS, REVIEW_COLS, REVIEW_GROUPS
-from analytics.parsing import parse_bytes
+from analytics.fields import REVIEW_COLS, REVIEW_GROUPS
 from analytics.parsing.glued import Group, split_tokens
-from fixtures.report_text import rebalance
+from fixtures.report_text import parse, rebalance, row
 
 ROW7 = [Group(7, True)]
-
-
-def parse(text: str, name: str = "测试县人民政府_2021.txt") -> dict:
-    return parse_bytes(text.encode("utf-8"), name)
-
-
-def row(record: dict, key: str) -> list:
-    return [record["applications"].get(key, {}).get(c, "ABSENT") for c in APPLICATION_COLS]
 
 
 def test_row_sum_gives_the_only_split():

@@ -14,7 +14,8 @@ import pytest
 from analytics.errors import CorruptFile, ReportError, TooLarge
 from analytics.parsing.backends import docx as backend
 from analytics.parsing.cells import read_cell
-from fixtures.docx_builders import REVIEW, YEAR, build_report, by_table, check_document
+from fixtures.docx_builders import REVIEW, YEAR, build_report, check_document
+from fixtures.document_rows import by_table
 
 
 @pytest.mark.parametrize("template", ["2021", "2019"])
