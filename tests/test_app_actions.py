@@ -3,17 +3,14 @@ Each test works on its own copy of the sample warehouse."""
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from analytics.dashboard.safe_text import md
 from analytics.warehouse import connect_read
+from fixtures.app_test import open_page
 from fixtures.corpus import REAL
 from fixtures.gold_warehouse import build_warehouse
-
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
 
 @pytest.fixture
@@ -22,15 +19,6 @@ def own_warehouse(tmp_path, monkeypatch):
     monkeypatch.setenv("ANALYTICS_DB", str(path))
     monkeypatch.setenv("ANALYTICS_UPLOADS", str(tmp_path / "uploads"))
     return path
-
-
-def open_page(page: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=300)
-    at.run()
-    at.switch_page(f"pages/{page}.py")
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
 
 
 def test_confirming_a_finding_is_recorded(own_warehouse):

@@ -4,23 +4,19 @@ survive moving to another page and a reload. Screenshots go to tests/artifacts/ 
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
 
-from fixtures.streamlit_server import serve
+from fixtures.streamlit_server import CHROMIUM, CHROMIUM_ARGS, serve, wait_until_idle
 from fixtures.gold_warehouse import build_warehouse
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = ROOT / "tests" / "artifacts"
 # The default page (总览) lives at the root URL.
 PAGES = ["", "compare", "trends", "outcomes", "review", "active", "quality", "report", "upload"]
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 if not Path(CHROMIUM).exists():
     pytest.skip(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
@@ -38,7 +34,7 @@ def server(tmp_path_factory):
 @pytest.fixture(scope="module")
 def browser():
     with playwright_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield b
         b.close()
 
@@ -52,11 +48,7 @@ def _settle(page) -> None:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "timeout.png"))
         raise AssertionError(f"no page title after 90 s at {page.url}") from None
-    quiet, deadline = 0, time.time() + 60
-    while quiet < 4 and time.time() < deadline:
-        page.wait_for_timeout(250)
-        busy = page.locator('[data-testid="stStatusWidget"], [data-testid="stSkeleton"]').count()
-        quiet = quiet + 1 if busy == 0 else 0
+    wait_until_idle(page, polls=4, interval_ms=250, seconds=60)
     page.wait_for_timeout(300)
 
 

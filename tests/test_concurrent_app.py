@@ -24,7 +24,7 @@ import pytest
 
 from analytics.warehouse import connect_read
 from fixtures.corpus import REAL
-from fixtures.streamlit_server import serve
+from fixtures.streamlit_server import CHROMIUM, CHROMIUM_ARGS, serve, wait_until_idle
 from robustness_plugin import tally
 
 ROOT = Path(__file__).parents[1]
@@ -82,19 +82,10 @@ def _orphans(con) -> int:
                        "(SELECT 1 FROM reports r WHERE r.report_id = c.report_id))").fetchone()[0]
 
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-
 def _settled_count(page) -> int:
     """Wait for the overview's script run to finish and read its first card (已导入报告数)."""
     page.wait_for_selector('[data-testid="stMetricValue"]', timeout=120000)
-    quiet, deadline = 0, time.time() + 90
-    while quiet < 3 and time.time() < deadline:
-        page.wait_for_timeout(200)
-        busy = page.locator('[data-testid="stStatusWidget"], [data-testid="stSkeleton"]').count()
-        quiet = quiet + 1 if busy == 0 else 0
+    wait_until_idle(page, polls=3, interval_ms=200, seconds=90)
     errors = page.locator('[data-testid="stException"], [data-testid="stAlertContentError"]')
     assert errors.count() == 0, errors.first.inner_text()
     label = page.locator('[data-testid="stMetricLabel"]').first.inner_text()
@@ -136,7 +127,7 @@ def test_sessions_see_whole_batches_while_ingest_runs(warehouse, tmp_path):
             errors.append(f"reader: {type(exc).__name__}: {exc}")
 
     with serve(db, tmp_path / "uploads") as url, sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         pages = [browser.new_context().new_page() for _ in range(SESSIONS)]
         for page in pages:  # warm: one full run each before the ingest starts
             page.goto(url)

@@ -29,8 +29,14 @@ PROSE_SCHEMA = pa.schema([("rule", pa.string()), ("severity", pa.string()), ("re
 
 
 def rule_sql(name: str) -> str:
-    """The query of one SQL rule, with the year the 2021 template starts filled in."""
-    return render(f"rules/{name}", new_template_year=str(TEMPLATE_2021_FIRST_YEAR))
+    """The query of one SQL rule, its slots filled: the year the 2021 template starts, and the
+    selection of MinHash bands that DUPLICATE_TEXT and the scope widening share."""
+    return render(f"rules/{name}", new_template_year=str(TEMPLATE_2021_FIRST_YEAR),
+                  shared_bands=read("checks/shared_bands"))
+
+
+def scope_expand_sql() -> str:
+    return render("checks/scope_expand", shared_bands=read("checks/shared_bands"))
 
 
 def set_scope(con, agency_ids) -> None:
@@ -47,7 +53,7 @@ def run_checks(con, agency_ids=None) -> list[str]:
     """Recompute the findings of these agencies (None: every agency); returns the widened scope."""
     set_scope(con, agency_ids)
     if agency_ids is not None:
-        con.execute(read("checks/scope_expand"))
+        con.execute(scope_expand_sql())
     con.execute(read("checks/check_reports"))
     con.execute(read("checks/app_cells"))
     con.execute(read("checks/delete_scope"))
