@@ -24,7 +24,8 @@ import pytest
 
 from analytics.warehouse import connect_read
 from fixtures.corpus import REAL
-from fixtures.streamlit_server import CHROMIUM, CHROMIUM_ARGS, serve, wait_until_idle
+from fixtures.browser import CHROMIUM, CHROMIUM_ARGS, wait_until_idle
+from fixtures.streamlit_server import serve
 from robustness_plugin import tally
 
 ROOT = Path(__file__).parents[1]
