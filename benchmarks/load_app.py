@@ -87,7 +87,7 @@ async def _browse(url: str, sessions: int, seconds: float) -> tuple[dict, list]:
 
 
 def _new_batch(folder: Path, serial: int, n: int = 5) -> Path:
-    from conftest import ReportText
+    from fixtures.report_text import ReportText
 
     folder.mkdir(parents=True, exist_ok=True)
     for i in range(n):

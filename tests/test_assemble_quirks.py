@@ -5,16 +5,8 @@ from __future__ import annotations
 import pytest
 
 from analytics.errors import NotAReport, OldFormatReport
-from analytics.fields import APPLICATION_COLS, OTHER_ROWS_2021
-from analytics.parsing import parse_bytes
-
-
-def parse(text: str, name: str = "测试县人民政府_2021.txt") -> dict:
-    return parse_bytes(text.encode("utf-8"), name)
-
-
-def row(record: dict, key: str) -> list:
-    return [record["applications"].get(key, {}).get(c, "ABSENT") for c in APPLICATION_COLS]
+from analytics.fields import OTHER_ROWS_2021
+from fixtures.report_text import parse, rebalance, row
 
 
 def cell(record: dict, table: str, key: str, col: str = "value") -> dict:
@@ -242,8 +234,6 @@ def test_publication_date_under_the_closing_signature(report_text):
 
 @pytest.mark.parametrize("layout", ["tab", "blob"])
 def test_local_extra_row_in_table3_is_ignored(report_text, layout):
-    from test_assemble_glued import rebalance
-
     r = report_text("2021", layout)
     rebalance(r.t3)
     sep = "" if layout == "blob" else "\n"

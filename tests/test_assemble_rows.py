@@ -5,7 +5,7 @@ from __future__ import annotations
 from analytics.fields import APPLICATION_COLS, label
 from analytics.parsing.assemble import assemble
 from analytics.parsing.document import Cell, Document, Row
-from conftest import T3, T4
+from fixtures.report_text import T3, T4
 
 GROUP = {"denied_": "（三）不予公开", "unable_": "（四）无法提供", "refused_": "（五）不予处理", "other_": "（六）其他处理"}
 

@@ -24,10 +24,10 @@ import analytics.parsing as parsing
 from analytics.dashboard import uploads
 from analytics.dashboard.safe_text import md
 from analytics.errors import ReportError
+from fixtures.corpus import REAL
 from fixtures.bad_inputs import BAD_INPUTS, TEST_MAX_BYTES, BadInput
 from robustness_plugin import tally
 
-CORPUS = Path(__file__).parent / "corpus" / "real"
 ANALYTICS = str(Path(sys.executable).with_name("analytics"))
 FIRST_BATCH = ["平潭综合实验区管委会_2021.txt", "上海市人民政府办公厅_2019.html"]
 SECOND_BATCH = ["平潭综合实验区管委会_2023.txt", "高新区_2021.txt"]
@@ -162,7 +162,7 @@ def ingested(bad_dir, tmp_path_factory):
     first = root / "first"
     first.mkdir()
     for name in FIRST_BATCH:
-        shutil.copy(CORPUS / name, first / name)
+        shutil.copy(REAL / name, first / name)
     run1 = _cli("ingest", str(first), "--db", str(db), "--quiet")
     assert run1.returncode == 0, run1.stderr
     before = _db_rows(db, "SELECT report_id, agency_id, year, n_cells FROM reports ORDER BY report_id")
@@ -170,7 +170,7 @@ def ingested(bad_dir, tmp_path_factory):
     mixed = root / "mixed"
     shutil.copytree(bad_dir, mixed)
     for name in SECOND_BATCH:
-        shutil.copy(CORPUS / name, mixed / name)
+        shutil.copy(REAL / name, mixed / name)
     run2 = _cli("ingest", str(mixed), "--db", str(db), "--quiet")
     return {"db": db, "mixed": mixed, "run": run2, "before": before, "cells_before": cells_before}
 

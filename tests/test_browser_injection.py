@@ -19,20 +19,19 @@ from urllib.parse import quote
 import pytest
 
 from analytics.warehouse import connect_read, load_records
+from fixtures.browser import CHROMIUM, CHROMIUM_ARGS, error_texts, playwright_or_skip, settle
+from fixtures.corpus import gold_records
+from fixtures.gold_warehouse import build_warehouse
+from fixtures.hostile_text import HOSTILE_MARKDOWN, as_shown
 from fixtures.streamlit_server import serve
 from robustness_plugin import tally
-from test_browser import ARGS, CHROMIUM, _errors, _settle
-from test_dashboard_warehouse import build_warehouse, gold_records
-from test_injection import HOSTILE_MARKDOWN, _as_shown
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 ROOT = Path(__file__).resolve().parents[1]
 JOINER = "\u2060"  # safe_text's invisible pattern breaker: not part of what a reader sees
 
-if not Path(CHROMIUM).exists():
-    pytest.skip(f"Chromium is not installed at {CHROMIUM}", allow_module_level=True)
-playwright_api = pytest.importorskip("playwright.sync_api")
+playwright_api = playwright_or_skip()
 
 
 class _Hits(http.server.BaseHTTPRequestHandler):
@@ -61,7 +60,7 @@ def trap():
 @pytest.fixture(scope="module")
 def browser():
     with playwright_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield b
         b.close()
 
@@ -140,7 +139,7 @@ def test_streamlit_draws_escaped_text_as_text(tmp_path, browser, trap):
         page.wait_for_timeout(1500)
         for i, text in enumerate(cases):
             box = page.locator(f".st-key-case_{i}")
-            want = " ".join(_as_shown(text).split())
+            want = " ".join(as_shown(text).split())
             for kind, selector in ELEMENTS.items():
                 got = box.locator(selector).first.inner_text().replace(JOINER, "")
                 assert " ".join(got.split()) == want, (kind, text, got)
@@ -193,7 +192,7 @@ def _visit(browser, url: str):
     requests: list[str] = []
     page.on("request", lambda r: requests.append(r.url))
     page.goto(url)
-    _settle(page)
+    settle(page)
     return page, requests
 
 
@@ -215,7 +214,7 @@ def test_pages_show_hostile_names_as_text(hostile_app, browser, trap):
         for name in wanted:
             assert _wait_for_text(page, name), (title, name)
         assert page.locator(f"img[src*='{trap[0]}'], a[href*='{trap[0]}']").count() == 0, title
-        assert _errors(page) == [], title
+        assert error_texts(page) == [], title
         time.sleep(0.3)
         assert [u for u in requests if trap[0] in u] == [], title
         page.close()
@@ -232,7 +231,7 @@ def test_upload_page_shows_hostile_file_names_as_text(hostile_app, browser, trap
     page.locator("[data-testid=stFileUploaderDropzoneInput]").first.set_input_files(
         [{"name": refused, "mimeType": "text/plain", "buffer": "这不是一份年度报告。".encode()}])
     page.wait_for_selector("[data-testid=stAlertContentError]", timeout=90000)
-    _settle(page)
+    settle(page)
     error = page.locator("[data-testid=stAlertContentError]").first.inner_text().replace(JOINER, "")
     assert error.startswith(refused + "："), error
     assert page.locator(f"img[src*='{host}'], a[href*='{host}']").count() == 0

@@ -14,9 +14,9 @@ from urllib.parse import quote
 
 import pytest
 
+from fixtures.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, playwright_or_skip, settle
+from fixtures.gold_warehouse import DEMO_REGION, build_warehouse
 from fixtures.streamlit_server import serve
-from test_browser import ARGS, ARTIFACTS, CHROMIUM, _settle, playwright_api
-from test_dashboard_warehouse import DEMO_REGION, build_warehouse
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
@@ -24,6 +24,7 @@ FILE_NAMES = {"app", "overview", "compare", "trends", "outcomes", "review", "act
               "upload"}
 TITLES = ["总览", "地区对比", "趋势", "办理结果", "复议诉讼", "主动公开", "数据质量", "报告详情", "数据导入"]
 VIEWPORT = {"width": 1280, "height": 800}
+playwright_api = playwright_or_skip()
 
 # Installed before any of the app's own scripts: every time the DOM changes, each line of text the
 # sidebar shows is recorded, so a navigation drawn for a moment and replaced is still seen.
@@ -56,7 +57,7 @@ def fresh_server(warehouse, tmp_path):
 @pytest.fixture(scope="module")
 def browser():
     with playwright_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield b
         b.close()
 
@@ -66,10 +67,10 @@ def _first_session(browser, url: str, shot: str) -> tuple[object, list[str]]:
     context.add_init_script(RECORD_SIDEBAR)
     page = context.new_page()
     page.goto(url)
-    _settle(page)
+    settle(page)
     # The reset button is the sidebar's last element: once it is drawn, so is the whole sidebar.
     page.wait_for_selector('[data-testid="stSidebar"] >> text=重置筛选', timeout=60000)
-    _settle(page)
+    settle(page)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / shot))
     return page, page.evaluate("window.__sidebarTexts")

@@ -19,10 +19,10 @@ from analytics.parsing.backends.pdf_settings import PdfSettings
 from analytics.parsing.detect import sniff
 from analytics.parsing.formats import FORMATS, accepted_suffixes, by_suffix, options_from_text, resolve_options
 from analytics.warehouse.ingest import collect
+from fixtures.corpus import REAL
 
-CORPUS = Path(__file__).parent / "corpus" / "real"
-PDF = CORPUS / "淮安市洪泽区人民政府_2024.pdf"
-HTML = CORPUS / "平潭综合实验区管委会_2021_网页.html"
+PDF = REAL / "淮安市洪泽区人民政府_2024.pdf"
+HTML = REAL / "平潭综合实验区管委会_2021_网页.html"
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -81,7 +81,7 @@ def test_upload_widget_accepts_what_the_walker_accepts(tmp_path, monkeypatch):
         assert taken == (name in walked), name
 
 
-@pytest.mark.parametrize("path", [PDF, HTML, CORPUS / "高新区_2021.txt"], ids=lambda p: p.suffix)
+@pytest.mark.parametrize("path", [PDF, HTML, REAL / "高新区_2021.txt"], ids=lambda p: p.suffix)
 def test_sniff_agrees_with_the_name_for_real_reports(path):
     assert sniff(path.read_bytes(), path.name) == by_suffix(path.name).name
 

@@ -11,17 +11,17 @@ from analytics.cli import main
 from analytics.warehouse import connect_read
 from analytics.warehouse.ingest import ingest
 from analytics.manifest import BadManifest, read_manifest
-from test_warehouse_records import fresh_warehouse
+from fixtures.corpus import REAL
+from fixtures.records import fresh_warehouse
 
-CORPUS = Path(__file__).parent / "corpus" / "real"
 
 
 @pytest.fixture
 def folder(tmp_path):
     docs = tmp_path / "docs"
     (docs / "sub").mkdir(parents=True)
-    shutil.copy(CORPUS / "高新区_2021.txt", docs / "高新区_2021.txt")
-    shutil.copy(CORPUS / "淮安市洪泽区人民政府_2024.pdf", docs / "sub" / "b.pdf")
+    shutil.copy(REAL / "高新区_2021.txt", docs / "高新区_2021.txt")
+    shutil.copy(REAL / "淮安市洪泽区人民政府_2024.pdf", docs / "sub" / "b.pdf")
     (docs / "empty.txt").write_bytes(b"")
     (docs / "broken.pdf").write_bytes(b"%PDF-1.7\n this is not really a pdf")
     (docs / "notes.json").write_text("{}")  # not a report suffix: folders skip it

@@ -24,32 +24,11 @@ from analytics.dashboard.safe_text import JOINER, md
 from analytics.warehouse import cell_safety, connect_read
 from analytics.warehouse.export import export
 from analytics.warehouse.ingest import ingest
-from conftest import ReportText
+from fixtures.hostile_text import HOSTILE_MARKDOWN, as_shown
+from fixtures.records import fresh_warehouse
+from fixtures.report_text import ReportText
 from robustness_plugin import tally
-from test_warehouse_records import fresh_warehouse
 
-# Text a document could carry into an agency, file or upload name, a warning or a finding.
-HOSTILE_MARKDOWN = [
-    "![x](http://127.0.0.1:9/c.png)某局",
-    "<img src=http://127.0.0.1:9/i.png onerror=alert(1)>",
-    "报告`文件`名``.pdf",
-    "*强调* _下划线_ **粗体** ~~删除~~ ==高亮==",
-    "&lt;b&gt; &amp; &#x3C;script&#x3E;",
-    ":red[红色] :material/home: :streamlit: :smile:",
-    "$x^2$ 与 $$y$$",
-    "# 标题\n- 列表\n1. 第一\n    缩进代码\n> 引用",
-    "[链接](javascript:alert(1)) <http://127.0.0.1:9/a> www.example.com http://127.0.0.1:9/z a@b.cn",
-    "\\ \\\\ \\*",
-    "| a | b |\n|---|---|\n| 1 | 2 |",
-    "制表\t回车\r换行\r\n分页\x0c",
-    '=HYPERLINK("http://127.0.0.1:1/x","点")',
-    "{x} %s %(y)s <!-- 注释 -->",
-    "行尾两个空格  \n换行",
-    "+ 加号开头",
-    "1) 编号",
-    "---",
-    "[^1]: 脚注",
-]
 PLAIN_CHINESE = ["测试县人民政府", "平潭综合实验区管委会（演示）", "二〇二一年度 政府信息公开", "《条例》第二十条“主动公开”"]
 
 
@@ -71,17 +50,10 @@ def _unescape(markdown: str) -> str:
     return "".join(out)
 
 
-def _as_shown(text: str) -> str:
-    """What a viewer should read: line breaks and tabs as spaces, other controls as U+FFFD."""
-    for br in ("\r\n", "\r", "\n", "\x0b", "\x0c"):
-        text = text.replace(br, " ")
-    return "".join("\ufffd" if ord(c) < 32 and c != "\t" else c for c in text).replace("\t", " ")
-
-
 @pytest.mark.parametrize("text", HOSTILE_MARKDOWN)
 def test_md_escapes_every_markdown_character(text):
     out = md(text)
-    assert _unescape(out) == _as_shown(text)
+    assert _unescape(out) == as_shown(text)
     # what Streamlit links or replaces after parsing: http://, mailto-like a@b, www., :streamlit:
     for pattern in ("://", ":streamlit:", "www.", "@b"):
         assert pattern not in out.replace("\\", "")

@@ -16,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 
 from analytics.dashboard import sidebar
 from analytics.dashboard.filters import Filters
-from test_dashboard_warehouse import DEMO_REGION, build_warehouse
+from fixtures.gold_warehouse import DEMO_REGION, build_warehouse
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")

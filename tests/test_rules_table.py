@@ -5,20 +5,9 @@ from __future__ import annotations
 import pytest
 
 from analytics.warehouse import connect_read, load_records
-from test_warehouse_records import fresh_warehouse, make_record
+from fixtures.records import findings_of, fresh_warehouse, make_record
 
 AGENCY = "江苏省淮安市教育局"
-
-
-def findings_of(db, rule=None):
-    con = connect_read(db)
-    try:
-        sql = "SELECT rule, severity, subject, expected, actual, message FROM findings"
-        rows = con.execute(sql + (" WHERE rule = ?" if rule else "") + " ORDER BY rule, subject",
-                           [rule] if rule else []).fetchall()
-    finally:
-        con.close()
-    return rows
 
 
 @pytest.fixture

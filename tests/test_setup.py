@@ -12,8 +12,8 @@ import pytest
 import analytics
 from analytics import cli
 from analytics.warehouse import connect_read
+from fixtures.corpus import REAL
 
-REAL = Path(__file__).parent / "corpus" / "real"
 
 
 @pytest.fixture()

@@ -13,11 +13,10 @@ import pytest
 
 from analytics.warehouse import load_records, write_session
 from analytics.warehouse import wide
-from analytics.warehouse.checks import SQL_RULES, run_checks
-from analytics.warehouse.refresh import set_scope
+from analytics.warehouse.checks import SQL_RULES, rule_sql, run_checks, scope_expand_sql, set_scope
 from analytics.warehouse.schema import metrics_view_sql
 from analytics.warehouse.sqlfiles import all_names, ident, read, render
-from test_warehouse_records import fresh_warehouse, make_record
+from fixtures.records import fresh_warehouse, make_record
 
 # Files with slots are rendered by the module that owns their allow-list.
 RENDERED = {
@@ -27,6 +26,14 @@ RENDERED = {
     "wide/create": lambda: "DROP TABLE report_wide; " + render("wide/create", select=wide.select_sql()),
     "checks/insert_findings": lambda: render("checks/insert_findings", query=read("rules/t4_group_sum")),
     "meta/insert_label": lambda: render("meta/insert_label", rows="(?, ?, ?, ?, ?)"),
+    "rules/template_year": lambda: rule_sql("template_year"),
+    "rules/duplicate_text": lambda: rule_sql("duplicate_text"),
+    "checks/scope_expand": scope_expand_sql,
+}
+# Pieces of other queries, run inside a minimal query of their own.
+FRAGMENTS = {
+    "checks/shared_bands": lambda: (f"WITH mine AS (SELECT * FROM current_bands), {read('checks/shared_bands')} "
+                                    "SELECT count(*) FROM buckets"),
 }
 NEW_ID = 10**9
 PARAMS = {
@@ -89,7 +96,8 @@ def test_sql_file_runs(db, name, tmp_path):
         con.execute(read("checks/app_cells"))
         con.execute("CREATE OR REPLACE TEMP TABLE _batch AS SELECT report_id FROM reports")
         _frames(con)
-        sql = RENDERED[name]() if name in RENDERED else read(name)
+        build = RENDERED.get(name) or FRAGMENTS.get(name)
+        sql = build() if build else read(name)
         con.execute(sql, PARAMS.get(name, []))
         if name == "rules/t4_group_sum":
             assert [(r[0], r[5]) for r in con.fetchall()] == [("T4_GROUP_SUM", "review")]

@@ -69,11 +69,14 @@ REVIEW_GROUPS = keys("review_group")
 REVIEW_COLS = keys("review_col")
 ACTIVE_KEYS = keys("active")
 
+# The 2021 template (国办公开办函〔2021〕30号) applies to the reports of this year on; the reports
+# of 2019 and 2020 follow the 2019 one. Real reports do not always follow (see the TEMPLATE_YEAR rule).
+TEMPLATE_2021_FIRST_YEAR = 2021
+
 # Rows whose sum is "other handling": the 2021 template splits it in three, the 2019 one does not.
 OTHER_ROWS_2021 = ["other_no_correction", "other_no_fee", "other_misc"]
 DENIED_ROWS = [k for k in APPLICATION_ROWS if k.startswith("denied_")]
 UNABLE_ROWS = [k for k in APPLICATION_ROWS if k.startswith("unable_")]
 REFUSED_ROWS = [k for k in APPLICATION_ROWS if k.startswith("refused_")]
-# Cells that hold money or signed changes rather than counts.
+# Cells that hold money rather than counts.
 MONEY_KEYS = {"fees_amount", "procurement_amount"}
-SIGNED_KEYS = {k for k in ACTIVE_KEYS if k.endswith("_change")}

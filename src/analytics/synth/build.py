@@ -90,7 +90,7 @@ def _wide_year(b: YearBatch, ids: np.ndarray, agencies: pd.DataFrame) -> pa.Tabl
 
 def _cells_year(b: YearBatch, ids: np.ndarray):
     """Arrow batches of the long ``cells`` rows of one year, CELL_CHUNK reports at a time."""
-    n_rows, n_cols = len(ROWS), len(COLS)
+    n_cols = len(COLS)
     for lo in range(0, ids.size, CELL_CHUNK):
         hi = min(lo + CELL_CHUNK, ids.size)
         present = b.present[lo:hi]
