@@ -306,7 +306,7 @@ def _findings_table(at):
 @pytest.fixture(scope="module")
 def app_base(tmp_path_factory) -> Path:
     """The sample warehouse the pages are tested on (findings within the default filters)."""
-    from test_dashboard_warehouse import build_warehouse
+    from fixtures.gold_warehouse import build_warehouse
 
     return build_warehouse(tmp_path_factory.mktemp("faults-app") / "w.duckdb")
 

@@ -17,7 +17,7 @@ from analytics.warehouse import connect_read, load_records, write_session
 from analytics.warehouse.findings import decide, list_findings, recheck
 from analytics.manifest import apply
 from analytics.warehouse.sqlfiles import all_names, read
-from test_warehouse_records import fresh_warehouse, make_record
+from fixtures.records import fresh_warehouse, make_record
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL = ROOT / "tests" / "corpus" / "real"
