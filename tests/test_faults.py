@@ -27,7 +27,7 @@ from fixtures import fs_faults
 from robustness_plugin import tally
 
 TESTS = Path(__file__).parent
-CORPUS = TESTS / "corpus" / "real"
+from fixtures.corpus import REAL as CORPUS
 SRC = TESTS.parent / "src"
 REPORTS = [CORPUS / "平潭综合实验区管委会_2019.txt", CORPUS / "平潭综合实验区管委会_2021.txt"]
 NEW_REPORT = CORPUS / "上海市科学技术委员会_2024.md"

@@ -20,7 +20,7 @@ from analytics.warehouse.sqlfiles import all_names, read
 from fixtures.records import fresh_warehouse, make_record
 
 ROOT = Path(__file__).resolve().parents[1]
-REAL = ROOT / "tests" / "corpus" / "real"
+from fixtures.corpus import GOLD, REAL
 SNAPSHOTS = sorted((ROOT / "tests" / "golden").glob("*.json"))
 
 
@@ -72,7 +72,7 @@ def test_a_report_is_changed_only_into_a_new_one():
 
 
 def test_gold_records_and_dicts_built_in_code_are_reports_without_cells():
-    gold = json.loads((REAL / "高新区_2021.gold.json").read_text(encoding="utf-8"))
+    gold = json.loads((GOLD / "高新区_2021.gold.json").read_text(encoding="utf-8"))
     report = as_report(gold)
     assert report.cells == () and report.source.sha256 is None and report.sections is None
     assert report.applications == gold["applications"]
@@ -108,7 +108,7 @@ def test_a_report_and_its_json_load_the_same_rows(tmp_path):
 
 
 def test_a_gold_file_loads_its_values(tmp_path):
-    gold = json.loads((REAL / "高新区_2021.gold.json").read_text(encoding="utf-8"))
+    gold = json.loads((GOLD / "高新区_2021.gold.json").read_text(encoding="utf-8"))
     db = fresh_warehouse(tmp_path / "w.duckdb")
     assert len(load_records(db, [gold])) == 1
     cells = _rows(db)["cells"]

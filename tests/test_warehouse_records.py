@@ -51,4 +51,4 @@ def test_content_hash_is_stable_and_ignores_provenance():
 def test_records_without_agency_or_year_are_refused(change, message):
     record = make_record("某市教育局", 2023) | change
     with pytest.raises(BadRecord, match=message):
-        report_row(record, dataset="real", parser_version="1")
+        report_row(Report.from_json(record), dataset="real", parser_version="1")
