@@ -17,6 +17,7 @@ from .metrics import METRICS, plot_format
 TEMPLATE_BOUNDARY = 2020.5  # reports of 2021 onwards use the 2021 template
 PALETTE = qualitative.Safe
 HIGHLIGHT = "#d62728"
+BELOW_MINIMUM = "#c7c7c7"
 
 
 # Trace attributes that Plotly draws as text with its own small HTML (<a href>, <b>, <br> …).
@@ -94,7 +95,14 @@ def ranking(df: pd.DataFrame, metric: str, label: str = "name", median_col: str 
     """Horizontal bars of one metric per agency; each bar's peer median as a black diamond."""
     d = df.iloc[::-1]
     colours = [HIGHLIGHT if highlight and n in highlight else PALETTE[0] for n in d[label]]
-    fig = go.Figure(go.Bar(x=d["value"], y=d[label], orientation="h", marker_color=colours, name=METRICS[metric].label))
+    if "eligible" in d:  # below the minimum denominator: shown apart, in grey
+        colours = [c if ok else BELOW_MINIMUM for c, ok in zip(colours, d["eligible"])]
+    error = None
+    if "lo" in d and "hi" in d:
+        error = dict(type="data", symmetric=False, array=(d["hi"] - d["value"]).clip(lower=0),
+                     arrayminus=(d["value"] - d["lo"]).clip(lower=0), color="#555", thickness=1)
+    fig = go.Figure(go.Bar(x=d["value"], y=d[label], orientation="h", marker_color=colours, error_x=error,
+                           name=METRICS[metric].label))
     if median_col and median_col in d:
         fig.add_trace(go.Scatter(x=d[median_col], y=d[label], mode="markers", name="同类中位数",
                                  marker=dict(symbol="diamond", color="black", size=9)))
@@ -258,3 +266,30 @@ def coverage_grid(df: pd.DataFrame, years, title: str | None = None) -> go.Figur
     ))
     fig.update_yaxes(autorange="reversed")
     return _layout(fig, title, height=max(260, 22 * len(grid) + 100))
+
+
+def control_funnel(points: pd.DataFrame, curves: pd.DataFrame, metric: str, title: str | None = None,
+                   label: str = "name") -> go.Figure:
+    """Each agency's rate against its denominator, inside the 95 % and 99.8 % limits around the
+    peer group's pooled rate (``curves`` from ``comparison.funnel_curves``); outliers in red."""
+    fig = go.Figure()
+    for level, dash, name in (("998", "solid", "99.8% 控制限"), ("95", "dash", "95% 控制限")):
+        for side in ("lo", "hi"):
+            fig.add_trace(go.Scatter(x=curves["n"], y=curves[f"{side}{level}"], mode="lines", name=name,
+                                     line=dict(color="#7f7f7f", dash=dash, width=1), hoverinfo="skip",
+                                     legendgroup=name, showlegend=side == "hi"))
+    p0 = points["p0"].iloc[0] if len(points) else None
+    if p0 is not None:
+        fig.add_hline(y=p0, line=dict(color="black", width=1), annotation_text="同类合并比率",
+                      annotation_position="top left")
+    inside = points[points["outside"] == ""]
+    outside = points[points["outside"] != ""]
+    for part, colour, name in ((inside, PALETTE[0], "控制限内"), (outside, HIGHLIGHT, "控制限外（离群）")):
+        fig.add_trace(go.Scatter(
+            x=part["den"], y=part["rate"], mode="markers", name=name, text=part[label],
+            marker=dict(color=colour, size=8, line=dict(color="white", width=0.5)),
+            hovertemplate="%{text}<br>分母 %{x:,.0f} 件<br>比率 %{y:.1%}<extra></extra>"))
+    fig.update_xaxes(type="log", title_text=f"分母：{METRICS[metric].base}（件，对数刻度）")
+    fig.update_yaxes(title_text=f"{METRICS[metric].label}（%）", rangemode="tozero")
+    _axis_format(fig, metric)
+    return _layout(fig, title, height=440)
