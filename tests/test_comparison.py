@@ -111,3 +111,24 @@ def test_the_funnel_chart_draws_limits_and_marks_outliers_red():
     assert list(red.text) == ["机构9"] and red.marker.color == charts.HIGHLIGHT
     assert sum(t.name == "99.8% 控制限" for t in fig.data) == 2
     assert fig.layout.xaxis.type == "log" and "分母" in fig.layout.xaxis.title.text
+
+
+def test_a_worse_when_higher_metric_is_red_at_the_top_percentile():
+    from analytics.dashboard import charts
+
+    keys = ["denial_rate", "substantive_disclosure_rate", "legal_person_share"]
+    df = pd.DataFrame({"name": ["甲", "乙"], "denial_rate": [1.0, 0.0], "substantive_disclosure_rate": [1.0, 0.0],
+                       "legal_person_share": [1.0, 0.0]})
+    fig = charts.percentile_heatmap(df, keys)
+    trace = fig.data[0]
+    scale = dict((round(p, 6), c) for p, c in reversed(trace.colorscale))
+
+    def colour(row, col):
+        frac = round((trace.z[row][col] - trace.zmin) / (trace.zmax - trace.zmin), 6)
+        return scale.get(frac)
+
+    assert colour(0, 0) == "#d73027"  # top percentile of refusals: red
+    assert colour(1, 0) == "#1a9850"  # bottom percentile of refusals: green
+    assert colour(0, 1) == "#1a9850"  # top percentile of substantive disclosure: green
+    assert colour(0, 2) not in ("#d73027", "#1a9850")  # a neutral share is neither
+    assert list(trace.customdata[0]) == [100, 100, 100]  # hover shows the real percentile

@@ -129,14 +129,24 @@ def distribution(quantiles: pd.DataFrame, metric: str, points: pd.DataFrame | No
 
 
 def percentile_heatmap(df: pd.DataFrame, metric_keys: list[str], title: str | None = None) -> go.Figure:
-    z = df[metric_keys].astype("float64") * 100
+    """Percentiles coloured by what they mean: green is the good end of each metric's polarity
+    (a high refusal rate is red), blue shades for metrics with no good or bad direction."""
+    pct = df[metric_keys].astype("float64") * 100
+    x = [METRICS[k].label + ("" if METRICS[k].direction else "（中性）") for k in metric_keys]
+    # Directional metrics are drawn on a 0–100 "how good" scale, neutral ones on 200–300, so one
+    # colour scale serves both; hover labels show the real percentile.
+    shown = pd.DataFrame({k: (pct[k] if METRICS[k].direction > 0 else 100 - pct[k]) if METRICS[k].direction
+                          else pct[k] + 200 for k in metric_keys})
+    scale = [[0.0, "#d73027"], [1 / 6, "#fee08b"], [1 / 3, "#1a9850"], [1 / 3, "#ffffff"],
+             [2 / 3, "#ffffff"], [2 / 3, "#deebf7"], [1.0, "#08519c"]]
     fig = go.Figure(go.Heatmap(
-        z=z.values, x=[METRICS[k].label for k in metric_keys], y=df["name"], colorscale="RdYlGn",
-        zmin=0, zmax=100, colorbar=dict(title="百分位"), hoverongaps=False,
-        hovertemplate="%{y}<br>%{x}: 第 %{z:.0f} 百分位<extra></extra>",
+        z=shown.values, customdata=pct.values, x=x, y=df["name"], colorscale=scale, zmin=0, zmax=300,
+        showscale=False, hoverongaps=False,
+        hovertemplate="%{y}<br>%{x}: 第 %{customdata:.0f} 百分位<extra></extra>",
     ))
     fig.update_yaxes(autorange="reversed")
-    return _layout(fig, title, height=max(320, 24 * len(df) + 120))
+    fig.update_xaxes(tickangle=-30)
+    return _layout(fig, title, height=max(320, 24 * len(df) + 140))
 
 
 def side_by_side(df: pd.DataFrame, columns: dict[str, str], title: str | None = None) -> go.Figure:
