@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics import fields
-from analytics.dashboard import charts, ui
+from analytics.dashboard import charts, page_state, ui
 from analytics.dashboard.labels import APPLICANTS, GROUP_OF_ROW, OUTCOME_GROUPS, row_label
 
 # applicant_outcomes names the groups as report_wide does (granted, …, other_handled).
@@ -47,7 +47,7 @@ tree = pd.concat([tree, pd.DataFrame([{"id": "办理结果", "parent": "", "labe
                  ignore_index=True)
 
 st.subheader("办理结果层级")
-kind = st.radio("图形", ["sunburst", "treemap"], format_func={"sunburst": "旭日图", "treemap": "矩形树图"}.get,
+kind = page_state.radio(st, "图形", ["sunburst", "treemap"], format_func={"sunburst": "旭日图", "treemap": "矩形树图"}.get,
                 horizontal=True, key="oc_kind")
 if total > 0:
     st.plotly_chart(charts.hierarchy(tree, kind=kind), key="hierarchy")

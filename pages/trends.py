@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from analytics.dashboard import charts, ui
+from analytics.dashboard import charts, page_state, ui
 from analytics.dashboard.filters import DATASETS, KINDS, LEVELS
 from analytics.dashboard.labels import OUTCOME_GROUPS
 from analytics.dashboard.metrics import METRICS, TEMPLATE_SENSITIVE
@@ -14,16 +14,16 @@ NAMES = {**LEVELS, **KINDS, **DATASETS}
 
 metric_keys = list(METRICS)
 c1, c2 = st.columns(2)
-metric = c1.selectbox("指标", metric_keys, format_func=lambda k: METRICS[k].label, key="tr_metric",
-                      index=metric_keys.index("substantive_disclosure_rate"))
+metric = page_state.selectbox(c1, "指标", metric_keys, format_func=lambda k: METRICS[k].label, key="tr_metric",
+                              default="substantive_disclosure_rate")
 groups = ["all", "level", "kind", "province", "city", "county", "agency", "template"]
-group = c2.selectbox("分组", groups, format_func=GROUP_LABELS.get, key="tr_group", index=1)
+group = page_state.selectbox(c2, "分组", groups, format_func=GROUP_LABELS.get, key="tr_group", default="level")
 chosen: list[str] = []
 if group == "agency":
     top = ui.query("top_agencies", **params, limit=200)
     names = dict(zip(top["agency_id"], top["name"]))
-    chosen = st.multiselect("机构（默认为新收申请量最大的 5 个）", list(names), default=list(names)[:5],
-                            format_func=names.get, max_selections=12, key="tr_agencies")
+    chosen = page_state.multiselect(st, "机构（默认为新收申请量最大的 5 个）", list(names), default=list(names)[:5],
+                                    format_func=names.get, max_selections=12, key="tr_agencies")
 with st.expander(f"{METRICS[metric].label} 的公式与分母"):
     st.markdown(ui.metric_help(metric))
 

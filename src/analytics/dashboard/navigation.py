@@ -18,7 +18,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from . import db, sidebar
+from . import db, page_state, sidebar
 
 # The pages by absolute path: Streamlit resolves a relative one against the script it was started
 # with, which is pages/<page>.py itself when a page runs on its own (AppTest, an old bookmark).
@@ -53,6 +53,7 @@ def navigate() -> st.Page:
     # The chosen report belongs to the 报告详情 page's URL only.
     if page.url_path != "report" and "report" in st.query_params:
         del st.query_params["report"]
+    page_state.leave_others(page.url_path)
     with st.sidebar:
         for p in listed:
             st.page_link(p)

@@ -1,0 +1,62 @@
+"""A page's own choices live in the URL: a link restores them, a change writes them, other pages drop them."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from fixtures.app_test import open_page
+from fixtures.gold_warehouse import build_warehouse
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory):
+    path = build_warehouse(tmp_path_factory.mktemp("state") / "warehouse.duckdb")
+    old = os.environ.get("ANALYTICS_DB")
+    os.environ["ANALYTICS_DB"] = str(path)
+    yield path
+    if old is None:
+        del os.environ["ANALYTICS_DB"]
+    else:
+        os.environ["ANALYTICS_DB"] = old
+
+
+def _param(at, key):
+    value = at.query_params.get(key)
+    return value[0] if isinstance(value, list) else value
+
+
+def test_a_link_restores_the_choices_of_the_trends_page(warehouse):
+    at = open_page("trends", query={"tr_metric": "denial_rate", "tr_group": "kind"})
+    assert at.selectbox(key="tr_metric").value == "denial_rate"
+    assert at.selectbox(key="tr_group").value == "kind"
+
+
+def test_a_value_the_page_does_not_offer_falls_back_to_the_default(warehouse):
+    at = open_page("trends", query={"tr_metric": "no_such_metric';--", "tr_group": "kind"})
+    assert at.selectbox(key="tr_metric").value == "substantive_disclosure_rate"
+    assert at.selectbox(key="tr_group").value == "kind"
+
+
+def test_a_choice_is_written_to_the_url_and_the_default_is_not(warehouse):
+    at = open_page("trends")
+    assert _param(at, "tr_metric") is None
+    at.selectbox(key="tr_metric").set_value("grant_rate").run()
+    assert _param(at, "tr_metric") == "grant_rate"
+    at.selectbox(key="tr_metric").set_value("substantive_disclosure_rate").run()
+    assert _param(at, "tr_metric") is None
+
+
+def test_selected_agencies_round_trip(warehouse):
+    at = open_page("trends", query={"tr_group": "agency"})
+    chosen = at.multiselect(key="tr_agencies")
+    assert len(chosen.value) >= 3  # the default: the largest agencies
+    at = open_page("trends", query={"tr_group": "agency", "tr_agencies": "~".join(chosen.value[1:3])})
+    assert at.multiselect(key="tr_agencies").value == chosen.value[1:3]
+
+
+def test_another_page_drops_the_choices_of_this_one(warehouse):
+    at = open_page("trends", query={"tr_metric": "denial_rate"})
+    at.switch_page("pages/outcomes.py").run()
+    assert _param(at, "tr_metric") is None
