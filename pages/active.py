@@ -21,7 +21,6 @@ for template, title in TEMPLATES.items():
     if part.empty:
         st.caption("所选范围内没有使用该模板的报告。")
         continue
-    ui.caution(int(part["n_reports"].sum()))
     keys = [k for k in fields.keys("active", template)]
     docs = [k for k in keys if k.startswith(("regulations_", "normative_"))]
     decisions = [k for k in ("licensing_decisions", "punishment_decisions", "coercion_decisions") if k in keys]

@@ -16,7 +16,6 @@ if agencies.empty:
     st.warning("所选范围内没有报告。")
     st.stop()
 names = dict(zip(agencies["agency_id"], agencies["name"]))
-agencies["caution"] = [ui.caution_text(n) for n in agencies["n_reports"]]
 agencies["level"] = agencies["level"].map(LEVELS).fillna(agencies["level"])
 agencies["kind"] = agencies["kind"].map(KINDS).fillna(agencies["kind"])
 
@@ -25,7 +24,6 @@ st.caption(f"共 {len(agencies)} 个机构（按新收申请量排序，最多�
 shown_metrics = TABLE_METRICS
 columns = {"name": "机构", "level": "层级", "kind": "类型", "n_reports": "报告数"}
 columns.update({k: METRICS[k].label for k in shown_metrics})
-columns["caution"] = "提示"
 ui.table(agencies, "agency_metrics", columns)
 
 metric_keys = list(METRICS)
@@ -46,8 +44,7 @@ if ranked.empty:
 else:
     st.plotly_chart(charts.ranking(ranked, metric, median_col="peer_median"), key="ranking")
     st.caption("黑色菱形为该机构同类（相同层级与类型）的中位数。")
-    ranked["caution"] = [ui.caution_text(n, d if METRICS[metric].is_ratio else None)
-                         for n, d in zip(ranked["n_reports"], ranked["den"])]
+    ranked["caution"] = [ui.caution_text(d) if METRICS[metric].is_ratio else "" for d in ranked["den"]]
     ui.table(ranked.rename(columns={"value": metric}), "ranking",
              {"name": "机构", metric: METRICS[metric].label, "den": "分母", "peer_median": "同类中位数",
               "peer_percentile": "同类百分位", "robust_score": "稳健离群分数", "n_peers": "同类机构数",

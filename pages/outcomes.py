@@ -18,7 +18,6 @@ row = totals.iloc[0] if not totals.empty else None
 if row is None or not row["n_reports"]:
     st.warning("所选范围内没有报告。")
     st.stop()
-ui.caution(int(row["n_reports"]))
 
 
 def _n(column: str) -> float:
@@ -65,7 +64,7 @@ with c1:
     st.plotly_chart(charts.bars(denied.sort_values("count", ascending=False), "reason", "count"), key="denied")
     ui.table(denied, "denied", {"reason": "理由", "count": "件数", "share": "占不予公开比例"},
              percent=("share",))
-    ui.caution(None, all_denied)
+    ui.caution(all_denied)
 with c2:
     st.subheader("申请人类型")
     applicants = pd.DataFrame({"type": list(APPLICANTS.values()),

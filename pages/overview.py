@@ -11,8 +11,8 @@ kpi = ui.query("kpi_by_year", **f.params())
 this = kpi[kpi["year"] == f.year_to]
 last = kpi[kpi["year"] == f.year_to - 1]
 
-# Figures where a rise is bad news get the inverse delta colour.
-WORSE_WHEN_HIGHER = {"denial_rate", "review_correction_rate", "litigation_correction_rate", "dispute_rate"}
+# A rise is good news (green), bad news (red, "inverse") or neither (grey), from the registry.
+DELTA_COLOUR = {1: "normal", -1: "inverse", 0: "off"}
 CARDS = [("n_reports", "已导入报告数", None), ("applications", "新收申请量", None)] + [
     (k, METRICS[k].label, k) for k in HEADLINE
 ]
@@ -43,7 +43,7 @@ for col, (column, title, metric) in ((c, card) for row in CARD_ROWS for c, card 
         now, before = _value(this, column), _value(last, column)
         shown = fmt(metric, now) if metric else ("—" if now is None else f"{now:,.0f}")
         st.metric(title, shown, _delta(metric or column, now, before),
-                  delta_color="inverse" if metric in WORSE_WHEN_HIGHER else "normal", border=True)
+                  delta_color=DELTA_COLOUR[METRICS[metric].direction if metric else 0], border=True)
         with st.popover("公式与分母"):
             if metric:
                 st.markdown(ui.metric_help(metric))
@@ -53,10 +53,8 @@ for col, (column, title, metric) in ((c, card) for row in CARD_ROWS for c, card 
                 st.markdown(ui.metric_help("applications"))
             else:
                 st.markdown("所选地区与年份内已导入的现行报告份数（每个机构每年取最新版本）。")
-        if metric:
-            st.caption(ui.caution_text(n_reports, _value(this, metric + "_den")))
-        elif column == "n_reports":
-            st.caption(ui.caution_text(n_reports))
+        if metric and METRICS[metric].is_ratio:
+            st.caption(ui.caution_text(_value(this, metric + "_den")))
 
 st.subheader("趋势")
 in_range = kpi[kpi["year"].between(f.year_from, f.year_to)].copy()

@@ -40,7 +40,7 @@ for col, (key, value, num, den, den_name) in zip(st.columns(len(cards)), cards):
     with col:
         st.metric(METRICS[key].label, fmt(key, value), border=True, help=ui.metric_help(key))
         st.caption(f"{num:,.0f} / {den:,.0f}（{den_name}）")
-        ui.caution(None, den)
+        ui.caution(den)
 
 st.subheader("复议与诉讼结果")
 rows = []
@@ -88,7 +88,7 @@ if ranked.empty:
     st.caption("没有满足条件的机构。")
 else:
     st.plotly_chart(charts.ranking(ranked, metric, median_col="peer_median"), key="review_ranking")
-    ranked["caution"] = [ui.caution_text(None, d) for d in ranked["den"]]
+    ranked["caution"] = [ui.caution_text(d) for d in ranked["den"]]
     ui.table(ranked.rename(columns={"value": metric}), "review_ranking",
              {"name": "机构", metric: METRICS[metric].label, "num": "分子", "den": "分母（案件数）",
               "peer_median": "同类中位数", "caution": "提示"},

@@ -36,8 +36,7 @@ else:
     st.plotly_chart(charts.trend(trend, metric, boundary=boundary), key="trend")
     if boundary:
         st.caption("虚线为 2020/2021 模板分界：该项在 2019 版与 2021 版模板中口径不同，跨越分界的比较不可比。")
-    trend["caution"] = [ui.caution_text(n, d if METRICS[metric].is_ratio else None)
-                        for n, d in zip(trend["n_reports"], trend["den"])]
+    trend["caution"] = [ui.caution_text(d) if METRICS[metric].is_ratio else "" for d in trend["den"]]
     ui.table(trend.rename(columns={"value": metric}), "trend",
              {"grp": GROUP_LABELS[group], "year": "年份", metric: METRICS[metric].label, "num": "分子",
               "den": "分母", "n_reports": "报告数", "caution": "提示"})

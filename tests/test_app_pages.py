@@ -87,7 +87,7 @@ def test_compare_page(warehouse):
     # ranking, distribution, heatmap, side by side
     assert charts(at) >= 4
     table = at.dataframe[0].value
-    assert {"机构", "实质公开率", "提示"} <= set(table.columns)
+    assert {"机构", "实质公开率", "报告数"} <= set(table.columns)
     before = len(table)
     at.multiselect(key="f_datasets").set_value(["real"]).run()
     assert len(at.dataframe[0].value) < before

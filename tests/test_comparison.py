@@ -132,3 +132,12 @@ def test_a_worse_when_higher_metric_is_red_at_the_top_percentile():
     assert colour(0, 1) == "#1a9850"  # top percentile of substantive disclosure: green
     assert colour(0, 2) not in ("#d73027", "#1a9850")  # a neutral share is neither
     assert list(trace.customdata[0]) == [100, 100, 100]  # hover shows the real percentile
+
+
+def test_the_caution_is_about_the_denominator_not_the_number_of_reports():
+    from analytics.dashboard import ui
+
+    assert ui.caution_text(29) == "⚠️ 分母小于 30"
+    assert ui.caution_text(30) == ""
+    assert ui.caution_text(float("nan")) == "" and ui.caution_text(None) == ""
+    assert ui.caution_text(12, min_den=10) == ""

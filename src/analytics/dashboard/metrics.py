@@ -22,8 +22,6 @@ HEADLINE = [
 # Fields that the 2021 template changed: a trend across 2020/2021 is not comparable for them.
 TEMPLATE_SENSITIVE = {k for k, m in METRICS.items() if m.template_sensitive}
 
-SMALL_REPORTS = 30
-SMALL_CASES = 30
 
 
 def label(key: str) -> str:

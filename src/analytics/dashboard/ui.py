@@ -9,7 +9,8 @@ import streamlit as st
 from ..warehouse import cell_safety
 from . import db, navigation, sidebar
 from .filters import DATASETS, Filters
-from .metrics import METRICS, SMALL_CASES, SMALL_REPORTS, fmt, grid_format, help_text
+from ..stats import MIN_DENOMINATOR
+from .metrics import METRICS, fmt, grid_format, help_text
 from .safe_text import md
 
 
@@ -56,20 +57,15 @@ def demo_notice(f: Filters) -> None:
                 "可在侧栏“数据集”中取消“演示数据”将其隐藏。", icon="ℹ️")
 
 
-def caution(n_reports: int | None, denominator: float | None = None) -> None:
-    reasons = []
-    if n_reports is not None and n_reports < SMALL_REPORTS:
-        reasons.append(f"仅 {int(n_reports)} 份报告")
-    if denominator is not None and denominator == denominator and denominator < SMALL_CASES:
-        reasons.append(f"分母仅 {int(denominator)} 件")
-    if reasons:
-        st.caption(f"⚠️ 样本较小（{'，'.join(reasons)}，少于 30），解读时请谨慎。")
+def caution(denominator: float | None, min_den: int = MIN_DENOMINATOR) -> None:
+    """A rate's caution is about its base: the cases it is a share of, not how many reports there are."""
+    if denominator is not None and denominator == denominator and denominator < min_den:
+        st.caption(f"⚠️ 分母仅 {int(denominator)} 件（少于 {min_den} 件），比率的不确定性大，解读时请谨慎。")
 
 
-def caution_text(n_reports: int | None, denominator: float | None = None) -> str:
-    small = (n_reports is not None and n_reports < SMALL_REPORTS) or (
-        denominator is not None and denominator == denominator and denominator < SMALL_CASES)
-    return "⚠️ 样本小" if small else ""
+def caution_text(denominator: float | None, min_den: int = MIN_DENOMINATOR) -> str:
+    small = denominator is not None and denominator == denominator and denominator < min_den
+    return f"⚠️ 分母小于 {min_den}" if small else ""
 
 
 def metric_help(key: str) -> str:
