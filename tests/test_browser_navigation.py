@@ -105,3 +105,26 @@ def test_new_session_on_a_page_opened_by_url(fresh_server, browser):
     assert province in caption and "2020–2023 年" in caption
     assert "province=" in page.url and "years=2020-2023" in page.url
     page.context.close()
+
+
+@pytest.mark.parametrize("path", ["/overview", "/overview?years=2021-2023"])
+def test_the_overview_link_opens_the_overview(fresh_server, browser, path):
+    page, texts = _first_session(browser, fresh_server + path, "nav_overview_link.png")
+    _check_navigation(texts)
+    assert page.locator("h1").first.inner_text() == "总览"
+    assert page.get_by_text("Page not found").count() == 0
+    assert page.get_by_text("does not seem to exist").count() == 0
+    if "years=" in path:
+        assert "2021–2023 年" in page.locator('[data-testid="stCaptionContainer"]').first.inner_text()
+    page.context.close()
+
+
+def test_a_shared_link_restores_the_page_choices(fresh_server, browser):
+    url = f"{fresh_server}/trends?tr_metric=denial_rate&tr_group=kind"
+    page, _ = _first_session(browser, url, "nav_shared_choices.png")
+    assert page.locator("h1").first.inner_text() == "趋势"
+    main = page.locator('[data-testid="stMain"]')
+    assert main.get_by_role("combobox", name="指标").input_value() == "不予公开率"
+    assert main.get_by_role("combobox", name="分组").input_value() == "机构类型"
+    assert "tr_metric=denial_rate" in page.url and "tr_group=kind" in page.url
+    page.context.close()

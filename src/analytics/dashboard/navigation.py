@@ -31,9 +31,10 @@ PAGE_CONFIG = {"page_title": "政府信息公开年报分析", "page_icon": ":ma
 
 
 def pages() -> list[st.Page]:
-    # New Page objects every run: a Page records whether it may still be run.
+    """The pages of the menu. New Page objects every run: a Page records whether it may still be run."""
+    # The default page is served at the root URL; its own url_path ("index") is never shown.
     return [
-        st.Page(PAGES_DIR / "overview.py", title="总览", icon=":material/dashboard:", url_path="overview", default=True),
+        st.Page(PAGES_DIR / "overview.py", title="总览", icon=":material/dashboard:", url_path="index", default=True),
         st.Page(PAGES_DIR / "compare.py", title="地区对比", icon=":material/compare_arrows:", url_path="compare"),
         st.Page(PAGES_DIR / "trends.py", title="趋势", icon=":material/show_chart:", url_path="trends"),
         st.Page(PAGES_DIR / "outcomes.py", title="办理结果", icon=":material/account_tree:", url_path="outcomes"),
@@ -45,15 +46,26 @@ def pages() -> list[st.Page]:
     ]
 
 
+def overview_link() -> st.Page:
+    """The default page is served at the root URL only (Streamlit gives it the url path ""), so
+    /overview, a link people share, reaches the same script through this hidden page."""
+    return st.Page(PAGES_DIR / "overview.py", title="总览", url_path="overview", visibility="hidden")
+
+
+def url_name(page: st.Page) -> str:
+    """The page's name in URLs, the same for the root URL and /overview."""
+    return page.url_path or "overview"
+
+
 def navigate() -> st.Page:
     """Page config, navigation and sidebar of this run; returns the page the URL asks for."""
     st.set_page_config(**PAGE_CONFIG)
     listed = pages()
-    page = st.navigation(listed, position="hidden")
+    page = st.navigation(listed + [overview_link()], position="hidden")
     # The chosen report belongs to the 报告详情 page's URL only.
     if page.url_path != "report" and "report" in st.query_params:
         del st.query_params["report"]
-    page_state.leave_others(page.url_path)
+    page_state.leave_others(url_name(page))
     with st.sidebar:
         for p in listed:
             st.page_link(p)
