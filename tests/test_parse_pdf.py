@@ -342,7 +342,7 @@ def _one_line(exc: ReportError) -> None:
 def test_scanned_pdf():
     with pytest.raises(ScannedDocument) as info:
         pdf.load(build_scanned(), "scan.pdf")
-    assert "no text layer" in str(info.value) and "OCR" in str(info.value)
+    assert str(info.value) == "扫描件，没有文字层，请先做文字识别（OCR）"
     _one_line(info.value)
 
 
@@ -382,7 +382,8 @@ def test_cli_reports_a_damaged_pdf_in_one_line(tmp_path):
     )
     assert run.returncode == 2
     assert run.stdout == ""
-    assert len(run.stderr.strip().splitlines()) == 1 and "truncated" in run.stderr
+    assert len(run.stderr.strip().splitlines()) == 1 and run.stderr.startswith(f"analytics parse: {path}: PDF ")
+    assert "不完整" in run.stderr or "已损坏" in run.stderr
 
 
 def test_page_cap_with_warning():

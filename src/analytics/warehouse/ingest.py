@@ -355,7 +355,7 @@ def _bar(total: int, enabled: bool):
         return _NoBar()  # without importing tqdm (some 40 ms)
     from tqdm import tqdm
 
-    return tqdm(total=total, unit="file", desc="ingest", file=sys.stderr, disable=not enabled, leave=False)
+    return tqdm(total=total, unit="份", desc="载入", file=sys.stderr, disable=not enabled, leave=False)
 
 
 def _log(con, summary: Summary) -> None:
