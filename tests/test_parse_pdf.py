@@ -366,6 +366,17 @@ def test_truncated_pdf(cut):
     _one_line(info.value)
 
 
+@pytest.mark.parametrize("count", [b"-1", b"99999999999"])
+def test_impossible_page_count_is_a_corrupt_file(count):
+    # MuPDF opens such a file and fails only when asked how many pages it has.
+    data = build_report(random_report(34))
+    m = re.search(rb"/Count (\d+)", data)
+    with pytest.raises(CorruptFile) as info:
+        parse_bytes(data[:m.start(1)] + count + data[m.end(1):], "count.pdf")
+    assert str(info.value).startswith("PDF 已损坏：无法读取页数（")
+    _one_line(info.value)
+
+
 def test_garbage_after_pdf_header():
     data = b"%PDF-1.7\n" + bytes((i * 7919) % 256 for i in range(20000))
     with pytest.raises(CorruptFile) as info:

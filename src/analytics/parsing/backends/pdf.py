@@ -36,7 +36,12 @@ def _open(data: bytes):
     if doc.needs_pass and not doc.authenticate(""):
         doc.close()
         raise EncryptedFile("PDF 已加密，须输入密码才能打开")
-    if doc.page_count == 0:
+    try:
+        pages = doc.page_count
+    except Exception as exc:  # MuPDF counts the pages of some damaged page trees only to fail
+        doc.close()
+        raise CorruptFile(f"PDF 已损坏：无法读取页数（{_short(exc)}）") from None
+    if pages == 0:
         doc.close()
         raise CorruptFile("PDF 已损坏：没有可读取的页面")
     if b"%%EOF" not in data[-4096:]:
