@@ -3,11 +3,11 @@ its prose, and the same agency's previous year beside it."""
 
 import json
 
-import pandas as pd
 import streamlit as st
 
 from analytics.dashboard import report_tables as rt
 from analytics.dashboard import ui
+from analytics.dashboard.labels import warning_frame
 from analytics.dashboard.safe_text import md
 
 f = ui.header("报告详情", "单份报告的三张表格、单元格来源、检查发现与正文")
@@ -46,7 +46,7 @@ with st.expander("来源与导入信息"):
         f"- 范围：{md(head['scope'] or '未注明')}；层级/类型：{md(head['level'])} / {md(head['kind'])}")
     warnings = json.loads(head["warnings"]) if isinstance(head["warnings"], str) else []
     if warnings:
-        ui.table(pd.DataFrame(warnings), "parse_warnings")
+        ui.table(warning_frame(warnings), "parse_warnings")
 
 cells = ui.query("report_cells", report_id=report_id)
 prev_cells = ui.query("report_cells", report_id=prev_id) if prev_id else None

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics.dashboard import db, ui, uploads, writes
+from analytics.dashboard.labels import warning_frame
 from analytics.dashboard.safe_text import md
 from analytics.errors import ReportError
 
@@ -61,7 +62,7 @@ if results:
             st.error(f"{md(up.name)}：{md(up.error)}")
         elif up.record.get("warnings"):
             with st.expander(f"{md(up.name)} 的解析警告（{len(up.record['warnings'])} 条）"):
-                st.dataframe(pd.DataFrame(up.record["warnings"]), hide_index=True, width="stretch")
+                st.dataframe(warning_frame(up.record["warnings"]), hide_index=True, width="stretch")
 
     good = [up for up in results if up.ok]
     missing = [up.name for up in good if not up.record.get("agency") or not up.record.get("year")]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -61,6 +62,13 @@ def cli_runs(bad_dir) -> dict[str, subprocess.CompletedProcess]:
         return dict(runs)
 
 
+def _reads_as_chinese(message: str) -> bool:
+    """A refusal is said in Chinese: Han characters, and no English phrase outside the brackets
+    that quote a library's own words."""
+    ours = re.sub(r"（[^）]*）|\([^)]*\)", "", message)
+    return re.search(r"[\u4e00-\u9fff]", ours) is not None and not re.search(r"[A-Za-z]{2,} [A-Za-z]{2,}", ours)
+
+
 def _expected_error(case: BadInput, data: bytes, monkeypatch) -> ReportError | None:
     """The library's own verdict on the bytes, under the same size limit as the subprocesses."""
     monkeypatch.setattr(parsing, "MAX_BYTES", TEST_MAX_BYTES)
@@ -82,6 +90,7 @@ def test_cli_refuses_with_one_clear_line(case, bad_dir, cli_runs, monkeypatch):
     assert run.returncode == 2, run.stderr
     assert "Traceback" not in run.stderr and len(lines) == 1, run.stderr
     assert lines[0] == f"analytics parse: {path}: {err.message}"
+    assert _reads_as_chinese(err.message), err.message
     assert run.stdout == ""
     tally(case.kind, "refused (exit 2)")
 

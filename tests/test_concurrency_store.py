@@ -142,9 +142,9 @@ def test_a_file_that_is_not_a_warehouse_is_a_report_error(tmp_path):
 
     bogus = tmp_path / "w.duckdb"
     bogus.write_bytes(b"this is not a database" * 100)
-    with pytest.raises(ReportError, match="cannot open the warehouse"):
+    with pytest.raises(ReportError, match="无法打开数据仓库（"):
         connect_read(bogus)
-    with pytest.raises(ReportError, match="cannot open the warehouse"):
+    with pytest.raises(ReportError, match="无法打开数据仓库（"):
         load_records(bogus, [])
     assert bogus.read_bytes().startswith(b"this is not")  # left as it was
 

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from analytics import fields
-from analytics.dashboard import charts, report_tables, uploads
+from analytics.dashboard import charts, labels, report_tables, uploads
 from analytics.dashboard.filters import DATASETS, KINDS, LEVELS, Filters, from_query
 from analytics.dashboard.metrics import METRICS, fmt
 
@@ -99,7 +99,29 @@ def test_official_layout_of_table_3_and_4():
     t2 = report_tables.active_table(cells)
     assert t2.iloc[0]["本年制发件数"] == "3"
     sources = report_tables.cell_sources(cells)
-    assert list(sources["来源位置"]) == ["page 3", "page 3", "page 4", "page 2"]
+    assert list(sources["来源位置"]) == ["第 3 页", "第 3 页", "第 4 页", "第 2 页"]
+
+
+@pytest.mark.parametrize("stored, shown", [
+    ("page 12", "第 12 页"),
+    ("line 120, page 2", "第 2 页第 120 行"),
+    ("line 7", "第 7 行"),
+    ("table 2 r5 c3", "第 2 个表格第 5 行第 3 列"),
+    ("table 1 r4", "第 1 个表格第 4 行"),
+    ("paragraph 9", "第 9 段"),
+    ("file", "全文"),
+    ("第 3 页", "第 3 页"),  # a pointer of another shape is shown as stored
+])
+def test_source_pointers_are_shown_in_chinese(stored, shown):
+    assert labels.where_zh(stored) == shown
+
+
+def test_parse_warnings_table_has_chinese_headings():
+    frame = labels.warning_frame([{"code": "pdf_repaired", "message": "PDF 已损坏并经过修复", "where": "file"},
+                                  {"code": "row_missing", "message": "表3 未读到行 granted", "where": ""}])
+    assert list(frame.columns) == ["代码", "说明", "位置"]
+    assert frame.to_dict("records")[0] == {"代码": "pdf_repaired", "说明": "PDF 已损坏并经过修复", "位置": "全文"}
+    assert list(frame["代码"]) == ["pdf_repaired", "row_missing"]  # codes stay identifiers
 
 
 def test_uploads_are_checked_by_content_and_stored_by_hash(tmp_path):

@@ -253,12 +253,12 @@ def test_demo_command_writes_the_corpus(tmp_path, capsys):
 def test_demo_command_refuses_bad_years(tmp_path, capsys):
     assert cli.main(["demo", "--out", str(tmp_path / "d"), "--years", "2010-2012"]) == 2
     err = capsys.readouterr().err
-    assert "outside 2019-2025" in err and len(err.strip().splitlines()) == 1
+    assert err.strip() == "analytics demo: --years：'2010-2012' 超出 2019-2025 的范围"
 
 
 def test_demo_command_never_replaces_a_foreign_folder(tmp_path, capsys):
     keep = tmp_path / "notes.txt"
     keep.write_text("mine", encoding="utf-8")
     assert cli.main(["demo", "--out", str(tmp_path), "--scale", "0.1", "--years", "2024"]) == 2
-    assert "not a demo corpus folder" in capsys.readouterr().err
+    assert f"{tmp_path} 已存在且不是演示语料文件夹" in capsys.readouterr().err
     assert keep.read_text(encoding="utf-8") == "mine"

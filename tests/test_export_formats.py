@@ -69,7 +69,7 @@ def test_xlsx_has_one_sheet_per_table(db, tmp_path):
 
 def test_bad_requests_are_report_errors(db, tmp_path):
     path, _ = db
-    with pytest.raises(ReportError, match="unknown table"):
+    with pytest.raises(ReportError, match="没有名为 'everything' 的表"):
         export(path, tmp_path, "csv", ["everything"])
-    with pytest.raises(ReportError, match="no warehouse"):
+    with pytest.raises(ReportError, match="数据仓库不存在：.*none.duckdb"):
         export(tmp_path / "none.duckdb", tmp_path, "csv")

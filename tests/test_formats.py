@@ -90,7 +90,7 @@ def test_sniff_agrees_with_the_name_for_real_reports(path):
 def test_binary_names_with_other_content_are_refused_as_mislabelled(fmt):
     junk = bytes(range(256)) * 8
     for suffix in fmt.suffixes:
-        with pytest.raises(UnsupportedFormat, match=re.escape(f"named as a {fmt.label} file")):
+        with pytest.raises(UnsupportedFormat, match=re.escape(f"文件名表明是 {fmt.label} 文件，但内容不是")):
             parse_bytes(junk, "报告" + suffix)
 
 
@@ -135,7 +135,7 @@ def test_command_line_options_reach_the_backend(capsys):
 
 @pytest.mark.parametrize("option, says", [
     ("pdf.nothing=1", "没有解析选项 'nothing'"),
-    ("pdf.max_pages=0", "max_pages must be a positive integer"),
+    ("pdf.max_pages=0", "PDF 解析选项无效：max_pages 须为正整数"),
     ("pdf.use_rulings=maybe", "不是 bool 类型"),
     ("html.first_table=1", "应写成 格式.名称=值"),
     ("max_pages", "应写成 格式.名称=值"),

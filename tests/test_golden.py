@@ -64,7 +64,7 @@ def test_gold_cells(doc: Path, gold_path: Path):
 def test_pre_2019_report_is_refused():
     with pytest.raises(OldFormatReport) as err:
         parse_file(REAL / "平潭综合实验区管委会_2018_旧格式.txt")
-    assert "pre-2019" in str(err.value)
+    assert err.value.message == "2019 年以前的旧格式年报（2018）：没有 2019/2021 年模板的任何标准表格"
 
 
 def _snapshot_cases():

@@ -38,7 +38,7 @@ def test_manifest_overrides_agency_year_and_hierarchy(tmp_path, folder):
     by_name = {Path(r.path).name: r for r in summary.results}
     assert set(by_name) == {"高新区_2021.txt", "b.pdf", "empty.txt", "broken.pdf"}
     assert by_name["高新区_2021.txt"].status.startswith("loaded") and by_name["b.pdf"].status.startswith("loaded")
-    assert by_name["empty.txt"].status == "refused" and "empty" in by_name["empty.txt"].reason
+    assert by_name["empty.txt"].status == "refused" and by_name["empty.txt"].reason == "文件为空"
     assert by_name["broken.pdf"].status == "refused" and "\n" not in by_name["broken.pdf"].reason
     con = connect_read(db)
     agencies = {r[0]: r[1:] for r in con.execute(
@@ -115,5 +115,5 @@ def test_a_new_file_for_the_same_report_becomes_current(tmp_path, folder):
 def test_missing_paths_are_logged_not_fatal(tmp_path, folder):
     db = fresh_warehouse(tmp_path / "w.duckdb")
     summary = ingest([tmp_path / "nowhere.pdf", folder / "高新区_2021.txt"], db=db, progress=False)
-    assert [(r.status, r.reason) for r in summary.results][0] == ("refused", "no such file")
+    assert [(r.status, r.reason) for r in summary.results][0] == ("refused", "文件不存在")
     assert summary.count("loaded") + summary.count("loaded_with_warnings") == 1

@@ -31,11 +31,11 @@ def test_first_run_loads_every_report_and_refuses_the_2018_one(ingested):
     code, out, err = runs[0]
     assert code == 0
     assert f"载入 {len(DOCUMENTS) - 1} 份" in out and "拒绝 1 份" in out
-    assert "平潭综合实验区管委会_2018_旧格式.txt" in out and "pre-2019" in out
-    assert "ingest" in err  # the progress bar goes to stderr
+    assert "平潭综合实验区管委会_2018_旧格式.txt" in out and "2019 年以前的旧格式年报" in out
+    assert "载入" in err  # the progress bar goes to stderr
     con = connect_read(db)
     log = con.execute("SELECT status, reason FROM ingest_log WHERE batch_id = 1 AND path LIKE '%2018%'").fetchall()
-    assert log[0][0] == "refused" and "pre-2019" in log[0][1]
+    assert log[0][0] == "refused" and log[0][1].startswith("2019 年以前的旧格式年报（2018）")
     assert con.execute("SELECT count(*) FROM ingest_log WHERE batch_id = 1").fetchone()[0] == len(DOCUMENTS)
 
 

@@ -45,7 +45,7 @@ def test_encrypted_office_file_is_refused_before_conversion():
 def test_excel_workbook_in_ole_is_unsupported():
     with pytest.raises(UnsupportedFormat) as info:
         backend.load(_ole("Root Entry", "Workbook"), "table.xls")
-    assert "Excel" in str(info.value)
+    assert str(info.value) == "这是 Excel 工作簿（.xls），不是报告文档"
 
 
 def test_ole_file_without_word_stream_is_corrupt():
@@ -108,4 +108,4 @@ def test_conversion_time_limit_ends_libreoffice(doc_file):
     path, _truth = doc_file
     with pytest.raises(CorruptFile) as info:
         backend.convert_to_docx(backend.find_soffice(), path.read_bytes(), timeout=0.05)
-    assert "did not convert" in str(info.value)
+    assert "LibreOffice 未能在 0.05 秒内转换该 .doc" in str(info.value)

@@ -178,7 +178,7 @@ def _zip(entries: dict[str, bytes]) -> bytes:
 def test_not_a_zip_is_corrupt():
     with pytest.raises(CorruptFile) as info:
         backend.load(b"PK\x03\x04 this is not really a zip archive", "broken.docx")
-    assert "zip" in str(info.value)
+    assert str(info.value).startswith("不是有效的 .docx（zip 压缩包已损坏：")
 
 
 def test_zip_without_word_document_is_corrupt():
@@ -196,7 +196,7 @@ def test_zip_bomb_by_compression_ratio_is_refused():
     assert len(bomb) < 100_000
     with pytest.raises(CorruptFile) as info:
         backend.load(bomb, "bomb.docx")
-    assert "zip bomb" in str(info.value)
+    assert "word/media/pad.bin 解压后膨胀" in str(info.value) and "疑似 zip 炸弹" in str(info.value)
 
 
 def test_zip_declaring_a_huge_size_is_refused_before_reading():

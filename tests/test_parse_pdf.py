@@ -342,7 +342,7 @@ def _one_line(exc: ReportError) -> None:
 def test_scanned_pdf():
     with pytest.raises(ScannedDocument) as info:
         pdf.load(build_scanned(), "scan.pdf")
-    assert "no text layer" in str(info.value) and "OCR" in str(info.value)
+    assert str(info.value) == "扫描件，没有文字层，请先做文字识别（OCR）"
     _one_line(info.value)
 
 
@@ -366,6 +366,17 @@ def test_truncated_pdf(cut):
     _one_line(info.value)
 
 
+@pytest.mark.parametrize("count", [b"-1", b"99999999999"])
+def test_impossible_page_count_is_a_corrupt_file(count):
+    # MuPDF opens such a file and fails only when asked how many pages it has.
+    data = build_report(random_report(34))
+    m = re.search(rb"/Count (\d+)", data)
+    with pytest.raises(CorruptFile) as info:
+        parse_bytes(data[:m.start(1)] + count + data[m.end(1):], "count.pdf")
+    assert str(info.value).startswith("PDF 已损坏：无法读取页数（")
+    _one_line(info.value)
+
+
 def test_garbage_after_pdf_header():
     data = b"%PDF-1.7\n" + bytes((i * 7919) % 256 for i in range(20000))
     with pytest.raises(CorruptFile) as info:
@@ -382,7 +393,8 @@ def test_cli_reports_a_damaged_pdf_in_one_line(tmp_path):
     )
     assert run.returncode == 2
     assert run.stdout == ""
-    assert len(run.stderr.strip().splitlines()) == 1 and "truncated" in run.stderr
+    assert len(run.stderr.strip().splitlines()) == 1 and run.stderr.startswith(f"analytics parse: {path}: PDF ")
+    assert "不完整" in run.stderr or "已损坏" in run.stderr
 
 
 def test_page_cap_with_warning():

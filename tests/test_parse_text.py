@@ -73,7 +73,7 @@ def test_cli_refuses_the_2018_report_with_one_line():
     out = subprocess.run(CLI + ["parse", str(REAL / "平潭综合实验区管委会_2018_旧格式.txt")], capture_output=True, text=True, timeout=60)
     assert out.returncode == 2
     lines = out.stderr.strip().splitlines()
-    assert len(lines) == 1 and "pre-2019" in lines[0]
+    assert lines == [f"analytics parse: {REAL / '平潭综合实验区管委会_2018_旧格式.txt'}: 2019 年以前的旧格式年报（2018）：没有 2019/2021 年模板的任何标准表格"]
 
 
 def test_text_parsing_speed():

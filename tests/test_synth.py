@@ -3,6 +3,8 @@ dashboard's CATALOGUE checked against the same answer computed in pandas from th
 
 from __future__ import annotations
 
+import re
+
 import duckdb
 import numpy as np
 import pandas as pd
@@ -113,9 +115,9 @@ def test_findings_follow_the_numbers(frames):
 
 def test_refuses_a_filled_warehouse_and_a_bad_scale(tmp_path):
     generate(tmp_path / "w.duckdb", 0.0001, with_cells=False)
-    with pytest.raises(ReportError, match="already holds reports"):
+    with pytest.raises(ReportError, match="w.duckdb 中已有报告"):
         generate(tmp_path / "w.duckdb", 0.0001)
-    with pytest.raises(ReportError, match="scale"):
+    with pytest.raises(ReportError, match=re.escape("scale 须在 (0, 2] 之内，而不是 0")):
         generate(tmp_path / "x.duckdb", 0)
 
 

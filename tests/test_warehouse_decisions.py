@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from analytics.cli import main
@@ -48,11 +50,12 @@ def test_a_dismissal_survives_a_new_version_and_a_recheck(tmp_path, capsys):
     assert FP in capsys.readouterr().out
 
 
-def test_unknown_fingerprints_and_statuses_are_refused(tmp_path):
+def test_unknown_fingerprints_and_statuses_are_refused(tmp_path, capsys):
     db = fresh_warehouse(tmp_path / "w.duckdb")
     load_records(db, [broken()])
-    with pytest.raises(ReportError, match="no finding with fingerprint"):
+    with pytest.raises(ReportError, match=re.escape("没有指纹为 'X|nobody|2020|y' 的发现")):
         decide(db, "X|nobody|2020|y", "dismissed")
-    with pytest.raises(ReportError, match="status must be one of"):
+    with pytest.raises(ReportError, match="状态须为 .* 之一，而不是 'ignored'"):
         decide(db, FP, "ignored")
     assert main(["findings", "confirm", "--db", db]) == 2
+    assert capsys.readouterr().err == "analytics findings: findings confirm 须给出发现的指纹（FINGERPRINT）\n"

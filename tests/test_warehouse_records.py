@@ -44,9 +44,9 @@ def test_content_hash_is_stable_and_ignores_provenance():
 
 
 @pytest.mark.parametrize("change, message", [
-    ({"agency": ""}, "names no agency"),
-    ({"year": None}, "states no year"),
-    ({"year": 1999}, "implausible report year 1999"),
+    ({"agency": ""}, "报告中找不到机关名称"),
+    ({"year": None}, "报告中找不到年度"),
+    ({"year": 1999}, "报告年度 1999 不合理"),
 ])
 def test_records_without_agency_or_year_are_refused(change, message):
     record = make_record("某市教育局", 2023) | change

@@ -70,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"analytics {args.command}: {line}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+        print("已中断", file=sys.stderr)
         return 130
 
 

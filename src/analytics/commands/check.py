@@ -4,7 +4,7 @@ from __future__ import annotations
 
 
 def configure(p):
-    p.add_argument("--db", help="数据仓库文件 (default: $ANALYTICS_DB or var/warehouse.duckdb)")
+    p.add_argument("--db", help="数据仓库文件（默认：$ANALYTICS_DB 或 var/warehouse.duckdb）")
 
 
 def run(args) -> int:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 
 def configure(p):
-    p.add_argument("--db", help="数据仓库文件 (default: $ANALYTICS_DB or var/warehouse.duckdb)")
+    p.add_argument("--db", help="数据仓库文件（默认：$ANALYTICS_DB 或 var/warehouse.duckdb）")
     p.add_argument("--format", choices=["csv", "parquet", "xlsx"], default="csv", help="导出格式")
     p.add_argument("--what", default="reports,cells,metrics,findings", help="逗号分隔：reports,cells,metrics,findings")
-    p.add_argument("--out", default="export", help="输出文件夹 (default ./export)")
+    p.add_argument("--out", default="export", help="输出文件夹（默认 ./export）")
 
 
 def run(args) -> int:

@@ -10,7 +10,7 @@ def configure(p):
     p.add_argument("action", nargs="?", choices=["list", "confirm", "dismiss"], default="list",
                    help="list（默认）、confirm（确认）或 dismiss（驳回）")
     p.add_argument("fingerprint", nargs="?", help="confirm/dismiss 的发现指纹")
-    p.add_argument("--db", help="数据仓库文件 (default: $ANALYTICS_DB or var/warehouse.duckdb)")
+    p.add_argument("--db", help="数据仓库文件（默认：$ANALYTICS_DB 或 var/warehouse.duckdb）")
     p.add_argument("--rule", help="只列出某条规则，如 T3_FLOW")
     p.add_argument("--agency", help="只列出名称含此文字的机关")
     p.add_argument("--severity", choices=["error", "warning", "not_assessable"])
@@ -24,7 +24,7 @@ def run(args) -> int:
 
     if args.action in ("confirm", "dismiss"):
         if not args.fingerprint:
-            raise ReportError(f"findings {args.action} needs a FINGERPRINT")
+            raise ReportError(f"findings {args.action} 须给出发现的指纹（FINGERPRINT）")
         decide(args.db, args.fingerprint, "confirmed" if args.action == "confirm" else "dismissed", args.note)
         print(f"{'已确认' if args.action == 'confirm' else '已驳回'} {args.fingerprint}")
         return 0

@@ -13,9 +13,9 @@ from ..parsing.formats import accepted_suffixes
 def configure(p):
     p.add_argument("paths", nargs="*", help="文件或文件夹（文件夹递归查找后缀为 " + " ".join(accepted_suffixes())
                    + " 的文件）")
-    p.add_argument("--db", help="数据仓库文件 (default: $ANALYTICS_DB or var/warehouse.duckdb)")
+    p.add_argument("--db", help="数据仓库文件（默认：$ANALYTICS_DB 或 var/warehouse.duckdb）")
     p.add_argument("--manifest", help="清单 CSV：" + ", ".join(COLUMNS))
-    p.add_argument("--workers", type=int, default=1, help="并行解析的进程数 (default 1)")
+    p.add_argument("--workers", type=int, default=1, help="并行解析的进程数（默认 1）")
     p.add_argument("--dataset", choices=["real", "demo", "synth"], default="real", help="数据集标记")
     p.add_argument("--quiet", action="store_true", help="不显示进度条")
 
@@ -24,9 +24,9 @@ def run(args) -> int:
     from ..warehouse.ingest import ingest
 
     if not args.paths and not args.manifest:
-        raise ReportError("give at least one file or folder, or a --manifest listing the files")
+        raise ReportError("请至少给出一个文件或文件夹，或用 --manifest 给出列有文件的清单")
     if args.workers < 1:
-        raise ReportError("--workers must be at least 1")
+        raise ReportError("--workers 至少为 1")
     workers = min(args.workers, os.cpu_count() or 1) if args.workers > 1 else 1
     summary = ingest(args.paths, db=args.db, manifest=args.manifest, workers=workers,
                      dataset=args.dataset, progress=not args.quiet)

@@ -12,8 +12,8 @@ from ..parsing.formats import FORMATS, accepted_suffixes, options_from_text
 
 def configure(p):
     p.add_argument("file", help="报告文件（" + " ".join(accepted_suffixes()) + "）")
-    p.add_argument("--json", action="store_true", help="输出完整 JSON 记录 (default: a short summary)")
-    p.add_argument("--no-cells", action="store_true", help="omit the per-cell provenance list")
+    p.add_argument("--json", action="store_true", help="输出完整 JSON 记录（默认只输出简要摘要）")
+    p.add_argument("--no-cells", action="store_true", help="不输出逐个单元格的出处列表")
     tunable = "; ".join(f"{f.name}: " + ", ".join(x.name for x in fields(f.options))
                         for f in FORMATS.values() if f.options is not None)
     p.add_argument("--option", action="append", default=[], metavar="FORMAT.NAME=VALUE",

@@ -23,14 +23,14 @@ DEMO_SCALE = 1.0
 
 
 def configure(p):
-    p.add_argument("--db", help="数据仓库文件 (default: $ANALYTICS_DB or var/warehouse.duckdb)")
+    p.add_argument("--db", help="数据仓库文件（默认：$ANALYTICS_DB 或 var/warehouse.duckdb）")
     p.add_argument("--force", action="store_true", help="即使仓库是最新的也重新生成和载入")
-    p.add_argument("--workers", type=int, default=2, help="并行解析的进程数 (default 2)")
-    p.add_argument("--demo-scale", type=float, default=DEMO_SCALE, help="演示语料规模 (default 1.0)")
+    p.add_argument("--workers", type=int, default=2, help="并行解析的进程数（默认 2）")
+    p.add_argument("--demo-scale", type=float, default=DEMO_SCALE, help="演示语料规模（默认 1.0）")
     p.add_argument("--no-demo", action="store_true", help="只载入 data/real，不生成演示语料")
     p.add_argument("--quiet", action="store_true", help="不显示进度条")
-    p.add_argument("--real-dir", help="随附真实报告的文件夹 (default: data/real)")
-    p.add_argument("--demo-dir", help="演示语料的文件夹 (default: var/demo)")
+    p.add_argument("--real-dir", help="随附真实报告的文件夹（默认：data/real）")
+    p.add_argument("--demo-dir", help="演示语料的文件夹（默认：var/demo）")
 
 
 def real_files(folder: Path) -> list[Path]:
@@ -179,9 +179,9 @@ def run(args) -> int:
     from ..warehouse import default_db_path
 
     if args.workers < 1:
-        raise ReportError("--workers must be at least 1")
+        raise ReportError("--workers 至少为 1")
     if not 0 < args.demo_scale <= 1.0:
-        raise ReportError(f"--demo-scale must be in (0, 1], not {args.demo_scale}")
+        raise ReportError(f"--demo-scale 须在 (0, 1] 之内，而不是 {args.demo_scale}")
     db = Path(args.db) if args.db else default_db_path()
     db.parent.mkdir(parents=True, exist_ok=True)
     # Two setups at once (./run started twice): the second waits, then finds the warehouse current.

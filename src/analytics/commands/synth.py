@@ -6,12 +6,12 @@ import sys
 
 
 def configure(p):
-    p.add_argument("--db", required=True, help="要创建的仓库文件 (a new or empty DuckDB file)")
+    p.add_argument("--db", required=True, help="要创建的仓库文件（新的或空的 DuckDB 文件）")
     p.add_argument("--scale", type=float, default=1.0,
-                   help="规模：1.0 ≈ 14 万个机构 × 2019–2025 ≈ 100 万份报告 (default 1.0)")
-    p.add_argument("--seed", type=int, default=0, help="随机种子 (default 0)")
+                   help="规模：1.0 ≈ 14 万个机构 × 2019–2025 ≈ 100 万份报告（默认 1.0）")
+    p.add_argument("--seed", type=int, default=0, help="随机种子（默认 0）")
     p.add_argument("--no-cells", action="store_true",
-                   help="不写长表 cells，只写 report_wide 等 (skips the ~200 M-row cells table)")
+                   help="不写长表 cells，只写 report_wide 等（省去约 2 亿行的 cells 表）")
     p.add_argument("--quiet", action="store_true", help="不输出进度")
 
 

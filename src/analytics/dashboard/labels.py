@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+import pandas as pd
+
 from .. import fields
 
 OUTCOME_GROUPS = {
@@ -48,3 +50,35 @@ def row_label(key: str) -> str:
 def active_label(key: str) -> str:
     text = fields.label("active", key)
     return text.split("·", 1)[1] if "·" in text else text
+
+# Column headings of a parse-warning table (the record's warnings keep English keys).
+WARNING_COLUMNS = {"code": "代码", "message": "说明", "where": "位置"}
+
+
+def warning_frame(warnings: list[dict]):
+    """A record's parse warnings as a table with Chinese headings (a missing field shows blank)."""
+    frame = pd.DataFrame(warnings).reindex(columns=list(WARNING_COLUMNS))
+    frame["where"] = frame["where"].map(where_zh)
+    return frame.rename(columns=WARNING_COLUMNS)
+
+# Source pointers are stored as the backends write them ("page 3", "line 120, page 2",
+# "table 2 r5 c3", "paragraph 4", "file"); they are translated only where they are shown.
+_WHERE = (
+    (re.compile(r"page (\d+)"), r"第 \1 页"),
+    (re.compile(r"line (\d+), page (\d+)"), r"第 \2 页第 \1 行"),
+    (re.compile(r"line (\d+)"), r"第 \1 行"),
+    (re.compile(r"table (\d+) r(\d+) c(\d+)"), r"第 \1 个表格第 \2 行第 \3 列"),
+    (re.compile(r"table (\d+) r(\d+)"), r"第 \1 个表格第 \2 行"),
+    (re.compile(r"paragraph (\d+)"), r"第 \1 段"),
+    (re.compile(r"file"), "全文"),
+)
+
+
+def where_zh(where: str | None) -> str | None:
+    """A source pointer in Chinese; one of another shape is shown as stored."""
+    if not isinstance(where, str):
+        return where
+    for pattern, zh in _WHERE:
+        if pattern.fullmatch(where):
+            return pattern.sub(zh, where)
+    return where

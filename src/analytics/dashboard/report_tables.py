@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .. import fields
+from .labels import where_zh
 
 KIND_LABELS = {"number": "数字", "blank": "空白", "not_applicable": "不适用", "text": "文字"}
 
@@ -85,5 +86,5 @@ def cell_sources(cells: pd.DataFrame) -> pd.DataFrame:
         "原文": cells["raw"],
         "读数": cells["value"],
         "类型": cells["kind"].map(KIND_LABELS).fillna(cells["kind"]),
-        "来源位置": cells["src"],
+        "来源位置": cells["src"].map(where_zh),
     })

@@ -155,7 +155,7 @@ def write_corpus(out: str | Path, seed: int = DEFAULT_SEED, scale: float = 1.0, 
     final = Path(out)
     if final.exists() and (not final.is_dir() or (any(final.iterdir()) and not (final / "summary.json").exists())):
         # Never delete a folder this generator did not write.
-        raise ReportError(f"{final} exists and is not a demo corpus folder; choose an empty or new folder")
+        raise ReportError(f"{final} 已存在且不是演示语料文件夹；请选择一个空文件夹或新文件夹")
     # Written beside the target and moved into place at the end: a reader (or a rerun after a
     # crash) never mistakes a half-written corpus for a finished one.
     out = final.with_name(final.name + ".partial")

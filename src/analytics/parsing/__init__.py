@@ -29,7 +29,7 @@ BACKENDS = {name: fmt.backend for name, fmt in FORMATS.items()}
 
 
 def _over_limit(size: int) -> str:
-    return f"the file is {size / 1048576:.2f} MiB, over the {MAX_BYTES / 1048576:.2f} MiB size limit"
+    return f"文件大小 {size / 1048576:.2f} MiB，超过 {MAX_BYTES / 1048576:.2f} MiB 的上限"
 
 
 def load_document(data: bytes, name: str = "", options=None):
@@ -73,7 +73,7 @@ def read_report(path: str | os.PathLike, options=None) -> Report:
         exc.path = exc.path or str(path)
         raise
     except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
-        raise ReportError(f"cannot read the file ({exc.strerror})", str(path)) from None
+        raise ReportError(f"无法读取文件（{exc.strerror}）", str(path)) from None
     return report.with_source(path=str(path))
 
 

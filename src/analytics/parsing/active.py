@@ -8,6 +8,8 @@ reported in ``warnings``; money cells are never guessed.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from .fit import Candidate, Fitted, agreed, number
 
 ROWS = {
@@ -76,24 +78,30 @@ def _typical(keys: list[str], cands: list[Candidate]) -> list[Candidate]:
     return [c for c in cands if _longest(c) == best]
 
 
-def choose(keys: list[str], fitted: Fitted) -> tuple[Candidate | None, str | None]:
+class Choice(NamedTuple):
+    cand: Candidate | None
+    why: str | None = None  # for the warning: why no reading, or how it was reached
+    ambiguous: bool = False  # cells were left out rather than guessed
+
+
+def choose(keys: list[str], fitted: Fitted) -> Choice:
     """The reading of one table 2 row and, when it took more than the digits, why."""
     cands = fitted.candidates
     if not cands:
-        return None, fitted.problem
+        return Choice(None, fitted.problem)
     if len(cands) == 1:
-        return cands[0], None
+        return Choice(cands[0])
     n = len(keys)
     if not fitted.glued:
-        return agreed(cands, n), "cells could not be placed: ambiguous cells left out"
+        return Choice(agreed(cands, n), "单元格位置无法确定，有歧义的单元格留空", True)
     kept = [c for c in cands if _plausible(keys, c)] or cands
     if len(kept) == 1:
-        return kept[0], None
+        return Choice(kept[0])
     if any(k in MONEY for k in keys):
-        return agreed(kept, n), f"glued digits around a money amount ({len(kept)} splits): ambiguous cells left out"
+        return Choice(agreed(kept, n), f"金额附近的数字粘连（{len(kept)} 种拆分），有歧义的单元格留空", True)
     top = _typical(keys, kept)
     if not top:
-        return agreed(kept, n), f"glued digits ({len(kept)} splits possible): ambiguous cells left out"
+        return Choice(agreed(kept, n), f"数字粘连（可有 {len(kept)} 种拆分），有歧义的单元格留空", True)
     pick = agreed(top, n)
     shown = "/".join(e.raw if e is not None else "?" for e in pick)
-    return pick, f"glued digits split by the typical reading ({len(kept)} splits possible): read as {shown}"
+    return Choice(pick, f"数字粘连（可有 {len(kept)} 种拆分），按常见读法读作 {shown}")

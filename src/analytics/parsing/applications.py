@@ -46,7 +46,7 @@ def read_applications(items: list[Item], template: str | None, sink: Sink, flatt
                 sink.warn("row_not_in_template", f"表3 的行 {it.key} 与同表其他行的模板不一致，未计入", it.where)
             continue
         weak = not it.in_table or not it.from_own_row
-        if not f.candidates or (weak and orphans_exist and f.problem == "short row"):
+        if not f.candidates or (weak and orphans_exist and f.short):
             if not f.candidates and it.tokens:
                 sink.warn("row_unreadable", f"表3 {it.key}: {f.problem}", it.where)
             continue

@@ -93,8 +93,8 @@ def assemble(doc: Document, *, source: Source | dict) -> Report:
 def _refuse(plain: str, year: int | None) -> None:
     if _REPORT_WORDS.search(plain[:5000]) and ((year is not None and year <= 2018) or _OLD_MARKERS.search(plain)):
         raise OldFormatReport(
-            f"a pre-2019 free-form report ({year or '年份不明'}): it has none of the standard tables of the 2019/2021 templates")
-    raise NotAReport("no table of a government information disclosure annual report was found")
+            f"2019 年以前的旧格式年报（{year or '年份不明'}）：没有 2019/2021 年模板的任何标准表格")
+    raise NotAReport("没有找到政府信息公开年度报告的任何表格")
 
 
 def _read_active(items, template: str, sink: Sink, printed: str) -> dict:
@@ -117,14 +117,14 @@ def _read_active(items, template: str, sink: Sink, printed: str) -> dict:
         if it.key in seen:
             continue
         fitted = fit_tokens(it.tokens, [Group(len(keys), False)])
-        cand, why = active_rows.choose(keys, fitted)
+        cand, why, ambiguous = active_rows.choose(keys, fitted)
         if cand is None:
             if it.tokens or it.from_own_row:
                 sink.warn("row_unreadable", f"表2 {it.key}: {why}", it.where)
             continue
         seen.add(it.key)
         if why:
-            sink.warn("glued_ambiguous" if "left out" in why else "glued_guess", f"表2 {it.key}: {why}", it.where)
+            sink.warn("glued_ambiguous" if ambiguous else "glued_guess", f"表2 {it.key}: {why}", it.where)
         for key, entry in zip(keys, cand):
             if entry is None:
                 sink.warn("cell_missing", f"表2 {key} 无法确定", it.where)

@@ -14,7 +14,7 @@ def sniff(data: bytes, name: str = "") -> str:
     found inside, and markup (HTML tags) decides; anything else is read as text.
     """
     if not data or not data.strip():
-        raise EmptyFile("the file is empty")
+        raise EmptyFile("文件为空")
     for fmt in FORMATS.values():
         if fmt.magic is not None and fmt.magic(data):
             return fmt.name
@@ -50,9 +50,9 @@ def decode_text(data: bytes) -> tuple[str, str]:
     try:
         text = data.decode("gb18030")
     except UnicodeDecodeError:
-        raise BadEncoding("text in an unknown encoding (neither UTF-8 nor GB18030/GBK)") from None
+        raise BadEncoding("无法识别文字编码（既不是 UTF-8，也不是 GB18030/GBK）") from None
     if not _looks_like_chinese(text):
-        raise BadEncoding("text in an unknown encoding (neither UTF-8 nor GB18030/GBK)")
+        raise BadEncoding("无法识别文字编码（既不是 UTF-8，也不是 GB18030/GBK）")
     return text, "gb18030"
 
 

@@ -32,6 +32,7 @@ class Fitted:
     candidates: list[Candidate]
     problem: str | None = None  # why no candidate, or how the reading was reached
     glued: bool = False
+    short: bool = False  # fewer values than cells, placed by the row rule alone
 
 
 def number(entry: Entry | None) -> float | int | None:
@@ -52,16 +53,16 @@ def fit_tokens(tokens: list[Token], groups: list[Group]) -> Fitted:
     while len(toks) > n and toks[0].raw == "":
         toks.pop(0)
     if not toks:
-        return Fitted([], "no values")
+        return Fitted([], "没有数值")
     entries = [Entry(t.raw, t.where, t.last_field) for t in toks]
     if len(toks) == n:
         return Fitted([tuple(entries)])
     if len(toks) > n:
-        return Fitted([], f"{len(toks)} values where the row has {n} cells")
+        return Fitted([], f"有 {len(toks)} 个数值，而该行只有 {n} 个单元格")
     if any(splittable(t.raw) for t in toks):
         sols = split_tokens([t.raw for t in toks], groups)
         if len(sols) >= MAX_SOLUTIONS:
-            return Fitted([], "glued digits with too many possible splits")
+            return Fitted([], "数字粘连，可能的拆分过多")
         if sols:
             where = toks[0].where
             return Fitted([tuple(Entry(raw, where) for raw in sol) for sol in sols], glued=True)
@@ -74,10 +75,10 @@ def fit_tokens(tokens: list[Token], groups: list[Group]) -> Fitted:
             cands.append(tuple(cell))
         if len(cands) >= MAX_PLACEMENTS:
             # A partial list would make cells look agreed that are not: give up on the row.
-            return Fitted([], f"{len(toks)} values for {n} cells: too many placements")
+            return Fitted([], f"{len(toks)} 个数值对应 {n} 个单元格，可能的排法过多")
     if not cands:
-        return Fitted([], f"{len(toks)} values for {n} cells and no placement fits the row rule")
-    return Fitted(cands, "short row")
+        return Fitted([], f"{len(toks)} 个数值对应 {n} 个单元格，没有一种排法符合本行的求和规则")
+    return Fitted(cands, "数值少于单元格，位置不确定", short=True)
 
 
 def row_rules_hold(cand: Candidate, groups: list[Group]) -> bool:

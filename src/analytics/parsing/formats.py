@@ -51,12 +51,12 @@ def _is_docx(data: bytes) -> bool:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             names = set(z.namelist())
     except zipfile.BadZipFile as exc:
-        raise UnsupportedFormat(f"a damaged zip archive ({exc})") from None
+        raise UnsupportedFormat(f"zip 压缩包已损坏（{exc}）") from None
     if "word/document.xml" in names:
         return True
     if any(n.startswith("xl/") for n in names):
-        raise UnsupportedFormat("a spreadsheet (.xlsx), not a report document")
-    raise UnsupportedFormat("a zip archive that is not a Word document")
+        raise UnsupportedFormat("这是电子表格（.xlsx），不是报告文档")
+    raise UnsupportedFormat("这是 zip 压缩包，但不是 Word 文档")
 
 
 def _is_ole(data: bytes) -> bool:
@@ -77,7 +77,7 @@ DOC = Format("doc", "Word (.doc)", (".doc",), "analytics.parsing.backends.doc", 
 HTML = Format("html", "HTML", (".html", ".htm", ".shtml", ".xhtml"), "analytics.parsing.backends.html",
               markup=_has_html_markup)
 MARKDOWN = Format("markdown", "Markdown", (".md", ".markdown"), "analytics.parsing.backends.text", name_decides=True)
-TEXT = Format("text", "text", (".txt",), "analytics.parsing.backends.text", name_decides=True)
+TEXT = Format("text", "文本", (".txt",), "analytics.parsing.backends.text", name_decides=True)
 
 # Sniffing tries the signatures in this order; text is what is left.
 FORMATS: dict[str, Format] = {f.name: f for f in (PDF, DOCX, DOC, HTML, MARKDOWN, TEXT)}
@@ -85,8 +85,8 @@ FALLBACK = TEXT
 
 # Formats recognised only to be refused with a useful reason, checked after the signatures above.
 REFUSED: tuple[tuple[Callable[[bytes], bool], str], ...] = (
-    (lambda h: h[:4] in (b"\x89PNG", b"GIF8") or h[:3] == b"\xff\xd8\xff", "an image; scanned reports need OCR first"),
-    (lambda h: h.startswith(b"{\\rtf"), "an RTF file; save it as .docx"),
+    (lambda h: h[:4] in (b"\x89PNG", b"GIF8") or h[:3] == b"\xff\xd8\xff", "这是图片；扫描的报告须先做文字识别（OCR）"),
+    (lambda h: h.startswith(b"{\\rtf"), "这是 RTF 文件；请另存为 .docx 后再读取"),
 )
 
 

@@ -26,12 +26,11 @@ def _is_mostly_binary(data: bytes) -> bool:
 def before_backend(fmt: str, data: bytes, name: str) -> None:
     named = by_suffix(name)
     if named is not None and named.binary and fmt == FALLBACK.name and _is_mostly_binary(data):
-        raise UnsupportedFormat(f"named as a {named.label} file, but the content is not one (damaged or mislabelled)")
+        raise UnsupportedFormat(f"文件名表明是 {named.label} 文件，但内容不是（文件已损坏或扩展名有误）")
 
 
 def after_assemble(report) -> None:
     codes = {w.code for w in report.warnings}
     if "pdf_repaired" in codes and codes & _LOSS_CODES:
         missing = sum(1 for w in report.warnings if w.code in _LOSS_CODES)
-        raise CorruptFile(f"damaged or truncated PDF: after repair {missing} of its tables are missing, "
-                          "so the figures would be incomplete")
+        raise CorruptFile(f"PDF 已损坏或不完整：修复后仍缺 {missing} 张表，数字不完整，不予载入")

@@ -54,7 +54,7 @@ def agency_and_year(title: str | None, first_lines: list[str], name: str) -> tup
         agency = file_agency  # the fuller name of the same body
     year = doc_year or file_year
     if doc_year and file_year and doc_year != file_year:
-        notes.append(f"the document says {doc_year}, the file name {file_year}")
+        notes.append(f"正文写的是 {doc_year} 年，文件名写的是 {file_year} 年")
     return agency, year, notes
 
 

@@ -156,7 +156,7 @@ def generate(db_path: str | Path, scale: float, seed: int = 0, with_cells: bool 
              log=None) -> dict:
     """Create the synthetic warehouse at ``db_path``; returns counts and timings."""
     if not (0 < scale <= 2):
-        raise ReportError(f"scale must be in (0, 2], got {scale}")
+        raise ReportError(f"scale 须在 (0, 2] 之内，而不是 {scale}")
     db_path = Path(db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     say = log or (lambda msg: None)
@@ -166,13 +166,13 @@ def generate(db_path: str | Path, scale: float, seed: int = 0, with_cells: bool 
     try:
         apply_schema(con)
         if _one(con, "SELECT count(*) FROM reports"):
-            raise ReportError(f"{db_path} already holds reports; synth fills an empty warehouse")
+            raise ReportError(f"{db_path} 中已有报告；synth 只写入空的数据仓库")
         agencies = build_agencies(scale, rng)
         agencies_arrow = pa.Table.from_pandas(agencies.assign(dataset="synth"), preserve_index=False)
         con.register("synth_agencies", agencies_arrow)
         con.execute("INSERT INTO agencies BY NAME SELECT * FROM synth_agencies")
         con.unregister("synth_agencies")
-        say(f"agencies: {len(agencies)}")
+        say(f"机构：{len(agencies)} 个")
 
         pop = Population(agencies, rng)
         level = agencies["level"].to_numpy()
@@ -204,8 +204,8 @@ def generate(db_path: str | Path, scale: float, seed: int = 0, with_cells: bool 
                     con.execute(INSERT_CELLS)
                     con.unregister("synth_cells_batch")
                     n_cells += batch.num_rows
-            say(f"{year}: {ids.size} reports, {found.num_rows} findings, "
-                f"{time.perf_counter() - t0:.1f}s")
+            say(f"{year} 年：{ids.size} 份报告，{found.num_rows} 条发现，"
+                f"已用 {time.perf_counter() - t0:.1f} 秒")
             prev = b
         con.execute(INSERT_REPORTS)
         con.execute(INSERT_MISSING_YEARS)
@@ -234,7 +234,7 @@ def generate(db_path: str | Path, scale: float, seed: int = 0, with_cells: bool 
         con.close()
     stats["seconds"] = round(time.perf_counter() - t0, 2)
     stats["file_bytes"] = db_path.stat().st_size
-    say(f"done: {stats}")
+    say(f"完成：{stats}")
     return stats
 
 

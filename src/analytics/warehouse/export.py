@@ -58,12 +58,12 @@ def dictionary() -> pa.Table:
 
 def export(db, out_dir, fmt: str = "csv", what=WHAT) -> list[Path]:
     if fmt not in FORMATS:
-        raise ExportError(f"format must be one of {', '.join(FORMATS)}")
+        raise ExportError(f"导出格式须为 {'、'.join(FORMATS)} 之一")
     unknown = [w for w in what if w not in WHAT]
     if unknown:
-        raise ExportError(f"unknown table {unknown[0]!r}; choose from {', '.join(WHAT)}")
+        raise ExportError(f"没有名为 {unknown[0]!r} 的表（可选：{'、'.join(WHAT)}）")
     if db is not None and not Path(db).exists():
-        raise ExportError(f"no warehouse at {db}")
+        raise ExportError(f"数据仓库不存在：{db}")
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     con = connect_read(db)
@@ -107,7 +107,7 @@ def _xlsx(con, out: Path, what) -> Path:
     for name in what:
         (n,), = con.sql(f"SELECT count(*) FROM ({read(f'export/{name}')})").fetchall()
         if n > XLSX_MAX_ROWS:
-            raise ExportError(f"{name} has {n} rows, more than an Excel sheet holds; export csv or parquet")
+            raise ExportError(f"{name} 有 {n} 行，超出 Excel 工作表的行数上限；请导出为 csv 或 parquet")
         tables[name] = con.sql(read(f"export/{name}")).to_arrow_table()
     tables["data_dictionary"] = dictionary()
     wb = Workbook()

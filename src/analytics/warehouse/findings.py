@@ -19,7 +19,7 @@ def decide(path: str | os.PathLike | None, fingerprint: str, status: str, note: 
     """Confirm or dismiss a finding. Decisions are keyed by the fingerprint, which stays the same
     across re-ingest and re-check, so they keep applying to the same published contradiction."""
     if status not in STATUSES:
-        raise ReportError(f"status must be one of {', '.join(STATUSES)}, not {status!r}")
+        raise ReportError(f"状态须为 {'、'.join(STATUSES)} 之一，而不是 {status!r}")
     from .checks import set_scope
     from .schema import ensure_schema
     from .sqlfiles import read
@@ -28,7 +28,7 @@ def decide(path: str | os.PathLike | None, fingerprint: str, status: str, note: 
         ensure_schema(con)
         row = con.execute(read("findings/agency_of"), [fingerprint]).fetchone()
         if row is None and not con.execute(read("findings/decision_exists"), [fingerprint]).fetchone():
-            raise UnknownFinding(f"no finding with fingerprint {fingerprint!r}")
+            raise UnknownFinding(f"没有指纹为 {fingerprint!r} 的发现")
         con.execute(read("findings/decide"), [fingerprint, status, note, datetime.now()])
         if row is not None:
             set_scope(con, [row[0]])

@@ -93,7 +93,7 @@ def parse_one(path: str):
     except ReportError as exc:
         return path, None, _one_line(exc.message)
     except Exception as exc:  # a parser bug must not stop the batch; the log names it
-        return path, None, _one_line(f"parser failure ({type(exc).__name__}: {exc})")
+        return path, None, _one_line(f"解析程序出错（{type(exc).__name__}: {exc}）")
 
 
 def prepare_one(task: tuple):
@@ -117,7 +117,7 @@ def prepare_one(task: tuple):
     except ReportError as exc:
         return path, None, _one_line(exc.message)
     except Exception as exc:
-        return path, None, _one_line(f"loader failure ({type(exc).__name__}: {exc})")
+        return path, None, _one_line(f"载入程序出错（{type(exc).__name__}: {exc}）")
 
 
 def _watch_parent(ingest_pid: int) -> None:
@@ -261,7 +261,7 @@ def ingest(paths, *, db=None, manifest=None, workers: int = 1, dataset: str = "r
     tasks, shas = [], {}
     for f, sha in hashed:
         if sha is None:
-            reason = scope.refusal(f) or ("no such file" if not f.exists() else "cannot read the file")
+            reason = scope.refusal(f) or ("文件不存在" if not f.exists() else "无法读取文件")
             summary.results.append(FileResult(str(f), "refused", reason))
         elif sha in known:
             summary.results.append(FileResult(str(f), "duplicate", sha256=sha))
@@ -355,7 +355,7 @@ def _bar(total: int, enabled: bool):
         return _NoBar()  # without importing tqdm (some 40 ms)
     from tqdm import tqdm
 
-    return tqdm(total=total, unit="file", desc="ingest", file=sys.stderr, disable=not enabled, leave=False)
+    return tqdm(total=total, unit="份", desc="载入", file=sys.stderr, disable=not enabled, leave=False)
 
 
 def _log(con, summary: Summary) -> None:

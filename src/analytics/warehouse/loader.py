@@ -100,7 +100,7 @@ def load_prepared(con, items: list, *, batch_id: int | None = None,
         if seen is None or it.agency["info_source"] != "name" or seen["info_source"] == "name":
             agencies[row["agency_id"]] = it.agency
         n = row["n_warnings"]
-        outcomes[i] = Outcome("loaded_with_warnings" if n else "loaded", rid, reason=f"{n} warnings" if n else None,
+        outcomes[i] = Outcome("loaded_with_warnings" if n else "loaded", rid, reason=f"{n} 条警告" if n else None,
                               sha256=row["source_sha256"], agency_id=row["agency_id"])
     for _, it in fresh:
         it.report["is_current"] = latest[(it.report["agency_id"], it.report["year"])] == it.report["report_id"]

@@ -62,13 +62,13 @@ def _published(value) -> date | None:
 def validate(report: Report) -> tuple[str, int]:
     agency = (report.agency or "").strip()
     if not agency:
-        raise BadRecord("the report names no agency (give one in a manifest)")
+        raise BadRecord("报告中找不到机关名称（可在清单中给出）")
     try:
         year = int(report.year)
     except (TypeError, ValueError):
-        raise BadRecord("the report states no year (give one in a manifest)") from None
+        raise BadRecord("报告中找不到年度（可在清单中给出）") from None
     if not 2007 <= year <= date.today().year + 1:
-        raise BadRecord(f"implausible report year {year}")
+        raise BadRecord(f"报告年度 {year} 不合理")
     return agency, year
 
 

@@ -98,7 +98,7 @@ def connect_read(path: str | os.PathLike | None = None) -> duckdb.DuckDBPyConnec
         con.execute(f"ATTACH '{_quote(p)}' AS wh (READ_ONLY)")
     except duckdb.Error as exc:
         con.close()
-        raise WarehouseError(f"cannot open the warehouse ({_first_line(exc)})", str(p)) from None
+        raise WarehouseError(f"无法打开数据仓库（{_first_line(exc)}）", str(p)) from None
     con.execute("USE wh")
     if _upgrade_if_stale(p, con):
         con.close()
@@ -270,7 +270,7 @@ def write_session(path: str | os.PathLike | None = None, *, timeout: float | Non
             except duckdb.Error as exc:
                 if write_fault(exc, target):
                     raise
-                raise WarehouseError(f"cannot open the warehouse ({_first_line(exc)})", str(target)) from None
+                raise WarehouseError(f"无法打开数据仓库（{_first_line(exc)}）", str(target)) from None
             # Spill next to the copy, where the cleanup below finds it.
             con.execute("SET temp_directory = ?", [f"{work}.tmp"])
             # The machine is shared with readers and other work: bound the writer, let it spill.

@@ -18,7 +18,7 @@ from ..document import Document
 from . import docx
 
 TIMEOUT_SECONDS = float(os.environ.get("ANALYTICS_SOFFICE_TIMEOUT", 120))
-INSTALL_HINT = "install LibreOffice to read .doc files (Debian/Ubuntu: apt-get install libreoffice-writer-nogui)"
+INSTALL_HINT = "读取 .doc 文件须先安装 LibreOffice（Debian/Ubuntu：apt-get install libreoffice-writer-nogui）"
 
 # The OLE directory stores stream names in UTF-16. Word keeps its text in "WordDocument"; an
 # encrypted .docx is an OLE container holding "EncryptedPackage"; Excel and PowerPoint files are
@@ -38,21 +38,21 @@ def find_soffice() -> str | None:
 def check_container(data: bytes) -> None:
     """Refuse OLE files that are not Word documents before spending a LibreOffice run on them."""
     if _STREAM["EncryptedPackage"] in data:
-        raise EncryptedFile("password-protected Office document")
+        raise EncryptedFile("Office 文档有密码保护")
     if _STREAM["WordDocument"] in data:
         return
     if _STREAM["Workbook"] in data or _STREAM["Book"] in data:
-        raise UnsupportedFormat("an Excel workbook (.xls), not a report document")
+        raise UnsupportedFormat("这是 Excel 工作簿（.xls），不是报告文档")
     if _STREAM["PowerPoint Document"] in data:
-        raise UnsupportedFormat("a PowerPoint file (.ppt), not a report document")
-    raise CorruptFile("an OLE file without a WordDocument stream: not a readable .doc")
+        raise UnsupportedFormat("这是 PowerPoint 文件（.ppt），不是报告文档")
+    raise CorruptFile("OLE 文件中没有 WordDocument 数据流，不是可读取的 .doc")
 
 
 def load(data: bytes, name: str = "") -> Document:
     check_container(data)
     soffice = find_soffice()
     if soffice is None:
-        raise MissingTool(f"LibreOffice (soffice) is not installed: {INSTALL_HINT}")
+        raise MissingTool(f"未安装 LibreOffice（soffice）；{INSTALL_HINT}")
     converted = convert_to_docx(soffice, data)
     doc = docx.load(converted, name, fmt="doc")
     doc.meta["converted_by"] = "libreoffice"
@@ -77,10 +77,10 @@ def convert_to_docx(soffice: str, data: bytes, timeout: float = TIMEOUT_SECONDS)
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)  # soffice forks helpers; end the whole group we started
             proc.communicate()
-            raise CorruptFile(f"LibreOffice did not convert the .doc within {timeout:g} s") from None
+            raise CorruptFile(f"LibreOffice 未能在 {timeout:g} 秒内转换该 .doc") from None
         target = work / "input.docx"
         if not target.exists() or target.stat().st_size == 0:
             reason = err.decode("utf-8", "replace").strip().splitlines()
-            detail = f": {reason[-1]}" if reason else ""
-            raise CorruptFile(f"LibreOffice could not convert the .doc (exit {proc.returncode}){detail}")
+            detail = f"：{reason[-1]}" if reason else ""
+            raise CorruptFile(f"LibreOffice 无法转换该 .doc（退出码 {proc.returncode}{detail}）")
         return target.read_bytes()

@@ -46,12 +46,12 @@ def load(data: bytes, name: str = "", fmt: str = "docx") -> Document:
     try:
         root = etree.fromstring(xml, _xml_parser())
     except etree.XMLSyntaxError as exc:
-        raise CorruptFile(f"damaged Word document (word/document.xml: {exc})") from None
+        raise CorruptFile(f"Word 文档已损坏（word/document.xml：{exc}）") from None
     for fallback in list(root.iter(_MC_FALLBACK)):  # the same drawing twice: keep the preferred choice
         fallback.getparent().remove(fallback)
     body = root.find(W + "body")
     if body is None:
-        raise CorruptFile("damaged Word document (no document body)")
+        raise CorruptFile("Word 文档已损坏（没有正文部分）")
     walker = _Walker(chunks)
     walker.blocks(body)
     rows = walker.rows
@@ -70,19 +70,19 @@ def _open_package(data: bytes) -> tuple[bytes, bytes | None, dict[str, bytes]]:
     try:
         z = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as exc:
-        raise CorruptFile(f"not a valid .docx (damaged zip archive: {exc})") from None
+        raise CorruptFile(f"不是有效的 .docx（zip 压缩包已损坏：{exc}）") from None
     with z:
         infos = z.infolist()
         total = sum(i.file_size for i in infos)
         if total > MAX_UNCOMPRESSED:
-            raise TooLarge(f".docx unpacks to {total // (1024 * 1024)} MiB, over the {MAX_UNCOMPRESSED // (1024 * 1024)} MiB limit")
+            raise TooLarge(f".docx 解压后有 {total // (1024 * 1024)} MiB，超过 {MAX_UNCOMPRESSED // (1024 * 1024)} MiB 的上限")
         for info in infos:
             if info.file_size > _RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-                raise CorruptFile(f".docx part {info.filename} expands {info.file_size // max(info.compress_size, 1)}-fold (a zip bomb?)")
+                raise CorruptFile(f".docx 中的 {info.filename} 解压后膨胀 {info.file_size // max(info.compress_size, 1)} 倍（疑似 zip 炸弹）")
         names = {i.filename for i in infos}
         main = _main_part(z, names)
         if main is None:
-            raise CorruptFile("not a Word document (the zip has no word/document.xml)")
+            raise CorruptFile("不是 Word 文档（zip 压缩包中没有 word/document.xml）")
         xml = _read(z, main)
         core = _read(z, "docProps/core.xml") if "docProps/core.xml" in names else None
         chunks = _alt_chunks(z, names, main) if b"altChunk" in xml else {}
@@ -132,9 +132,9 @@ def _read(z: zipfile.ZipFile, name: str) -> bytes:
     try:
         return z.read(name)
     except RuntimeError as exc:  # zipfile says "encrypted" for password-protected entries
-        raise EncryptedFile(f"password-protected .docx ({exc})") from None
+        raise EncryptedFile(f".docx 有密码保护（{exc}）") from None
     except (zipfile.BadZipFile, zlib.error, NotImplementedError, EOFError, OSError) as exc:
-        raise CorruptFile(f"damaged .docx ({name}: {exc})") from None
+        raise CorruptFile(f".docx 已损坏（{name}：{exc}）") from None
 
 
 def _core_title(core: bytes) -> str | None:

@@ -96,7 +96,7 @@ def layout(rows: list[list[SpanCell]]) -> list[list[tuple[_Placed, bool]]]:
                 c += 1
             budget -= rs * cs
             if budget < 0:
-                raise CorruptFile("a table whose merged cells cover more than a million grid positions")
+                raise CorruptFile("表格的合并单元格覆盖超过一百万个格位，无法读取")
             placed = _Placed(cell, r, c)
             mine.append((placed, True))
             if cs == 1:

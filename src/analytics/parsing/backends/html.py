@@ -34,7 +34,7 @@ def load(data: bytes, name: str = "", first_table: int = 0) -> Document:
     if is_mime_page(data):
         page = html_part(data)
         if page is None:
-            raise CorruptFile("a MIME web archive (.mht) without an HTML page in it")
+            raise CorruptFile("MIME 网页存档（.mht）中没有 HTML 网页")
         data = page
     text, encoding = decode_page(data)
     refuse_binary(text)
@@ -77,10 +77,10 @@ def _parse(markup: bytes):
         try:
             root = etree.fromstring(attempt, parser=parser)
         except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
-            raise CorruptFile(f"unreadable HTML ({exc})") from None
+            raise CorruptFile(f"无法解析 HTML（{exc}）") from None
         if not any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log):
             return root
-    raise CorruptFile("HTML nested too deeply to read")
+    raise CorruptFile("HTML 嵌套层数过多，无法读取")
 
 
 def _title(root, metas: dict[str, str], rows: list[Row]) -> str | None:

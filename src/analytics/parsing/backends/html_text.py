@@ -68,7 +68,7 @@ def refuse_binary(text: str) -> None:
     controls = len(_CONTROLS.findall(sample))
     bad = sample.count("\ufffd")
     if controls > max(len(sample) / 100, 16) or bad > max(len(sample) / 10, 16):
-        raise CorruptFile("binary data, not a readable web page")
+        raise CorruptFile("内容是二进制数据，不是可读取的网页")
 
 
 _CJK = r"\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f"

@@ -32,17 +32,22 @@ def _open(data: bytes):
     try:
         doc = pymupdf.open(stream=data, filetype="pdf")
     except Exception as exc:  # MuPDF raises several types for a damaged file
-        raise CorruptFile(f"damaged PDF, cannot be opened ({_short(exc)})") from None
+        raise CorruptFile(f"PDF 已损坏，无法打开（{_short(exc)}）") from None
     if doc.needs_pass and not doc.authenticate(""):
         doc.close()
-        raise EncryptedFile("encrypted PDF; it needs a password to open")
-    if doc.page_count == 0:
+        raise EncryptedFile("PDF 已加密，须输入密码才能打开")
+    try:
+        pages = doc.page_count
+    except Exception as exc:  # MuPDF counts the pages of some damaged page trees only to fail
         doc.close()
-        raise CorruptFile("damaged PDF: no readable pages")
+        raise CorruptFile(f"PDF 已损坏：无法读取页数（{_short(exc)}）") from None
+    if pages == 0:
+        doc.close()
+        raise CorruptFile("PDF 已损坏：没有可读取的页面")
     if b"%%EOF" not in data[-4096:]:
         # MuPDF would rebuild what it can of a cut-off file; a partial report is worse than none
         doc.close()
-        raise CorruptFile("truncated PDF: the file ends before its end-of-file marker")
+        raise CorruptFile("PDF 不完整：文件在结束标记之前就中断了")
     return doc
 
 
@@ -65,7 +70,7 @@ def _read(doc, settings: PdfSettings) -> Document:
     count = min(total, settings.max_pages)
     if total > count:
         warnings.append(
-            {"code": "pages_capped", "message": f"only the first {count} of {total} pages were read", "where": f"page {count}"}
+            {"code": "pages_capped", "message": f"共 {total} 页，只读取了前 {count} 页", "where": f"page {count}"}
         )
     repaired = bool(getattr(doc, "is_repaired", False))
     pages: list[list[tuple[float, object]]] = []  # per page: (top y, Line | Grid)
@@ -81,12 +86,12 @@ def _read(doc, settings: PdfSettings) -> Document:
     dropped += _drop_running_lines(pages, zones)
     if n_chars < MIN_TEXT_CHARS:
         if repaired:
-            raise CorruptFile("damaged PDF (broken cross-reference), no readable text")
+            raise CorruptFile("PDF 已损坏（交叉引用表损坏），没有可读取的文字")
         if undecodable >= MIN_TEXT_CHARS:
-            raise ScannedDocument("text layer cannot be decoded (fonts without a Unicode map); run OCR first")
-        raise ScannedDocument("scanned, no text layer; run OCR first")
+            raise ScannedDocument("文字层无法解码（字体缺少 Unicode 映射），请先做文字识别（OCR）")
+        raise ScannedDocument("扫描件，没有文字层，请先做文字识别（OCR）")
     if repaired:
-        warnings.append({"code": "pdf_repaired", "message": "the PDF was damaged and had to be repaired; some content may be missing", "where": "file"})
+        warnings.append({"code": "pdf_repaired", "message": "PDF 已损坏并经过修复，部分内容可能缺失", "where": "file"})
 
     flat = _stitch(pages)
     blocks = _blocks(flat, settings)
@@ -123,7 +128,7 @@ def _read_page(doc, pno: int, settings: PdfSettings, warnings: list[dict]) -> _P
         chars, unmapped = page_chars(page)
         hs, vs = page_rulings(page, settings) if settings.use_rulings else ([], [])
     except Exception as exc:  # a page whose content stream cannot be decoded
-        raise CorruptFile(f"damaged PDF: page {pno + 1} cannot be read ({_short(exc)})") from None
+        raise CorruptFile(f"PDF 已损坏：第 {pno + 1} 页无法读取（{_short(exc)}）") from None
     n_chars = len(chars)
     # text and drawing positions are in the unrotated page; so must the margins be
     width, height = page.rect.width, page.rect.height
@@ -132,7 +137,7 @@ def _read_page(doc, pno: int, settings: PdfSettings, warnings: list[dict]) -> _P
     items: list[tuple[float, object]] = []
     if len(hs) + len(vs) > settings.max_rulings:
         warnings.append({"code": "rulings_ignored", "where": f"page {pno + 1}",
-                         "message": f"{len(hs) + len(vs)} drawn lines on the page; tables read from text positions"})
+                         "message": f"第 {pno + 1} 页有 {len(hs) + len(vs)} 条画线，表格改按文字位置读取"})
         hs, vs = [], []
     for grid in find_grids(hs, vs, pno + 1, settings):
         before = len(chars)

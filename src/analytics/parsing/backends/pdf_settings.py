@@ -21,17 +21,17 @@ class PdfSettings:
 
     def __post_init__(self) -> None:
         if not isinstance(self.max_pages, int) or self.max_pages < 1:
-            raise ValueError("max_pages must be a positive integer")
+            raise ValueError("max_pages 须为正整数")
         for f in fields(self):
             if f.name in ("max_pages", "use_rulings", "max_rulings"):
                 continue
             value = getattr(self, f.name)
             if not isinstance(value, (int, float)) or value <= 0:
-                raise ValueError(f"{f.name} must be a positive number, got {value!r}")
+                raise ValueError(f"{f.name} 须为正数，而不是 {value!r}")
         if not isinstance(self.max_rulings, int) or self.max_rulings < 0:
-            raise ValueError("max_rulings must be a non-negative integer")
+            raise ValueError("max_rulings 须为非负整数")
         if self.margin_zone >= 0.5:
-            raise ValueError("margin_zone must be below 0.5 (a fraction of the page height)")
+            raise ValueError("margin_zone 须小于 0.5（页面高度的比例）")
 
 
 DEFAULT = PdfSettings()
