@@ -89,3 +89,29 @@ def test_a_text_that_differs_in_one_figure_is_another_report(tmp_path):
     summary = ingest([first, other], db=db, progress=False)
     assert all(r.status.startswith("loaded") for r in summary.results)
     assert _totals(db)[:3] == (2, 2, 2)
+
+
+def test_the_same_text_under_the_same_agency_and_year_is_kept_as_a_version(tmp_path):
+    """A report's web page and its text copy: both kept, one current, the figures once."""
+    db = fresh_warehouse(tmp_path / "w.duckdb")
+    first = tmp_path / "甲县人民政府_2021.txt"
+    first.write_text(_text(), encoding="utf-8")
+    copy = tmp_path / "甲县人民政府_2021_副本.txt"
+    copy.write_bytes(_rewritten(_text()))
+    summary = ingest([first, copy], db=db, progress=False)
+    assert all(r.status.startswith("loaded") for r in summary.results)
+    assert _totals(db) == (1, 2, 1, 83)
+
+
+def test_the_command_line_names_both_files(tmp_path, capsys):
+    from analytics.cli import main
+
+    db = fresh_warehouse(tmp_path / "w.duckdb")
+    first = tmp_path / "甲县人民政府_2021.txt"
+    first.write_text(_text(), encoding="utf-8")
+    again = tmp_path / "乙县人民政府_2021.txt"
+    again.write_bytes(_rewritten(_text()))
+    assert main(["ingest", str(first), str(again), "--db", db, "--quiet"]) == 0
+    out = capsys.readouterr().out
+    [line] = [x for x in out.splitlines() if x.strip().startswith("重复")]
+    assert str(again) in line and str(first) in line

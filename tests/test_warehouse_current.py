@@ -104,3 +104,18 @@ def test_a_warehouse_written_with_the_old_rule_is_corrected_on_upgrade(tmp_path)
     finally:
         con.close()
     assert flags == [(new, True), (old, False), (other[0], True)]
+
+
+def test_the_command_line_names_the_older_file_and_why(tmp_path, capsys):
+    from analytics.cli import main
+
+    db = fresh_warehouse(tmp_path / "w.duckdb")
+    new = tmp_path / "测试县人民政府_2021_更正.txt"
+    new.write_text(_dated_text("2022-03-01", 20), encoding="utf-8")
+    old = tmp_path / "测试县人民政府_2021.txt"
+    old.write_text(_dated_text("2022-01-20", 19), encoding="utf-8")
+    assert main(["ingest", str(new), "--db", db, "--quiet"]) == 0
+    capsys.readouterr()
+    assert main(["ingest", str(old), "--db", db, "--quiet"]) == 0
+    lines = [line for line in capsys.readouterr().out.splitlines() if "旧版本" in line]
+    assert len(lines) == 1 and str(old) in lines[0] and str(new) in lines[0] and "warnings" not in lines[0]

@@ -84,14 +84,15 @@ def load_prepared(con, items: list, *, batch_id: int | None = None,
             continue
         text = it.report.get("text_sha256")
         first = texts.get(text) if text else None
-        if first is not None:
-            # The same text in another file (other line endings, a BOM, another name): one
-            # report, counted once, whatever agency or year its name would give.
+        if first is not None and first[1:] != (it.report["agency_id"], it.report["year"]):
+            # The same text in another file (other line endings, a BOM, another name) that would
+            # be another agency or year: one report, counted once. Under the same agency and
+            # year it is only another copy (the web page and its text) and loads as a version.
             outcomes[i] = Outcome("duplicate", sha256=sha, agency_id=it.report["agency_id"],
                                   reason=_same_text(it.report, first))
             continue
         known.add(sha)
-        if text:
+        if text and text not in texts:
             texts[text] = (it.report["source_path"], it.report["agency_id"], it.report["year"])
         fresh.append((i, it))
     if not fresh:
@@ -172,16 +173,19 @@ def _known_texts(con, hashes: list) -> dict:
 
 
 def _same_text(row: dict, first: tuple) -> str:
+    """The log line of a file refused because a loaded report has its text."""
     path, agency, year = first
-    where = f"（{agency} {year} 年度）"
-    other = "" if (row["agency_id"], row["year"]) == (agency, year) else \
-        f"，不再作为 {row['agency_id']} {row['year']} 年度另计一份"
-    return f"与已载入的 {path or '（无文件名）'}{where}正文相同（只差换行、空白或不可见字符），是同一份报告{other}，未重复计入"
+    return (f"与已载入的 {path or '（无文件名）'}（{agency} {year} 年度）正文相同（只差换行、空白或不可见字符），"
+            f"是同一份报告，未再作为 {row['agency_id']} {row['year']} 年度另计一份")
+
+
+# How the log line of a version that did not become current starts (the CLI looks for it).
+OLD_VERSION = "已作为旧版本载入"
 
 
 def _not_current(published, later_path, later_published) -> str:
     """The log line of a version loaded without becoming current: an older text."""
-    return (f"已作为旧版本载入，未成为现行版本：发布日期 {published} 早于已载入的 "
+    return (f"{OLD_VERSION}，未成为现行版本：发布日期 {published} 早于已载入的 "
             f"{later_path or '（无文件名）'}（{later_published}），现行数字不变")
 
 
