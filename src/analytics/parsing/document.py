@@ -7,7 +7,6 @@ table 2/3/4 or field keys. All template knowledge lives in ``assemble``.
 from __future__ import annotations
 
 import hashlib
-import re
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -53,9 +52,6 @@ class Document:
         return "\n".join("\t".join(r.texts) for r in self.rows)
 
 
-_SPACE = re.compile(r"\s+")
-
-
 def text_fingerprint(doc: Document) -> str:
     """The hash of what the document says, blind to how the file happens to be written.
 
@@ -65,6 +61,5 @@ def text_fingerprint(doc: Document) -> str:
     document. The file name does not: it is not the document's text.
     """
     parts = [doc.title or "", doc.published or "", doc.text]
-    text = unicodedata.normalize("NFKC", "\x1e".join(parts))
-    text = _SPACE.sub("", strip_invisible(text.replace("\x1e", "\u241e")))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    text = strip_invisible(unicodedata.normalize("NFKC", "\u241e".join(parts)))
+    return hashlib.sha256("".join(text.split()).encode("utf-8")).hexdigest()
