@@ -115,3 +115,23 @@ def test_the_command_line_names_both_files(tmp_path, capsys):
     out = capsys.readouterr().out
     [line] = [x for x in out.splitlines() if x.strip().startswith("重复")]
     assert str(again) in line and str(first) in line
+
+
+def test_an_upload_with_a_loaded_text_adds_no_report(tmp_path):
+    from analytics.dashboard.uploads import accept
+    from analytics.warehouse import load_records
+
+    db = fresh_warehouse(tmp_path / "w.duckdb")
+    first = tmp_path / "甲县人民政府_2021.txt"
+    first.write_text(_text(), encoding="utf-8")
+    ingest([first], db=db, progress=False)
+    up = accept("乙县人民政府_2021.txt", _rewritten(_text()), folder=tmp_path / "uploads")
+    assert up.error is None and up.record["agency"] == "乙县人民政府"
+    assert load_records(db, [up.record], log_as=[up.name]) == []
+    assert _totals(db) == (1, 1, 1, 83)
+    con = connect_read(db)
+    try:
+        status, reason = con.execute("SELECT status, reason FROM ingest_log WHERE path = ?", [up.name]).fetchone()
+    finally:
+        con.close()
+    assert status == "duplicate" and str(first) in reason
