@@ -42,6 +42,7 @@ PARAMS = {
     "findings/decision_exists": ["x"],
     "findings/decide": ["x", "dismissed", "note", datetime(2024, 1, 1)],
     "load/known_shas": [["abc"]],
+    "load/known_texts": [["abc"]],
     "load/insert_textsig": [NEW_ID, [1, 2], [3]],
     "load/insert_log": [1, "a.pdf", "abc", "refused", "empty", None, datetime(2024, 1, 1)],
     "meta/set_version": ["v"],
@@ -55,7 +56,7 @@ def _frames(con) -> None:
     from analytics.warehouse.checks import FINDING_COLUMNS
     from analytics.warehouse.loader import AGENCY_COLUMNS, REPORT_COLUMNS, _cells_table, agency_row
 
-    con.register("_new_pairs", pd.DataFrame({"agency_id": ["江苏省淮安市人民政府"], "year": [2023]}))
+    con.register("_current_pairs", pd.DataFrame({"agency_id": ["江苏省淮安市人民政府"], "year": [2023]}))
     report = {k: None for k in REPORT_COLUMNS} | {
         "report_id": NEW_ID, "agency_id": "江苏省淮安市人民政府", "year": 2030, "source_sha256": "x",
         "dataset": "real", "is_current": True, "n_cells": 1, "n_warnings": 0, "warnings": "[]"}

@@ -56,6 +56,10 @@ class Source:
     path: str | None = None
     sha256: str | None = None
     format: str | None = None  # text | markdown | html | docx | doc | pdf
+    # The hash of the document's text with line endings, white space, byte-order marks and
+    # invisible characters taken out (parsing.document.text_fingerprint): two files of one
+    # report that differ only in those have the same. None for a record built in code.
+    text_sha256: str | None = None
 
 
 Table = Mapping[str, Number | None]
@@ -137,7 +141,7 @@ class Report:
             applications=_rows_json(data.get(APPLICATIONS) or {}),
             review_litigation=_rows_json(data.get(REVIEW_LITIGATION) or {}),
             sections=dict(sections) if isinstance(sections, Mapping) else sections,
-            source=Source(src.get("path"), src.get("sha256"), src.get("format")),
+            source=Source(src.get("path"), src.get("sha256"), src.get("format"), src.get("text_sha256")),
             cells=tuple(Cell.from_json(c) for c in data.get("cells") or ()),
             warnings=tuple(ReportWarning.from_json(w) for w in data.get("warnings") or ()),
             schema=data.get("schema") or SCHEMA,

@@ -22,6 +22,7 @@ def configure(p):
 
 def run(args) -> int:
     from ..warehouse.ingest import ingest
+    from ..warehouse.loader import OLD_VERSION
 
     if not args.paths and not args.manifest:
         raise ReportError("请至少给出一个文件或文件夹，或用 --manifest 给出列有文件的清单")
@@ -36,5 +37,12 @@ def run(args) -> int:
           f"拒绝 {len(summary.refused)} 份 (batch {summary.batch_id})")
     for r in summary.refused:
         print(f"  拒绝 {r.path}: {r.reason}")
+    # A duplicate with a reason is another file with a loaded report's text; a loaded file may
+    # be an older version that left the current figures as they were. Both say so in one line.
+    for r in summary.results:
+        if r.status == "duplicate" and r.reason:
+            print(f"  重复 {r.path}: {r.reason}")
+        elif r.status.startswith("loaded") and r.reason and OLD_VERSION in r.reason:
+            print(f"  旧版本 {r.path}: {r.reason[r.reason.index(OLD_VERSION):]}")
     sys.stdout.flush()
     return 0

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .. import manifest as manifest_mod
 from ..errors import ReportError, TooLarge
-from ..parsing import parse_bytes
+from ..parsing import parse_report
 from ..parsing.detect import sniff
 from ..parsing.formats import accepted_suffixes
 
@@ -70,8 +70,11 @@ def accept(name: str, data: bytes, folder: Path | None = None, max_mb: int = MAX
             raise TooLarge(f"文件 {len(data) / 1024 / 1024:.1f} MB，超过 {max_mb} MB 上限")
         up.format = sniff(data, name)
         up.stored = store(data, up.format, folder)
-        up.record = parse_bytes(data, name)
-        up.record.setdefault("source", {})["path"] = str(up.stored)
+        report = parse_report(data, name)
+        up.record = report.to_json()
+        # The text hash is no part of the record's JSON; the loader needs it to see that this
+        # upload is a loaded report under another name (Report.from_json reads it back).
+        up.record["source"].update(path=str(up.stored), text_sha256=report.source.text_sha256)
     except ReportError as exc:
         up.error = exc.message
         up.reason_zh = exc.label_zh

@@ -20,6 +20,7 @@ from ..errors import ReportError, TooLarge
 from ..report_record import Report, Source
 from . import guards
 from .detect import sniff
+from .document import text_fingerprint
 from .formats import FORMATS, resolve_options
 
 MAX_BYTES = int(os.environ.get("ANALYTICS_MAX_BYTES", 50 * 1024 * 1024))
@@ -54,7 +55,7 @@ def parse_report(data: bytes, name: str = "", options=None) -> Report:
     if len(data) > MAX_BYTES:
         raise TooLarge(_over_limit(len(data)))
     doc = load_document(data, name, options)
-    report = assemble(doc, source=Source(name, hashlib.sha256(data).hexdigest(), doc.format))
+    report = assemble(doc, source=Source(name, hashlib.sha256(data).hexdigest(), doc.format, text_fingerprint(doc)))
     guards.after_assemble(report)
     return report
 

@@ -10,6 +10,7 @@ from ..report_record import Report, ReportWarning, Source
 from . import active as active_rows
 from .applications import read_applications
 from .blocks import deal_blocks
+from .cells import invisible_chars, strip_invisible
 from .document import Document
 from .fit import fit_tokens
 from .glued import Group
@@ -41,6 +42,11 @@ def assemble(doc: Document, *, source: Source | dict) -> Report:
     sink.warnings.extend(ReportWarning.from_json(w) for w in doc.warnings)
     for note in meta_notes:
         sink.warn("year_conflict", note, "")
+    codes = invisible_chars(agency)
+    if codes:
+        # NUL, zero-width spaces and the like print as nothing, and would make another agency.
+        agency = strip_invisible(agency).strip() or None
+        sink.warn("agency_cleaned", f"机关名称中有不可见字符（{'、'.join(codes)}），已删去，按“{agency}”读取", "")
     if not agency:
         sink.warn("agency_missing", "文中和文件名中都找不到机关名称", "")
     if not year:

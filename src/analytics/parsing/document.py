@@ -6,7 +6,11 @@ table 2/3/4 or field keys. All template knowledge lives in ``assemble``.
 
 from __future__ import annotations
 
+import hashlib
+import unicodedata
 from dataclasses import dataclass, field
+
+from .cells import strip_invisible
 
 
 @dataclass(frozen=True)
@@ -46,3 +50,16 @@ class Document:
     def text(self) -> str:
         """The document as plain text, one row per line, cells separated by tabs."""
         return "\n".join("\t".join(r.texts) for r in self.rows)
+
+
+def text_fingerprint(doc: Document) -> str:
+    """The hash of what the document says, blind to how the file happens to be written.
+
+    NFKC (full-width spaces and digits), no white space at all (line endings, indentation,
+    a line wrapped elsewhere), no invisible characters (a byte-order mark, zero-width spaces).
+    The title and the stated publication date take part: a copy that differs there is another
+    document. The file name does not: it is not the document's text.
+    """
+    parts = [doc.title or "", doc.published or "", doc.text]
+    text = strip_invisible(unicodedata.normalize("NFKC", "\u241e".join(parts)))
+    return hashlib.sha256("".join(text.split()).encode("utf-8")).hexdigest()

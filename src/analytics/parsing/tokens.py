@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .cells import EXPONENT, normalise
 from .cells import read_cell as _read_cell
 from .labels import BLANK, CELL, ROW, is_unknown_label
 
@@ -88,6 +89,11 @@ def _word_pieces(word: str, table: str) -> tuple[tuple[str, ...], str | None]:
     while word:
         kind, _ = read_cell(word)
         if kind in ("number", "not_applicable"):
+            pieces.append(word)
+            return tuple(pieces), None
+        if EXPONENT.match(normalise(word)):
+            # One cell, kept whole so that its reading is refused with a warning: cut at the
+            # "e", it would give a figure (3.4 of "3.4e1") and lose the rest without a word.
             pieces.append(word)
             return tuple(pieces), None
         if _COLUMN_NAME.match(word):

@@ -296,7 +296,7 @@ SELECT w.report_id, w.agency_id, w.year, w.template,
        CASE WHEN w.published_days < 0 THEN NULL
             ELSE make_date(w.year + 1, 1, 1) + CAST(w.published_days AS INTEGER) END,
        NULL, sha256('synth:' || w.report_id), NULL, 'synth', 'synth', true, NULL,
-       TIMESTAMP '2026-01-01', NULL, 0, NULL, NULL
+       TIMESTAMP '2026-01-01', NULL, 0, NULL, NULL, NULL
 FROM synth_wide w JOIN agencies a USING (agency_id)
 """
 

@@ -24,7 +24,7 @@ AGENCY_COLUMNS = ["agency_id", "name", "level", "kind", "province", "city", "cou
                   "division_code", "dataset", "parent_code", "info_source"]
 REPORT_COLUMNS = ["report_id", "agency_id", "year", "template", "scope", "published", "source_path",
                   "source_sha256", "source_format", "parser_version", "dataset", "is_current", "batch_id",
-                  "loaded_at", "n_cells", "n_warnings", "warnings", "sections"]
+                  "loaded_at", "n_cells", "n_warnings", "warnings", "sections", "text_sha256"]
 
 
 @dataclass
@@ -73,6 +73,7 @@ def load_prepared(con, items: list, *, batch_id: int | None = None,
     outcomes: list[Outcome | None] = [it if isinstance(it, Outcome) else None for it in items]
     shas = [it.report["source_sha256"] for it in items if isinstance(it, Prepared)]
     known = {r[0] for r in con.execute(read("load/known_shas"), [shas]).fetchall()} if shas else set()
+    texts = _known_texts(con, [it.report.get("text_sha256") for it in items if isinstance(it, Prepared)])
     fresh: list[tuple[int, Prepared]] = []
     for i, it in enumerate(items):
         if outcomes[i] is not None:
@@ -81,7 +82,18 @@ def load_prepared(con, items: list, *, batch_id: int | None = None,
         if sha in known:
             outcomes[i] = Outcome("duplicate", sha256=sha, agency_id=it.report["agency_id"])
             continue
+        text = it.report.get("text_sha256")
+        first = texts.get(text) if text else None
+        if first is not None and first[1:] != (it.report["agency_id"], it.report["year"]):
+            # The same text in another file (other line endings, a BOM, another name) that would
+            # be another agency or year: one report, counted once. Under the same agency and
+            # year it is only another copy (the web page and its text) and loads as a version.
+            outcomes[i] = Outcome("duplicate", sha256=sha, agency_id=it.report["agency_id"],
+                                  reason=_same_text(it.report, first))
+            continue
         known.add(sha)
+        if text and text not in texts:
+            texts[text] = (it.report["source_path"], it.report["agency_id"], it.report["year"])
         fresh.append((i, it))
     if not fresh:
         return outcomes, set()
@@ -89,12 +101,12 @@ def load_prepared(con, items: list, *, batch_id: int | None = None,
     ids = _next_ids(con, len(fresh))
     now = datetime.now()
     agencies: dict[str, dict] = {}
-    latest: dict[tuple, int] = {}
+    pairs: dict[tuple, None] = {}
     for (i, it), rid in zip(fresh, ids):
         row = it.report
-        row.update(report_id=rid, batch_id=batch_id, loaded_at=now)
-        # The newest version of an (agency, year) is the last one loaded.
-        latest[(row["agency_id"], row["year"])] = rid
+        # Not current until load/choose_current has seen every version of its (agency, year).
+        row.update(report_id=rid, batch_id=batch_id, loaded_at=now, is_current=False)
+        pairs[(row["agency_id"], row["year"])] = None
         # One row per agency; what a manifest said wins over what the name implies.
         seen = agencies.get(row["agency_id"])
         if seen is None or it.agency["info_source"] != "name" or seen["info_source"] == "name":
@@ -102,17 +114,18 @@ def load_prepared(con, items: list, *, batch_id: int | None = None,
         n = row["n_warnings"]
         outcomes[i] = Outcome("loaded_with_warnings" if n else "loaded", rid, reason=f"{n} 条警告" if n else None,
                               sha256=row["source_sha256"], agency_id=row["agency_id"])
-    for _, it in fresh:
-        it.report["is_current"] = latest[(it.report["agency_id"], it.report["year"])] == it.report["report_id"]
 
     con.execute("BEGIN TRANSACTION")
     try:
         _upsert_agencies(con, list(agencies.values()))
-        con.register("_new_pairs", pa.table({"agency_id": pa.array([k[0] for k in latest], pa.string()),
-                                             "year": pa.array([k[1] for k in latest], pa.int64())}))
-        con.execute(read("load/retire_versions"))
         con.register("_new_reports", _reports_table([it.report for _, it in fresh]))
         con.execute(read("load/insert_reports"))
+        choose_current(con, list(pairs))
+        by_id = {o.report_id: o for o in outcomes if o is not None and o.report_id is not None}
+        for rid, published, later_path, later_published in con.execute(read("load/not_current")).fetchall():
+            o = by_id[rid]
+            note = _not_current(published, later_path, later_published)
+            o.reason = f"{o.reason}; {note}" if o.reason else note
         cells = _report_cells([(it.report["report_id"], it.cells) for _, it in fresh])
         if cells.num_rows:
             con.register("_new_cells", cells)
@@ -125,12 +138,55 @@ def load_prepared(con, items: list, *, batch_id: int | None = None,
             con.execute(read("load/batch_from_new"))
             wide.insert_batch(con)
         con.unregister("_new_reports")
-        con.unregister("_new_pairs")
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
     return outcomes, set(agencies)
+
+
+def choose_current(con, pairs: list[tuple[str, int]] | None) -> set[str]:
+    """Decide the current version of these (agency_id, year) pairs, or of every pair (None),
+    by load/choose_current; the agencies whose current version changed."""
+    if pairs is not None and not pairs:
+        return set()
+    if pairs is None:
+        con.execute("CREATE OR REPLACE TEMP TABLE _current_pairs AS SELECT DISTINCT agency_id, year FROM reports")
+    else:
+        con.register("_current_pairs", pa.table({"agency_id": pa.array([k[0] for k in pairs], pa.string()),
+                                                 "year": pa.array([k[1] for k in pairs], pa.int64())}))
+    try:
+        return {r[0] for r in con.execute(read("load/choose_current")).fetchall()}
+    finally:
+        if pairs is None:
+            con.execute("DROP TABLE IF EXISTS _current_pairs")
+        else:
+            con.unregister("_current_pairs")
+
+
+def _known_texts(con, hashes: list) -> dict:
+    """Text hash -> (path, agency_id, year) of the first loaded report with that text."""
+    hashes = [h for h in hashes if h]
+    if not hashes:
+        return {}
+    return {h: (path, agency, year) for h, path, agency, year in con.execute(read("load/known_texts"), [hashes]).fetchall()}
+
+
+def _same_text(row: dict, first: tuple) -> str:
+    """The log line of a file refused because a loaded report has its text."""
+    path, agency, year = first
+    return (f"与已载入的 {path or '（无文件名）'}（{agency} {year} 年度）正文相同（只差换行、空白或不可见字符），"
+            f"是同一份报告，未再作为 {row['agency_id']} {row['year']} 年度另计一份")
+
+
+# How the log line of a version that did not become current starts (the CLI looks for it).
+OLD_VERSION = "已作为旧版本载入"
+
+
+def _not_current(published, later_path, later_published) -> str:
+    """The log line of a version loaded without becoming current: an older text."""
+    return (f"{OLD_VERSION}，未成为现行版本：发布日期 {published} 早于已载入的 "
+            f"{later_path or '（无文件名）'}（{later_published}），现行数字不变")
 
 
 def add_wide_rows(con, report_ids: list[int]) -> None:

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from collections.abc import Mapping
 from datetime import date
 
@@ -20,8 +21,8 @@ from .. import PARSER_VERSION
 from .. import fields as F
 from ..errors import ReportError
 from ..fields import ACTIVE_DISCLOSURE, APPLICATIONS, REVIEW_LITIGATION
-from ..parsing.cells import normalise
-from ..report_record import Report, as_report
+from ..parsing.cells import MAX_EXACT, invisible_chars, normalise, strip_invisible
+from ..report_record import Report, ReportWarning, as_report
 from . import places
 from .textsig import signature
 
@@ -36,7 +37,58 @@ class BadRecord(ReportError):
 
 
 def agency_id(name: str) -> str:
-    return normalise(name)
+    return normalise(strip_invisible(name))
+
+
+def exact(value) -> bool:
+    """True for a number DOUBLE (the cells' value type) stores as it is: finite, and not an
+    integer beyond 2^53, which would come back as a neighbouring integer."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    if isinstance(value, float):
+        return math.isfinite(value) and abs(value) <= MAX_EXACT
+    return abs(value) <= MAX_EXACT
+
+
+_TABLE_NAME = {ACTIVE_DISCLOSURE: "表2", APPLICATIONS: "表3", REVIEW_LITIGATION: "表4"}
+
+
+def guarded(report: Report) -> Report:
+    """The report as the warehouse can hold it, every change named in its warnings.
+
+    Invisible characters (NUL, zero-width spaces, a byte-order mark) leave the agency name, so
+    that they cannot make a second agency of the same one; a value no DOUBLE holds exactly (a
+    count beyond 2^53, an infinity) is stored blank with its text kept (``cell_rows``), never
+    rounded. Records built in code or read from JSON get here without the parser's checks.
+    """
+    notes: list[ReportWarning] = []
+    changes: dict = {}
+    codes = invisible_chars(report.agency)
+    if codes:
+        clean = strip_invisible(report.agency)
+        changes["agency"] = clean
+        notes.append(ReportWarning("agency_cleaned", f"机关名称中有不可见字符（{'、'.join(codes)}），已删去，按“{clean}”入库", ""))
+    for tbl, row, col, value in _table_values(report):
+        if value is not None and not isinstance(value, bool) and isinstance(value, (int, float)) and not exact(value):
+            place = row if col == "value" else f"{row}/{col}"
+            notes.append(ReportWarning("number_unreadable",
+                                       f"{_TABLE_NAME[tbl]} {place}：{value} 超出可精确保存的数值范围（2^53），未按数字入库，按空缺处理", ""))
+    if notes:
+        changes["warnings"] = tuple(report.warnings) + tuple(notes)
+    return replace(report, **changes) if changes else report
+
+
+def _table_values(report: Report):
+    for row, cols in report.applications.items():
+        if isinstance(cols, Mapping):
+            for col, value in cols.items():
+                yield APPLICATIONS, row, col, value
+    for group, cols in report.review_litigation.items():
+        if isinstance(cols, Mapping):
+            for col, value in cols.items():
+                yield REVIEW_LITIGATION, group, col, value
+    for key, value in report.active_disclosure.items():
+        yield ACTIVE_DISCLOSURE, key, "value", value
 
 
 def record_sha(report: Report) -> str:
@@ -87,15 +139,17 @@ def cell_rows(report: Report) -> list[tuple]:
     append = out.append
 
     def add(tbl, row, col, value):
-        num = float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+        num = float(value) if exact(value) else None
+        # A number DOUBLE cannot hold exactly is kept as text (guarded() has warned), not blank.
+        refused = num is None and value is not None and not isinstance(value, bool) and isinstance(value, (int, float))
         p = provenance.get((tbl, row, col))
         if p is not None:
-            kind = p.kind or ("blank" if num is None else "number")
+            kind = "text" if refused else p.kind or ("blank" if num is None else "number")
             if num is None and kind == "number":
                 kind = "blank"
             append((None, tbl, row, col, num, kind, p.raw, p.where))
         else:
-            append((None, tbl, row, col, num, "blank" if num is None else "number",
+            append((None, tbl, row, col, num, "text" if refused else "blank" if num is None else "number",
                     None if value is None else str(value), None))
 
     for row, cols in report.applications.items():
@@ -135,6 +189,7 @@ def report_row(report: Report, *, dataset: str, parser_version: str) -> dict:
         "source_path": source.path,
         "source_sha256": record_sha(report),
         "source_format": source.format,
+        "text_sha256": source.text_sha256,
         "parser_version": parser_version,
         "dataset": dataset,
         "n_warnings": len(report.warnings),
@@ -189,7 +244,7 @@ class Prepared:
 def prepare(report: Report | Mapping, *, dataset: str = "real", given: dict | None = None,
             info_source: str = "given") -> Prepared:
     """The rows of one report (or record dict); raises ``BadRecord`` when it names no agency or year."""
-    report = as_report(report)
+    report = guarded(as_report(report))
     row = report_row(report, dataset=dataset, parser_version=PARSER_VERSION)
     cells = cell_batch([c[1:] for c in cell_rows(report)])
     row["n_cells"] = cells.num_rows

@@ -64,6 +64,8 @@ def cell_role(text: str) -> str:
     if not m:
         return "label"
     rest = s[m.end():]
+    if not rest:
+        return "value"  # digits read_cell refuses (past 2^53): still a value's place
     if rest[0] in _OPENING or (len(rest) <= 3 and rest[0] not in ".．、)）"):
         return "value"
     return "label"

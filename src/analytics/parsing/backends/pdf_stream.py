@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..cells import normalise, read_cell
+from ..cells import normalise, read_cell, unreadable_number
 from .pdf_settings import PdfSettings
 from .pdf_stream_header import columns_and_header
 from .pdf_stream_labels import MARKER, body_rows
@@ -27,6 +27,8 @@ def is_value(text: str) -> bool:
     kind, value = read_cell(text)
     if kind in ("number", "not_applicable"):
         return True
+    if value is None and unreadable_number(text):
+        return True  # a value's place (3.4e1, a count past 2^53): its reading is refused later, with a warning
     return value is not None and bool(_VALUE_WITH_NOTE.match(normalise(text)))
 
 

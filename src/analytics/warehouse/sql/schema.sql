@@ -31,14 +31,19 @@ CREATE TABLE IF NOT EXISTS reports (
     source_format  VARCHAR,
     parser_version VARCHAR,
     dataset        VARCHAR NOT NULL,     -- real | demo | synth
-    is_current     BOOLEAN NOT NULL,     -- the newest version for (agency_id, year)
+    is_current     BOOLEAN NOT NULL,     -- the version in force for (agency_id, year): load/choose_current
     batch_id       BIGINT,
     loaded_at      TIMESTAMP,
     n_cells        INTEGER,
     n_warnings     INTEGER,
     warnings       JSON,
-    sections       JSON
+    sections       JSON,
+    text_sha256    VARCHAR               -- the document's text without white space (the same report in another file)
 );
+
+-- Warehouses written before the text hash get the column (empty for what they hold: those
+-- reports are still recognised by their file hash).
+ALTER TABLE reports ADD COLUMN IF NOT EXISTS text_sha256 VARCHAR;
 
 -- A MinHash signature of each report's prose, for DUPLICATE_TEXT (bands give candidate pairs).
 CREATE TABLE IF NOT EXISTS report_textsig (
