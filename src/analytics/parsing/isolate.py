@@ -363,8 +363,8 @@ class Supervisor:
             todo.appendleft(w.task)  # it died before it began this file: the file gets another worker
         elif w.cap and w.peak >= w.cap - (1 - NEAR_CAP) * self.limits.memory_mb * 1024 * 1024:
             # A C library that meets a failed allocation may crash instead of raising.
-            answers[w.task] = Refused(f"{self.limits.reason('memory')}"
-                                      f"（{death_reason(self.limits, w.process.exitcode)}）")
+            answers[w.task] = Refused(f"{self.limits.reason('memory')}，"
+                                      f"{death_reason(self.limits, w.process.exitcode)}")
         else:
             answers[w.task] = Refused(death_reason(self.limits, w.process.exitcode))
         self._retire(w, kill=True)
