@@ -213,7 +213,8 @@ def test_memory_bombs_are_refused_within_the_memory_limit(bomb_dir, warehouse, t
         # MuPDF may crash on the failed allocation instead of reporting it: then the reason says both.
         # Or it frees its caches and goes on within the cap, slowly: then the time limit ends it.
         capped = reason == _memory_reason() or reason.startswith(_memory_reason() + "，解析进程异常退出（信号")
-        assert capped or reason == isolate.Limits(MEMORY_MB, TIMEOUT_S).reason("timeout"), (kind, reason)
+        timed_out = reason == isolate.Limits(MEMORY_MB, TIMEOUT_S).reason("timeout")
+        assert capped or (timed_out and name.endswith(".pdf")), (kind, reason)
         expected[name] = reason
         tally(f"memory bomb: {kind}", f"refused ({'memory cap' if capped else 'time limit'}), batch loaded")
     _check_batch(db, before, folder, out, expected)
@@ -226,13 +227,13 @@ def test_a_slow_file_is_refused_at_the_time_limit(bomb_dir, warehouse, tmp_path)
     db, before = warehouse
     name = SLOW[0]
     folder = _batch(tmp_path / "batch", [bomb_dir / name])
-    timeout_s = 3
+    timeout_s = 15  # the good files must still parse within it on a loaded machine
     out, _, peak, elapsed = _ingest(folder, db, 1, 4000, timeout_s)
     reason = isolate.Limits(4000, timeout_s).reason("timeout")
-    assert reason == "解析超时（超过 3 秒）"
+    assert reason == "解析超时（超过 15 秒）"
     _check_batch(db, before, folder, out, {name: reason})
     assert peak < (4000 + WORKER_BASE_MB) * MB
-    assert elapsed < 60, f"{elapsed:.0f} s"  # unbounded: minutes
+    assert elapsed < 120, f"{elapsed:.0f} s"  # unbounded: minutes
     tally("time bomb: PDF of dense text", "refused (time limit), batch loaded")
 
 
@@ -263,16 +264,18 @@ def test_a_killed_worker_refuses_its_file_and_the_batch_goes_on(bomb_dir, wareho
 
 def _busy_worker(ingest_pid: int, wait_s: float = 60) -> int:
     """The pid of the one worker still parsing once the small files are done: a grandchild of
-    the ingest process (under its fork server) that keeps using CPU for a whole second."""
+    the ingest process (under its fork server) that kept using CPU for a second while the others
+    were idle."""
     deadline = time.monotonic() + wait_s
     root = psutil.Process(ingest_pid)
     while time.monotonic() < deadline:
         workers = [p for p in root.children(recursive=True) if p.ppid() != ingest_pid]
         before = {p.pid: _cpu(p) for p in workers}
         time.sleep(1.0)
-        busy = [p for p in workers if _cpu(p) - before[p.pid] > 0.6]
-        if len(busy) == 1 and len(workers) >= 1:
-            return busy[0].pid
+        used = {p.pid: _cpu(p) - before[p.pid] for p in workers}
+        busy = [pid for pid, t in used.items() if t > 0.15]
+        if len(busy) == 1 and len(workers) >= 2 and all(t < 0.05 for pid, t in used.items() if pid != busy[0]):
+            return busy[0]
     raise AssertionError("no busy parse worker found")
 
 
@@ -293,11 +296,11 @@ def test_upload_parses_a_bomb_in_a_worker_not_in_the_server(bomb_dir, tmp_path, 
 
     own_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     watch = PeakWatch(os.getpid())
-    up = uploads.accept("图表.pdf", (bomb_dir / "segments.pdf").read_bytes(), folder=tmp_path)
+    up = uploads.accept("报告.docx", (bomb_dir / "xml.docx").read_bytes(), folder=tmp_path)
     peak = watch.stop()
     own_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     assert up.record is None and up.reason_zh == uploads.REFUSED_BY_WORKER_ZH
-    assert up.error.startswith(_memory_reason()), up.error
+    assert up.error == _memory_reason(), up.error
     assert own_after - own_before < 50 * MB  # the server process did not parse it
     assert peak < max(own_after, (MEMORY_MB + WORKER_BASE_MB) * MB)
     tally("memory bomb: upload", "refused in a worker, server kept")
