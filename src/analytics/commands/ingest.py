@@ -8,6 +8,7 @@ import sys
 from ..errors import ReportError
 from ..manifest import COLUMNS
 from ..parsing.formats import accepted_suffixes
+from ..parsing.isolate import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_S
 
 
 def configure(p):
@@ -17,10 +18,17 @@ def configure(p):
     p.add_argument("--manifest", help="清单 CSV：" + ", ".join(COLUMNS))
     p.add_argument("--workers", type=int, default=1, help="并行解析的进程数（默认 1）")
     p.add_argument("--dataset", choices=["real", "demo", "synth"], default="real", help="数据集标记")
+    p.add_argument("--parse-memory-mb", type=int, default=None,
+                   help="每个解析进程解析一份文件时可增加的内存上限（MB；默认 $ANALYTICS_PARSE_MEMORY_MB 或 "
+                        f"{DEFAULT_MEMORY_MB}）")
+    p.add_argument("--parse-timeout", type=float, default=None,
+                   help="每份文件的解析时限（秒；默认 $ANALYTICS_PARSE_TIMEOUT 或 "
+                        f"{DEFAULT_TIMEOUT_S:g}）")
     p.add_argument("--quiet", action="store_true", help="不显示进度条")
 
 
 def run(args) -> int:
+    from ..parsing.isolate import Limits
     from ..warehouse.ingest import ingest
     from ..warehouse.loader import OLD_VERSION
 
@@ -28,9 +36,16 @@ def run(args) -> int:
         raise ReportError("请至少给出一个文件或文件夹，或用 --manifest 给出列有文件的清单")
     if args.workers < 1:
         raise ReportError("--workers 至少为 1")
+    for option, value in (("--parse-memory-mb", args.parse_memory_mb), ("--parse-timeout", args.parse_timeout)):
+        if value is not None and value <= 0:
+            raise ReportError(f"{option} 须为正数")
+    try:
+        limits = Limits.from_env(args.parse_memory_mb, args.parse_timeout)
+    except ValueError as exc:
+        raise ReportError(str(exc)) from None
     workers = min(args.workers, os.cpu_count() or 1) if args.workers > 1 else 1
     summary = ingest(args.paths, db=args.db, manifest=args.manifest, workers=workers,
-                     dataset=args.dataset, progress=not args.quiet)
+                     dataset=args.dataset, progress=not args.quiet, limits=limits)
     loaded = summary.count("loaded")
     warned = summary.count("loaded_with_warnings")
     print(f"载入 {loaded + warned} 份（其中有警告 {warned} 份），重复跳过 {summary.count('duplicate')} 份，"

@@ -3,7 +3,10 @@ optional manifest that overrides what parsing found (read and checked by ``analy
 as for ``analytics ingest --manifest``).
 
 Files are stored as ``<sha256>.<format>`` so no user-chosen name ever reaches the file system, and
-they are only read by the parsers, never executed.
+they are only read by the parsers, never executed. Parsing runs in a supervised child process
+with its own memory and time limit (``analytics.parsing.isolate``), never in the Streamlit server:
+a document that would take gigabytes or crash the PDF library is refused, and the server, shared
+by every user, stays up.
 """
 
 from __future__ import annotations
@@ -15,9 +18,9 @@ from pathlib import Path
 
 from .. import manifest as manifest_mod
 from ..errors import ReportError, TooLarge
-from ..parsing import parse_report
+from ..parsing import isolate
 from ..parsing.detect import sniff
-from ..parsing.formats import accepted_suffixes
+from ..parsing.formats import FORMATS, accepted_suffixes
 
 MAX_UPLOAD_MB = int(os.environ.get("ANALYTICS_MAX_UPLOAD_MB", 50))
 # The upload widget's ``type=``: every suffix the parser reads, without the dot.
@@ -70,15 +73,30 @@ def accept(name: str, data: bytes, folder: Path | None = None, max_mb: int = MAX
             raise TooLarge(f"文件 {len(data) / 1024 / 1024:.1f} MB，超过 {max_mb} MB 上限")
         up.format = sniff(data, name)
         up.stored = store(data, up.format, folder)
-        report = parse_report(data, name)
-        up.record = report.to_json()
-        # The text hash is no part of the record's JSON; the loader needs it to see that this
-        # upload is a loaded report under another name (Report.from_json reads it back).
-        up.record["source"].update(path=str(up.stored), text_sha256=report.source.text_sha256)
+        _parse(up, name)
     except ReportError as exc:
         up.error = exc.message
         up.reason_zh = exc.label_zh
     return up
+
+
+# The label of a file refused by its parsing process (memory, time, a crash).
+REFUSED_BY_WORKER_ZH = "解析失败"
+
+
+def _parse(up: Upload, name: str, limits: isolate.Limits | None = None) -> None:
+    imports = () if FORMATS[up.format].preload else (isolate.PDF_LIBRARY,)
+    answer = isolate.run_one(isolate.parse_stored, (str(up.stored), name), limits=limits or isolate.Limits.from_env(),
+                             imports=imports, settings=isolate.parser_settings())
+    if isinstance(answer, isolate.Refused):
+        up.error, up.reason_zh = answer.reason, REFUSED_BY_WORKER_ZH
+    elif answer.value[0] == "ok":
+        up.record = answer.value[1]
+        # The text hash rides in the record's source: the loader needs it to see that this upload
+        # is a loaded report under another name (Report.from_json reads it back).
+        up.record.setdefault("source", {})["path"] = str(up.stored)
+    else:
+        up.error, up.reason_zh = answer.value[1], answer.value[2]
 
 
 def read_manifest(data: bytes, name: str = "清单.csv") -> dict[str, dict]:

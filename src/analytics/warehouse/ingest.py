@@ -10,16 +10,15 @@ again.
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
-import os
+import queue
 import sys
 import threading
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from ..errors import ReportError
+from ..parsing import isolate
 from ..parsing.formats import FORMATS, accepted_suffixes, by_suffix
 from .. import manifest as manifest_mod
 from .paths import Scope
@@ -92,6 +91,8 @@ def parse_one(path: str):
         return path, read_report(path), None
     except ReportError as exc:
         return path, None, _one_line(exc.message)
+    except MemoryError:
+        raise  # the worker's memory cap: its supervisor gives the reason
     except Exception as exc:  # a parser bug must not stop the batch; the log names it
         return path, None, _one_line(f"解析程序出错（{type(exc).__name__}: {exc}）")
 
@@ -116,46 +117,10 @@ def prepare_one(task: tuple):
         return path, prepare(report, dataset=dataset, given=given, info_source="manifest"), None
     except ReportError as exc:
         return path, None, _one_line(exc.message)
+    except MemoryError:
+        raise
     except Exception as exc:
         return path, None, _one_line(f"载入程序出错（{type(exc).__name__}: {exc}）")
-
-
-def _watch_parent(ingest_pid: int) -> None:
-    """Worker initialiser: exit when the ingest process is gone (a SIGKILL leaves no orphans).
-
-    Under the forkserver the worker's parent is the server, not the ingest process, so this
-    watches both: the ingest process by its pid, and the parent for a change (the server gone).
-    """
-    import os
-    import threading
-    import time
-
-    parent = os.getppid()
-
-    def alive() -> bool:
-        try:
-            os.kill(ingest_pid, 0)
-        except ProcessLookupError:
-            return False
-        except PermissionError:
-            pass
-        return os.getppid() == parent and _state(ingest_pid) not in ("Z", "X")
-
-    def watch():
-        while alive():
-            time.sleep(0.25)
-        os._exit(1)
-
-    threading.Thread(target=watch, daemon=True).start()
-
-
-def _state(pid: int) -> str:
-    """The process state letter from /proc (Z for a killed process its parent has not reaped)."""
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as fh:
-            return fh.read().rsplit(b")", 1)[1].split()[0].decode()
-    except (OSError, IndexError):
-        return "X"
 
 
 def _one_line(text: str) -> str:
@@ -179,78 +144,81 @@ def _preload(files: list[Path]) -> list[str]:
     return [b for b in PRELOADED_BACKENDS if b in wanted] + PRELOAD
 
 
-def _start_server(workers: int, files: list[Path]):
-    """The ``forkserver`` context, its server started now so that it imports the parser while
-    this process hashes the files and opens the warehouse; None when parsing stays in-process.
-
-    The server forks each worker from a clean process that has imported the parser: no
-    re-import per worker (as with ``spawn``), and no fork of this process, which may hold DuckDB
-    connections and their threads (a reader in the app, an earlier session). A server already
-    running in this process is reused with what it imported.
-    """
-    if workers <= 1 or len(files) < 2:
-        return None
-    from multiprocessing import forkserver
-
-    ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(_preload(files))
-    forkserver.ensure_running()
-    return ctx
+def _start_server(files: list[Path]):
+    """The fork server, started now so that it imports the parser while this process hashes the
+    files and opens the warehouse (see ``isolate.context``); None for an empty batch."""
+    return isolate.context(_preload(files)) if files else None
 
 
-def _pool(ctx, workers: int, n_tasks: int):
-    if ctx is None or n_tasks < 2:
-        return None
-    return ProcessPoolExecutor(max_workers=min(workers, n_tasks), mp_context=ctx, initializer=_watch_parent,
-                               initargs=(os.getpid(),))
+def _imports(files: list[Path]) -> tuple[str, ...]:
+    """Backends a worker imports before its memory cap, so that a library's own mappings do not
+    count against the file that first needs it. PyMuPDF only when the batch may hold a PDF."""
+    named = [by_suffix(f.name) for f in files]
+    if any(fmt is None or not fmt.preload for fmt in named):
+        return tuple(dict.fromkeys(f.backend for f in FORMATS.values() if not f.preload)) + (isolate.PDF_LIBRARY,)
+    return ()
 
 
-class _Queued:
-    """The workers' answers in task order, the tasks queued from a thread.
+class _Supervised:
+    """The workers' answers in task order, produced from a thread.
 
     Starting a worker waits until the fork server has imported the parser (a few tenths of a
-    second); queueing from a thread lets this process open the warehouse meanwhile.
+    second); supervising from a thread lets this process open the warehouse meanwhile, and load
+    one chunk while the workers parse the next. A file whose worker died, overran its time or
+    reached its memory cap comes back refused with the reason; the batch goes on.
     """
 
-    def __init__(self, pool, tasks: list[tuple], workers: int):
-        # Chunks big enough that the per-task round trip is noise, small enough to keep both busy.
-        chunk = max(1, min(32, len(tasks) // (workers * 6)))
-        self._answers = None
-        self._error: BaseException | None = None
+    _END = object()
 
-        def queue():
+    def __init__(self, ctx, tasks: list[tuple], workers: int, limits, imports):
+        self._answers: queue.Queue = queue.Queue()
+        self._stop = threading.Event()
+        self._sup = isolate.Supervisor(prepare_one, workers=min(workers, len(tasks)), limits=limits, ctx=ctx,
+                                       imports=imports, settings=isolate.parser_settings())
+
+        def supervise():
             try:
-                self._answers = pool.map(prepare_one, tasks, chunksize=chunk)
+                for task, answer in zip(tasks, self._sup.map(tasks, stop=self._stop)):
+                    if isinstance(answer, isolate.Done):
+                        self._answers.put(answer.value)
+                    else:
+                        self._answers.put((task[0], None, answer.reason))
             except BaseException as exc:  # re-raised in the loading thread
-                self._error = exc
+                self._answers.put(exc)
+            finally:
+                self._sup.close()
+                self._answers.put(self._END)
 
-        self._thread = threading.Thread(target=queue, daemon=True)
+        self._thread = threading.Thread(target=supervise, daemon=True)
         self._thread.start()
 
-    def wait(self) -> None:
+    def close(self) -> None:
+        """Stop parsing (what is left is not wanted) and wait until every worker is gone."""
+        self._stop.set()
         self._thread.join()
 
     def __iter__(self):
-        self.wait()
-        if self._error is not None:
-            raise self._error
-        return iter(self._answers)
-
-
-def _prepared(pool, tasks: list[tuple], workers: int):
-    """The workers' answers in task order (in this process, one by one, without a pool)."""
-    if pool is None:
-        return map(prepare_one, tasks)
-    return _Queued(pool, tasks, workers)
+        while True:
+            item = self._answers.get()
+            if item is self._END:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
 
 
 def ingest(paths, *, db=None, manifest=None, workers: int = 1, dataset: str = "real",
-           progress: bool = True) -> Summary:
+           progress: bool = True, limits: isolate.Limits | None = None) -> Summary:
+    """Parse the files in ``workers`` supervised child processes (one when ``workers`` is 1: the
+    parser never runs in this process) under ``limits`` (default: ``Limits.from_env()``), and
+    load what they read as one batch."""
     from .store import default_db_path, write_session
+
+    limits = limits or isolate.Limits.from_env()
 
     man = manifest_mod.read_manifest(manifest) if manifest else None
     files = collect(list(paths) + ([] if paths or man is None else man.paths()))
-    ctx = _start_server(workers, files)
+    ctx = _start_server(files)
     summary = Summary()
     scope = Scope(paths, manifest)  # links and paths out of the folder are refused unread
     hashed = [(f, None if scope.refusal(f) else _sha(f)) for f in files]
@@ -268,22 +236,18 @@ def ingest(paths, *, db=None, manifest=None, workers: int = 1, dataset: str = "r
         else:
             shas[str(f)] = sha
             tasks.append((str(f), sha, man.lookup(f) if man else None, dataset))
-    pool = _pool(ctx, workers, len(tasks))
-    results = None
+    results = _Supervised(ctx, tasks, workers, limits, _imports(files)) if tasks else []
     try:
-        results = _prepared(pool, tasks, workers)  # with a pool, every task is queued
         with write_session(db) as con:
             from .schema import ensure_schema
 
             ensure_schema(con)
             summary.batch_id = con.execute(read("load/next_batch")).fetchall()[0][0]
-            chunk = LOAD_CHUNK if pool is None else OVERLAP_CHUNK
+            chunk = LOAD_CHUNK if workers <= 1 else OVERLAP_CHUNK
             _load(con, results, len(files), len(tasks), shas, progress, summary, chunk)
     finally:
-        if isinstance(results, _Queued):
-            results.wait()  # so that the shutdown below also cancels what it queued
-        if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
+        if isinstance(results, _Supervised):
+            results.close()
     return summary
 
 
