@@ -105,7 +105,7 @@ def plain(text) -> str:
 
 def file_stem(agency_name: str, year: int, kind: str) -> str:
     """``<agency>_<year>年度_<kind>``, with the characters no file system takes replaced."""
-    name = _UNSAFE_NAME.sub("_", plain(agency_name)).strip(" ._") or "未命名机构"
+    name = _UNSAFE_NAME.sub("_", plain(agency_name)).strip(" ._").lstrip("-") or "未命名机构"
     return f"{name[:80]}_{int(year)}年度_{kind}"
 
 
