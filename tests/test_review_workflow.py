@@ -36,7 +36,7 @@ def broken(path: str = "教育局2023.pdf", extra: str = "") -> dict:
 def current(db, fp=FP):
     con = connect_read(db)
     try:
-        return con.execute("SELECT status, actor, note, report_id FROM finding_decisions WHERE fingerprint = ?",
+        return con.execute("SELECT status, actor, note, seen_report_id FROM finding_decisions WHERE fingerprint = ?",
                            [fp]).fetchone()
     finally:
         con.close()
@@ -138,7 +138,7 @@ def test_a_warehouse_with_decisions_but_no_log_gets_them_as_first_steps(db):
     with write_session(db) as con:  # the shape of a warehouse written before the log existed
         con.execute("DROP TABLE finding_decision_log")
         con.execute("DROP SEQUENCE decision_log_seq")
-        for column in ("actor", "agency_id", "year", "rule", "report_id"):
+        for column in ("actor", "finding_agency", "finding_year", "finding_rule", "seen_report_id"):
             con.execute(f"ALTER TABLE finding_decisions DROP COLUMN {column}")
         con.execute("UPDATE warehouse_meta SET value = 'older' WHERE key = 'schema'")
     before = duckdb.connect(db, read_only=True)

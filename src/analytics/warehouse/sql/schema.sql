@@ -109,12 +109,13 @@ CREATE TABLE IF NOT EXISTS finding_decisions (
 );
 -- Added after the first warehouses were written: who made the last step, and where the finding
 -- was (its agency, year and rule, and the report version it was last seen on, which tells a
--- corrected republished report from a finding that merely went away).
+-- corrected republished report from a finding that merely went away). Named apart from the
+-- columns of findings, which queries join USING (fingerprint) and then name unqualified.
 ALTER TABLE finding_decisions ADD COLUMN IF NOT EXISTS actor VARCHAR;
-ALTER TABLE finding_decisions ADD COLUMN IF NOT EXISTS agency_id VARCHAR;
-ALTER TABLE finding_decisions ADD COLUMN IF NOT EXISTS year INTEGER;
-ALTER TABLE finding_decisions ADD COLUMN IF NOT EXISTS rule VARCHAR;
-ALTER TABLE finding_decisions ADD COLUMN IF NOT EXISTS report_id BIGINT;
+ALTER TABLE finding_decisions ADD COLUMN IF NOT EXISTS finding_agency VARCHAR;
+ALTER TABLE finding_decisions ADD COLUMN IF NOT EXISTS finding_year INTEGER;
+ALTER TABLE finding_decisions ADD COLUMN IF NOT EXISTS finding_rule VARCHAR;
+ALTER TABLE finding_decisions ADD COLUMN IF NOT EXISTS seen_report_id BIGINT;
 
 -- Every step of every decision, in order. Rows are only ever appended: nothing in the code
 -- updates or deletes them (tests/test_review_workflow.py reads the code to make sure).
@@ -148,12 +149,14 @@ WHERE regexp_matches(fingerprint, '^(NEGATIVE|NOT_INTEGER)\|.*\|review:[^|]*$');
 -- Decisions written before the log existed: their place from the finding (or the fingerprint
 -- rule|agency|year|subject when the finding is gone), and one logged step each, open → status,
 -- whose author was never recorded. Runs once: later rows have these columns and a log already.
-UPDATE finding_decisions d SET agency_id = f.agency_id, year = f.year, rule = f.rule, report_id = f.report_id
+UPDATE finding_decisions d SET finding_agency = f.agency_id, finding_year = f.year, finding_rule = f.rule,
+                               seen_report_id = f.report_id
 FROM findings f
-WHERE f.fingerprint = d.fingerprint AND d.agency_id IS NULL;
-UPDATE finding_decisions SET rule = split_part(fingerprint, '|', 1), agency_id = split_part(fingerprint, '|', 2),
-                             year = TRY_CAST(split_part(fingerprint, '|', 3) AS INTEGER)
-WHERE agency_id IS NULL;
+WHERE f.fingerprint = d.fingerprint AND d.finding_agency IS NULL;
+UPDATE finding_decisions SET finding_rule = split_part(fingerprint, '|', 1),
+                             finding_agency = split_part(fingerprint, '|', 2),
+                             finding_year = TRY_CAST(split_part(fingerprint, '|', 3) AS INTEGER)
+WHERE finding_agency IS NULL;
 INSERT INTO finding_decision_log (log_id, fingerprint, from_status, to_status, actor, note, "at")
 SELECT nextval('decision_log_seq'), d.fingerprint, 'open', d.status, '未记录', d.note, d.decided_at
 FROM (SELECT * FROM finding_decisions ORDER BY decided_at, fingerprint) d

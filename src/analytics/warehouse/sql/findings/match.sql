@@ -14,7 +14,7 @@ WHERE ($fingerprint IS NULL OR f.fingerprint = $fingerprint)
   AND ($year IS NULL OR f.year = $year)
   AND ($from_status IS NULL OR coalesce(d.status, 'open') = $from_status)
 UNION ALL
-SELECT d.fingerprint, d.status, d.agency_id, d.year, d.rule, d.report_id
+SELECT d.fingerprint, d.status, d.finding_agency, d.finding_year, d.finding_rule, d.seen_report_id
 FROM finding_decisions d
 WHERE $fingerprint IS NOT NULL AND d.fingerprint = $fingerprint
   AND NOT EXISTS (SELECT 1 FROM findings f WHERE f.fingerprint = d.fingerprint)
