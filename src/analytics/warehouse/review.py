@@ -164,7 +164,8 @@ def transition(path: str | os.PathLike | None, to_status: str, *, fingerprint: s
                 outcome.skipped[status] = outcome.skipped.get(status, 0) + 1
                 continue
             rows.append({"fingerprint": fp, "from_status": status, "to_status": to_status, "actor": actor,
-                         "note": (notes or {}).get(fp, note), "agency_id": agency_id, "year": yr, "rule": rl, "report_id": report_id})
+                         "note": (notes or {}).get(fp, note), "agency_id": agency_id, "year": yr, "rule": rl,
+                         "report_id": report_id})
         if not rows:
             first = next(iter(outcome.skipped))
             raise ForbiddenStep(f"符合条件的 {len(matched)} 条发现都不能改为“{STATUS_ZH[to_status]}”"
