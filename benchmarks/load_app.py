@@ -119,12 +119,18 @@ def _writers(db: Path, work: Path, stop: float, log: dict) -> list[threading.Thr
         rng = random.Random(reviewer)
         listed = subprocess.run([ANALYTICS, "findings", "--db", str(db), "--limit", "200"],
                                 capture_output=True, text=True, env=env)
-        fingerprints = [line.split("\t")[0] for line in listed.stdout.splitlines() if "\t" in line]
+        # Each reviewer works on its own findings and alternates confirm and dismiss on each, so
+        # that every step is one the review workflow allows (confirming twice is refused).
+        fingerprints = [line.split("\t")[0] for line in listed.stdout.splitlines() if "\t" in line][reviewer::2]
+        last: dict[str, str] = {}
         while time.monotonic() < stop and fingerprints:
-            action = rng.choice(["confirm", "dismiss"])
+            fp = rng.choice(fingerprints)
+            action = "dismiss" if last.get(fp) == "confirm" else "confirm"
             t0 = time.monotonic()
-            run = subprocess.run([ANALYTICS, "findings", action, rng.choice(fingerprints), "--db", str(db),
+            run = subprocess.run([ANALYTICS, "findings", action, fp, "--db", str(db), "--by", f"审核员{reviewer}",
                                   "--note", f"负载测试审核员{reviewer}"], capture_output=True, text=True, env=env)
+            if run.returncode == 0:
+                last[fp] = action
             log.setdefault("decide", []).append((time.monotonic() - t0, run.returncode))
             time.sleep(rng.uniform(1, 3))
 

@@ -1,8 +1,15 @@
-"""数据质量: coverage of agencies by year, findings with confirm/dismiss, refused files."""
+"""数据质量: coverage of agencies by year, findings with their review steps and history, refused files."""
 
+import pandas as pd
 import streamlit as st
 
-from analytics.dashboard import charts, db, ui
+from analytics.dashboard import charts, db, ui, writes
+from analytics.warehouse.review import STATUS_ZH, allowed_next, history
+
+# The buttons of each step; confirm and dismiss keep the keys they always had.
+STEP_LABELS = {"confirmed": "确认（确为问题）", "dismissed": "驳回（不是问题）", "notified": "标记为已通知",
+               "rectified": "标记为已整改", "verified": "复核通过", "returned": "退回（整改不到位）"}
+STEP_KEYS = {"confirmed": "q_confirm", "dismissed": "q_dismiss"}
 
 f = ui.header("数据质量", "报告覆盖情况、一致性检查发现与被拒收的文件")
 params = f.params()
@@ -29,15 +36,18 @@ if summary.empty:
 else:
     st.plotly_chart(charts.bars(summary.groupby("rule", as_index=False)["n"].sum().sort_values("n", ascending=False),
                                 "rule", "n"), key="findings_by_rule")
-    ui.table(summary, "findings_summary", {"rule": "规则", "severity": "级别", "n": "条数", "n_open": "未处理"})
+    ui.table(summary, "findings_summary", {"rule": "规则", "severity": "级别", "n": "条数", "n_open": "待确认"})
 
 SEVERITIES = {"error": "错误", "warning": "警告", "not_assessable": "无法判断"}
-STATUSES = {"all": "全部", "open": "未处理", "confirmed": "已确认", "dismissed": "已驳回"}
+STATUSES = {"all": "全部", **STATUS_ZH}
 c1, c2, c3 = st.columns(3)
 rules = c1.multiselect("规则", sorted(summary["rule"].unique()) if not summary.empty else [], key="q_rules")
 severities = c2.multiselect("级别", list(SEVERITIES), format_func=SEVERITIES.get, key="q_sev")
 status = c3.selectbox("处理状态", list(STATUSES), format_func=STATUSES.get, key="q_status")
 found = ui.query("findings_list", **params, rules=rules, severities=severities, status=status, limit=500)
+done = st.session_state.pop("q_done", None)
+if done:  # the step of the previous run, said after the page reloaded with its result
+    st.success(done)
 if found.empty:
     st.caption("没有符合条件的发现。")
 else:
@@ -47,28 +57,47 @@ else:
                                  "message": "说明", "expected": "应为", "actual": "实为", "status": "状态",
                                  "note": "备注", "fingerprint": "指纹"})
 
-    st.markdown("**确认或驳回一条发现**（决定在重新导入和重新检查后仍然保留）")
+    st.markdown("**处理一条发现**（决定在重新导入和重新检查后仍然保留，每一步都记入处理记录）")
     labels = {fp: f"{n} {y} · {r} · {m[:40]}" for fp, n, y, r, m in
               found[["fingerprint", "name", "year", "rule", "message"]].itertuples(index=False)}
     fp = st.selectbox("发现", list(labels), format_func=labels.get, key="q_fp")
+    now = found.loc[found["fingerprint"] == fp, "status"].iloc[0]
+    nexts = allowed_next(now)
+    actor = writes.actor()
+    st.caption(f"当前状态：{STATUS_ZH.get(now, now)} · 操作人：{actor}")
     note = st.text_input("备注", max_chars=500, key="q_note")
-    d1, d2 = st.columns(2)
-    confirm = d1.button("确认（确为问题）", key="q_confirm")
-    dismiss = d2.button("驳回（不是问题）", key="q_dismiss")
-    if confirm or dismiss:
-        from analytics.dashboard import writes
+    chosen = None
+    if nexts:
+        for col, target in zip(st.columns(len(nexts)), nexts):
+            if col.button(STEP_LABELS[target], key=STEP_KEYS.get(target, f"q_{target}")):
+                chosen = target
+    else:
+        st.caption("该发现已处理完毕，没有可进行的下一步。")
+    if chosen:
         from analytics.dashboard.safe_text import md
         from analytics.errors import ReportError
         from analytics.warehouse.findings import decide
 
         try:
-            writes.run(decide, db.db_path(), fp, "confirmed" if confirm else "dismissed", note or None)
-        except ReportError as exc:  # a full disk, a read-only folder, another writer too long
+            writes.run(decide, db.db_path(), fp, chosen, note or None, by=actor)
+        except ReportError as exc:  # a forbidden step, a full disk, a read-only folder, another writer
             st.error(md(exc.message))
         else:
+            message = f"已将该发现改为“{STATUS_ZH[chosen]}”（操作人：{actor}）"
+            st.toast(message, icon="✅")
+            st.session_state["q_done"] = message
             st.cache_data.clear()
-            st.success("已记录决定。")
             st.rerun()
+    steps = history(db.db_path(), fp)
+    if steps:
+        st.markdown("**处理记录**")
+        log = pd.DataFrame(steps, columns=["log_id", "from_status", "to_status", "actor", "note", "at"])
+        log["from_status"] = log["from_status"].map(STATUS_ZH).fillna(log["from_status"])
+        log["to_status"] = log["to_status"].map(STATUS_ZH).fillna(log["to_status"])
+        ui.table(log, "finding_history", {"at": "时间", "from_status": "原状态", "to_status": "新状态",
+                                          "actor": "操作人", "note": "备注"})
+    else:
+        st.caption("该发现尚无处理记录。")
 
 st.subheader("被拒收的文件")
 refused = ui.query("ingest_refused", limit=200)

@@ -9,6 +9,7 @@ from analytics.dashboard import report_tables as rt
 from analytics.dashboard import ui
 from analytics.dashboard.labels import warning_frame
 from analytics.dashboard.safe_text import md
+from analytics.warehouse.review import STATUS_ZH
 
 f = ui.header("报告详情", "单份报告的三张表格、单元格来源、检查发现与正文")
 params = f.params()
@@ -76,7 +77,7 @@ if findings.empty:
 else:
     findings = findings.assign(
         severity=findings["severity"].map({"error": "错误", "warning": "警告", "not_assessable": "无法判断"}),
-        status=findings["status"].map({"open": "未处理", "confirmed": "已确认", "dismissed": "已驳回"}))
+        status=findings["status"].map(STATUS_ZH).fillna(findings["status"]))
     ui.table(findings, "report_findings", {"rule": "规则", "severity": "级别", "message": "说明",
                                            "expected": "应为", "actual": "实为", "status": "状态"})
 

@@ -39,8 +39,14 @@ NEW_ID = 10**9
 PARAMS = {
     "findings/list": {"rule": None, "agency": "淮安", "severity": None, "status": None, "limit": 10},
     "findings/agency_of": ["T4_GROUP_SUM|江苏省淮安市人民政府|2023|review"],
-    "findings/decision_exists": ["x"],
-    "findings/decide": ["x", "dismissed", "note", datetime(2024, 1, 1)],
+    "findings/match": {"fingerprint": None, "fingerprints": None, "rule": "t4_group_sum", "agency": "淮安", "severity": None,
+                       "year": 2023, "from_status": "open"},
+    "findings/log_append": {"at": datetime(2024, 1, 1)},
+    "findings/decisions_upsert": {"at": datetime(2024, 1, 1)},
+    "findings/closed_by_new_version": {"statuses": ["confirmed", "notified", "returned"]},
+    "findings/history": {"fingerprint": "x"},
+    "notice/findings": {"year": 2023, "region": None, "statuses": ["confirmed"]},
+    "notice/figures": {"fingerprints": ["T4_GROUP_SUM|江苏省淮安市人民政府|2023|review"]},
     "load/known_shas": [["abc"]],
     "load/known_texts": [["abc"]],
     "load/insert_textsig": [NEW_ID, [1, 2], [3]],
@@ -66,6 +72,10 @@ def _frames(con) -> None:
                                                columns=AGENCY_COLUMNS))
     con.register("_scope_df", pd.DataFrame({"agency_id": ["江苏省淮安市人民政府"]}))
     con.register("_prose", pd.DataFrame([], columns=FINDING_COLUMNS))
+    con.register("_changes_df", pd.DataFrame([{
+        "fingerprint": "T4_GROUP_SUM|江苏省淮安市人民政府|2023|review", "from_status": "open", "to_status": "confirmed",
+        "actor": "张三", "note": None, "agency_id": "江苏省淮安市人民政府", "year": 2023, "rule": "T4_GROUP_SUM",
+        "report_id": 1}]))
 
 
 @pytest.fixture(scope="module")

@@ -44,7 +44,7 @@ GROUP_LABELS = {
     "dataset": "数据集",
 }
 ORDERS = {"desc", "asc", "outlier"}
-FINDING_STATUSES = {"all", "open", "confirmed", "dismissed"}
+FINDING_STATUSES = {"all", "open", "confirmed", "dismissed", "notified", "rectified", "verified", "returned"}
 
 # report_wide columns summed for the outcome pages (all from fields.csv, never from input).
 OUTCOME_COLUMNS = (

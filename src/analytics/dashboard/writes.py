@@ -21,3 +21,16 @@ def run(write, *args, **kwargs):
         if line is None:
             raise
         raise StorageFault(line) from None
+
+
+def actor() -> str:
+    """Who makes a step from a page: the signed-in user when the app has accounts, else 本机用户."""
+    from ..warehouse.review import LOCAL_USER
+
+    try:
+        user = st.user
+        if user.is_logged_in:
+            return str(user.get("name") or user.get("email") or LOCAL_USER)
+    except Exception:  # no accounts configured: st.user has no is_logged_in, or raises
+        pass
+    return LOCAL_USER

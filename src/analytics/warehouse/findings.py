@@ -1,38 +1,21 @@
-"""Listing findings and recording a reviewer's decision on one."""
+"""Listing findings and recording a reviewer's decision on one (the workflow is in review.py)."""
 
 from __future__ import annotations
 
 import os
-from datetime import datetime
 
-from ..errors import ReportError
+from .review import STATUS_ZH, UnknownFinding, transition  # noqa: F401 (UnknownFinding: the old home)
 from .store import write_session
 
-STATUSES = ("confirmed", "dismissed")
+STATUSES = tuple(s for s in STATUS_ZH if s != "open")
 
 
-class UnknownFinding(ReportError):
-    reason = "unknown_finding"
-
-
-def decide(path: str | os.PathLike | None, fingerprint: str, status: str, note: str | None = None) -> None:
-    """Confirm or dismiss a finding. Decisions are keyed by the fingerprint, which stays the same
-    across re-ingest and re-check, so they keep applying to the same published contradiction."""
-    if status not in STATUSES:
-        raise ReportError(f"状态须为 {'、'.join(STATUSES)} 之一，而不是 {status!r}")
-    from .checks import set_scope
-    from .schema import ensure_schema
-    from .sqlfiles import read
-
-    with write_session(path) as con:
-        ensure_schema(con)
-        row = con.execute(read("findings/agency_of"), [fingerprint]).fetchone()
-        if row is None and not con.execute(read("findings/decision_exists"), [fingerprint]).fetchone():
-            raise UnknownFinding(f"没有指纹为 {fingerprint!r} 的发现")
-        con.execute(read("findings/decide"), [fingerprint, status, note, datetime.now()])
-        if row is not None:
-            set_scope(con, [row[0]])
-            con.execute(read("report_wide_finding_counts"))
+def decide(path: str | os.PathLike | None, fingerprint: str, status: str, note: str | None = None, *,
+           by: str | None = None):
+    """One review step on one finding (see ``review.TRANSITIONS``), made by ``by`` (the OS user by
+    default). Decisions are keyed by the fingerprint, which stays the same across re-ingest and
+    re-check, so they keep applying to the same published contradiction."""
+    return transition(path, status, fingerprint=fingerprint, by=by, note=note)
 
 
 def list_findings(path=None, *, rule=None, agency=None, severity=None, status=None, limit=200) -> list[tuple]:

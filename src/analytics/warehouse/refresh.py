@@ -10,6 +10,7 @@ def refresh(con, agency_ids=None) -> None:
     """Bring report_wide and findings up to date for these agencies (None: all of them)."""
     from .checks import run_checks
     from .cube import after_refresh
+    from .review import after_checks
 
     con.execute("BEGIN TRANSACTION")
     try:
@@ -19,6 +20,7 @@ def refresh(con, agency_ids=None) -> None:
         con.execute(read("report_wide_sync"))
         scope = run_checks(con, agency_ids)
         set_scope(con, scope)
+        after_checks(con)  # decisions follow their findings; corrected reports close theirs
         con.execute(read("report_wide_finding_counts"))
         after_refresh(con, full=agency_ids is None)
         con.execute("COMMIT")

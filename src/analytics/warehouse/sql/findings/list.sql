@@ -1,7 +1,7 @@
 -- Findings for `analytics findings`: optional rule, agency (substring of the id or name),
 -- severity and decision status filters, all bound as parameters ($rule … NULL = any).
 SELECT f.fingerprint, f.rule, f.severity, f.agency_id, f.year, f.subject, f.message,
-       coalesce(d.status, 'open') AS status, d.note
+       coalesce(d.status, 'open') AS status, d.note, d.actor
 FROM findings f
 LEFT JOIN finding_decisions d ON d.fingerprint = f.fingerprint
 LEFT JOIN agencies a ON a.agency_id = f.agency_id
