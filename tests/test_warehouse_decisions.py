@@ -55,7 +55,7 @@ def test_unknown_fingerprints_and_statuses_are_refused(tmp_path, capsys):
     load_records(db, [broken()])
     with pytest.raises(ReportError, match=re.escape("没有指纹为 'X|nobody|2020|y' 的发现")):
         decide(db, "X|nobody|2020|y", "dismissed")
-    with pytest.raises(ReportError, match="状态须为 .* 之一，而不是 'ignored'"):
+    with pytest.raises(ReportError, match="状态只能是.*不能是 'ignored'"):
         decide(db, FP, "ignored")
     assert main(["findings", "confirm", "--db", db]) == 2
     assert capsys.readouterr().err == "analytics findings: findings confirm 须给出发现的指纹（FINGERPRINT）\n"
