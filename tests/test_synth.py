@@ -484,14 +484,11 @@ def test_default_view_reads_the_precomputed_tables_with_the_same_answers(con):
     """Every year, place and dataset: peers, outliers and heatmap come from peer_stats, peer_ecdf
     and metric_ecdf; the same SQL that computes them over every agency must give the same rows."""
     from analytics.dashboard import filters
-    from fixtures.default_view import assert_default_view_matches
+    from fixtures.default_view import assert_default_view_matches, whole_warehouse
 
     p = filters.example()
-    assert Q._whole_warehouse(con, p)
-    assert not Q._whole_warehouse(con, {**p, "province": "x"})
-    assert not Q._whole_warehouse(con, {**p, "year_from": p["year_to"]})
-    assert not Q._whole_warehouse(con, {**p, "datasets": ["real"]})
-    assert Q._per_agency_form(con, p) == "plain_total"
-    assert Q._per_agency_form(con, {**p, "year_from": 2023, "year_to": 2023}) == "plain_year"
-    assert Q._per_agency_form(con, {**p, "year_from": 2021}) == "grouped_reports"
+    assert whole_warehouse(con, p)
+    assert not whole_warehouse(con, {**p, "province": "x"})
+    assert not whole_warehouse(con, {**p, "year_from": p["year_to"]})
+    assert not whole_warehouse(con, {**p, "datasets": ["real"]})
     assert assert_default_view_matches(con, p) > 1000

@@ -23,10 +23,7 @@ from test_warehouse_records import fresh_warehouse, make_record
 RENDERED = {
     "report_wide_select": lambda: f"SELECT count(*) FROM ({wide.select_sql()})",
     "report_metrics": metrics_view_sql,
-    "wide/insert": lambda: render("wide/insert", select=wide.select_sql()),
-    "wide/create": lambda: "DROP TABLE report_wide; " + render("wide/create", select=wide.select_sql()),
     "checks/insert_findings": lambda: render("checks/insert_findings", query=read("rules/t4_group_sum")),
-    "meta/insert_label": lambda: render("meta/insert_label", rows="(?, ?, ?, ?, ?)"),
 }
 NEW_ID = 10**9
 PARAMS = {

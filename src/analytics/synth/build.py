@@ -23,7 +23,7 @@ from ..errors import ReportError
 from .checks import Collector, cross_year_rules, report_rules
 from .places import build_agencies
 from .population import COLS, GROUPS, R, RCOLS, ROWS, YEARS, Population, YearBatch
-from ..warehouse.cube import mark_sorted, rebuild as rebuild_cube
+from ..warehouse.models import build as rebuild_cube, mark_sorted
 from ..warehouse.wide import OUTCOME_GROUP_ROWS
 from .wide import fill_wide, wide_columns
 

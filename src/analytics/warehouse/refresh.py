@@ -20,7 +20,7 @@ def set_scope(con, agency_ids) -> None:
 def refresh(con, agency_ids=None) -> None:
     """Bring report_wide and findings up to date for these agencies (None: all of them)."""
     from .checks import run_checks
-    from .cube import after_refresh
+    from .models import after_refresh
 
     con.execute("BEGIN TRANSACTION")
     try:

@@ -1,19 +1,39 @@
--- One metric per agency over the chosen years, with its peer group's statistics (same level and
--- kind): median, quartiles, P10/P90, percentile rank and the robust score (distance from the peer
--- median in scaled median absolute deviations).
--- {agency_rows}: one row per agency of the chosen region and years (queries._agency_rows).
--- The peer statistics and the counts below each shown agency (slots filled from sql/peers/) are
--- computed over the chosen agencies or, in the default view, looked up in the tables the refresh
--- computes; the percentile rank is had for the shown rows only.
-WITH valued AS (
+-- One metric ($metric, a registry key) per agency over the chosen years, with its peer group's
+-- statistics (same level and kind): median, quartiles, P10/P90, percentile rank and the robust
+-- score (distance from the peer median in scaled median absolute deviations).
+-- When the filters choose the whole warehouse (whole_warehouse) the peer statistics and the
+-- counts below each shown agency are looked up in what the refresh computed (peer_stats,
+-- peer_ecdf); otherwise they are counted over the chosen agencies. Each branch is gated by the
+-- one-row `chosen`, so only one of them meets any row; the percentile rank is had for the shown
+-- rows only.
+WITH chosen AS (
+    SELECT $lookups AND whole_warehouse($year_from, $year_to, $province, $city, $county, $levels, $kinds,
+                                        $datasets) AS looked_up,
+           (SELECT is_ratio FROM metric_defs WHERE key = $metric) AS is_ratio
+), sums AS (
+    SELECT agency_id, name, dataset, level, kind, n_reports,
+           COLUMNS('^' || $metric || '_num$') AS num, COLUMNS('^' || $metric || '_den$') AS den
+    FROM agency_window($year_from, $year_to, $province, $city, $county, $levels, $kinds, $datasets)
+), valued AS MATERIALIZED (
     SELECT agency_id,
            name || CASE WHEN dataset = 'demo' THEN '（演示）' ELSE '' END AS name,
-           level, kind, n_reports, num, den, {value} AS value
-    FROM (SELECT agency_id, name, dataset, level, kind, n_reports, {num} AS num, {den} AS den
-          FROM ({agency_rows}))
-    WHERE {value} IS NOT NULL
+           level, kind, n_reports, num, den, metric_value(chosen.is_ratio, num, den) AS value
+    FROM sums, chosen
+    WHERE metric_value(chosen.is_ratio, num, den) IS NOT NULL
 ), spread AS (
-    {peer_stats}
+    SELECT level, kind, n_peers, q, peer_mad
+    FROM peer_stats
+    WHERE metric = $metric AND (SELECT looked_up FROM chosen)
+    UNION ALL
+    -- the group aggregates are joined back for the MAD (window functions over every agency cost more)
+    SELECT s.level, s.kind, s.n_peers, s.q, median(abs(v.value - s.q[1])) AS peer_mad
+    FROM valued v
+    JOIN (SELECT level, kind, count(*) AS n_peers, quantile_cont(value, [0.5, 0.25, 0.75, 0.10, 0.90]) AS q
+          FROM valued
+          WHERE NOT (SELECT looked_up FROM chosen)
+          GROUP BY level, kind) s
+      ON v.level IS NOT DISTINCT FROM s.level AND v.kind IS NOT DISTINCT FROM s.kind
+    GROUP BY ALL
 ), scored AS (
     SELECT v.*, s.n_peers,
            s.q[1] AS peer_median, s.q[2] AS peer_p25, s.q[3] AS peer_p75,
@@ -32,7 +52,19 @@ WITH valued AS (
     ORDER BY sort_key, name
     LIMIT $limit
 ), below AS (
-    {below}
+    SELECT s.agency_id, e.n_below
+    FROM shown s
+    JOIN peer_ecdf e
+      ON e.metric = $metric AND e.level IS NOT DISTINCT FROM s.level AND e.kind IS NOT DISTINCT FROM s.kind
+     AND e.value = s.value
+    WHERE (SELECT looked_up FROM chosen)
+    UNION ALL
+    SELECT s.agency_id, count(p.value) AS n_below
+    FROM shown s
+    LEFT JOIN valued p
+      ON p.level IS NOT DISTINCT FROM s.level AND p.kind IS NOT DISTINCT FROM s.kind AND p.value < s.value
+    WHERE NOT (SELECT looked_up FROM chosen)
+    GROUP BY s.agency_id
 )
 SELECT s.agency_id, s.name, s.level, s.kind, s.n_reports, s.num, s.den, s.value,
        s.n_peers, s.peer_median, s.peer_p25, s.peer_p75, s.peer_p10, s.peer_p90,
