@@ -407,6 +407,17 @@ def check_ingest_refused(got, p, fr):
 check_ingest_recent = check_ingest_refused
 
 
+def check_whole_warehouse(got, p, fr):
+    """True only for every year, place, level, kind and dataset of the current reports."""
+    w = fr["report_wide"]
+    cur = w[w.is_current]
+    want = (p["year_from"] <= cur.year.min() and p["year_to"] >= cur.year.max()
+            and not any(p.get(k) for k in ("province", "city", "county", "levels", "kinds"))
+            and set(cur.dataset) <= set(p["datasets"])
+            and cur.groupby("agency_id").dataset.nunique().max() == 1)
+    assert list(got.whole_warehouse) == [want]
+
+
 def check_report_search(got, p, fr):
     sel = _select(fr["report_wide"], p)
     if p.get("q"):

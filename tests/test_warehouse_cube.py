@@ -89,15 +89,17 @@ def test_a_warehouse_built_by_older_code_is_upgraded_when_read(tmp_path):
     assert read.execute("SELECT count(*) FROM agency_total").fetchone()[0] == 1
 
 
+@pytest.mark.parametrize("totals", [True, False])
 @pytest.mark.parametrize("years", [(2022, 2024), (2023, 2024), (2022, 2022), (2024, 2024), (2021, 2030)])
-def test_agency_window_sums_any_range_of_years(db, years):
-    """Read from agency_total where an agency's reports all lie in the range, summed otherwise:
-    the same rows as summing report_metrics per agency over those years."""
+def test_agency_window_sums_any_range_of_years(db, years, totals):
+    """Read from agency_total where an agency's reports all lie in the range (or never, with
+    use_totals false), summed otherwise: the same rows as summing report_metrics per agency."""
     con = duckdb.connect(db, read_only=True)
     cols = metric_columns()
     got = con.execute(
-        f"SELECT agency_id, name, level, kind, n_reports, {', '.join(cols)} FROM agency_window($a, $b, NULL, NULL, "
-        "NULL, [], [], ['real', 'demo', 'synth']) ORDER BY agency_id", {"a": years[0], "b": years[1]}).df()
+        f"SELECT agency_id, name, level, kind, n_reports, {', '.join(cols)} FROM agency_window($m, $a, $b, NULL, "
+        "NULL, NULL, [], [], ['real', 'demo', 'synth'], $t) ORDER BY agency_id",
+        {"m": list(METRICS), "a": years[0], "b": years[1], "t": totals}).df()
     sums = ", ".join(f"sum({c}) AS {c}" for c in cols)
     want = con.execute(
         f"SELECT agency_id, any_value(name) AS name, any_value(level) AS level, any_value(kind) AS kind, "

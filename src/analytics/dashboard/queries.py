@@ -1,10 +1,13 @@
 """Every query behind every page: one ``.sql`` file each, run with parameters.
 
 Each public function takes an open DuckDB connection and keyword parameters and returns a
-DataFrame. User-influenced values always travel as query parameters; the few identifiers a user can
-choose (metric, grouping column) are taken only from the allow-lists below and substituted into
-``{slots}`` of the SQL text. ``CATALOGUE`` maps each query's name to ``(function, example params)``
-so that benchmarks and tests can run all of them.
+DataFrame. A query reads one relation the warehouse provides for its question (region_year for
+region totals, the agency_window macro for one row per agency, year_rows for trends, …; see
+docs/warehouse.md), and every value, the chosen metric included, travels as a bound parameter:
+nothing here decides which table to read. The only text put into a query is the filter predicate
+of ``filters.py`` and identifiers from allow-lists: a grouping expression from ``GROUPS`` and, for
+the tables with one column per metric, columns named by registry keys. ``CATALOGUE`` maps each
+query's name to ``(function, example params)`` so that benchmarks and tests can run all of them.
 """
 
 from __future__ import annotations
@@ -88,10 +91,15 @@ def _q(column: str) -> str:
 
 def _metric_key(key: str) -> str:
     """A metric key from the registry; it reaches SQL as the bound parameter $metric, which picks
-    the metric's columns (COLUMNS('^' || $metric || '_num$')) and its row of metric_defs."""
+    the metric's columns (COLUMNS('^' || $metric || '_num$'))."""
     if key not in METRICS:
         raise ValueError(f"unknown metric {key!r}")
     return key
+
+
+def _metric(key: str) -> dict:
+    """The bound parameters naming one metric: its key and whether a group's value is a ratio."""
+    return {"metric": _metric_key(key), "is_ratio": METRICS[key].is_ratio}
 
 
 def _group(group: str) -> str:
@@ -128,19 +136,17 @@ def heatmap_slots(keys) -> dict[str, str]:
             f" AS {_q(k)}"
             for k in keys
         ),
-        "lookup_columns": ", ".join(
-            f"(SELECT coalesce(e.n_below / nullif(e.n_values - 1, 0), 0) FROM metric_ecdf e "
-            f"WHERE e.metric = '{k}' AND e.value = s.{_q(k)}) AS {_q(k)}"
-            for k in keys
-        ),
+        "lookup_columns": ", ".join(f"max(l.pct) FILTER (WHERE l.metric = '{k}') AS {_q(k)}" for k in keys),
     }
 
 
 def _filters(params: dict) -> dict:
-    """The global filters (everything unless given) and ``lookups``: whether a view that covers
-    the whole warehouse reads the statistics the refresh computed (peer_stats, peer_ecdf,
-    metric_ecdf) instead of counting them; both give the same answer."""
-    base = {**flt.example(), "lookups": True}
+    """The global filters (everything unless given) and two switches that change how an answer is
+    had, never the answer: ``lookups``, whether a view of the whole warehouse reads the statistics
+    the refresh computed (peer_stats, peer_ecdf, metric_ecdf) instead of counting them, and
+    ``totals``, whether agency_window reads agency_total for the agencies whose every report is
+    chosen instead of summing their reports."""
+    base = {**flt.example(), "lookups": True, "totals": True}
     base.update(params)
     return base
 
@@ -190,7 +196,22 @@ TABLE_METRICS = [
 def agency_metrics(con, *, limit: int = 2000, metrics: list[str] | None = None, **params) -> pd.DataFrame:
     """Per agency: only the metrics asked for (each costs a sum over every row the range cuts)."""
     keys = list(dict.fromkeys(["applications", *[k for k in (metrics or TABLE_METRICS) if k in METRICS]]))
-    return run(con, "agency_metrics", {**_filters(params), "limit": int(limit)}, metric_values=metric_values(keys))
+    return run(con, "agency_metrics", {**_filters(params), "limit": int(limit), "metrics": keys},
+               metric_values=metric_values(keys))
+
+
+def whole_warehouse(con, **params) -> pd.DataFrame:
+    """One row, one boolean: do the filters choose every current report of the warehouse?"""
+    return run(con, "whole_warehouse", _filters(params))
+
+
+def _looked_up(con, p: dict) -> bool:
+    """Whether a query reads the default view's precomputed statistics: asked of the warehouse
+    (whole_warehouse.sql) and handed to the query as the bound value $looked_up."""
+    if not p["lookups"]:
+        return False
+    sql = render("whole_warehouse")
+    return bool(con.execute(sql, {k: p[k] for k in _PARAM.findall(sql)}).fetchone()[0])
 
 
 def metric_peers(con, *, metric: str = "substantive_disclosure_rate", order: str = "desc", limit: int = 30,
@@ -198,13 +219,13 @@ def metric_peers(con, *, metric: str = "substantive_disclosure_rate", order: str
     if order not in ORDERS:
         raise ValueError(f"unknown order {order!r}")
     p = {**_filters(params), "order": order, "limit": int(limit), "agencies": list(agencies or []),
-         "metric": _metric_key(metric)}
-    return run(con, "metric_peers", p)
+         **_metric(metric)}
+    return run(con, "metric_peers", {**p, "looked_up": _looked_up(con, p)})
 
 
 def metric_quantiles(con, *, metric: str = "substantive_disclosure_rate", group: str = "level",
                      **params) -> pd.DataFrame:
-    return run(con, "metric_quantiles", {**_filters(params), "metric": _metric_key(metric)}, group=_group(group))
+    return run(con, "metric_quantiles", {**_filters(params), **_metric(metric)}, group=_group(group))
 
 
 HEATMAP_METRICS = [
@@ -217,7 +238,8 @@ HEATMAP_METRICS = [
 def metric_heatmap(con, *, limit: int = 25, metrics: list[str] | None = None, **params) -> pd.DataFrame:
     keys = [k for k in (metrics or HEATMAP_METRICS) if k in METRICS]
     shown = list(dict.fromkeys(["applications", *keys]))
-    return run(con, "metric_heatmap", {**_filters(params), "limit": int(limit)},
+    p = {**_filters(params), "limit": int(limit), "metrics": shown, "ranked": keys}
+    return run(con, "metric_heatmap", {**p, "looked_up": _looked_up(con, p)},
                metric_values=metric_values(shown), **heatmap_slots(keys))
 
 
@@ -232,7 +254,7 @@ def agency_outcomes(con, *, agencies: list[str] | None = None, **params) -> pd.D
 def metric_trend(con, *, metric: str = "substantive_disclosure_rate", group: str = "level",
                  max_groups: int = 8, agencies: list[str] | None = None, **params) -> pd.DataFrame:
     p = {**_filters(params), "max_groups": int(max_groups), "agencies": list(agencies or []),
-         "metric": _metric_key(metric), "group": group}
+         **_metric(metric), "group": group}
     return run(con, "metric_trend", p, group=_group(group))
 
 
@@ -328,6 +350,7 @@ CATALOGUE: dict[str, tuple] = {
     "kpi_by_year": (kpi_by_year, dict(_EX)),
     "top_agencies": (top_agencies, {**_EX, "limit": 15}),
     "agency_metrics": (agency_metrics, {**_EX, "limit": 2000}),
+    "whole_warehouse": (whole_warehouse, dict(_EX)),
     "metric_peers": (metric_peers, {**_EX, "metric": "substantive_disclosure_rate", "order": "desc", "limit": 30}),
     "metric_outliers": (metric_peers, {**_EX, "metric": "denial_rate", "order": "outlier", "limit": 20}),
     "metric_quantiles": (metric_quantiles, {**_EX, "metric": "substantive_disclosure_rate", "group": "level"}),

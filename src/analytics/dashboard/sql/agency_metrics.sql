@@ -7,6 +7,7 @@ SELECT agency_id,
        dataset,
        n_reports,
        {metric_values}
-FROM agency_window($year_from, $year_to, $province, $city, $county, $levels, $kinds, $datasets)
+FROM agency_window($metrics, $year_from, $year_to, $province, $city, $county, $levels, $kinds,
+                    $datasets, $totals)
 ORDER BY applications DESC NULLS LAST, name
 LIMIT $limit

@@ -1,12 +1,13 @@
--- The distribution of one metric ($metric, a registry key) across agencies, summarised per group
--- in the database (box-plot statistics), so that the chart never needs every agency's value.
--- slot group: the grouping expression (queries.GROUPS).
-WITH valued AS (
+-- The distribution of one metric ($metric, a registry key; $is_ratio its kind) across agencies,
+-- summarised per group in the database (box-plot statistics), so that the chart never needs every
+-- agency's value. slot group: the grouping expression (queries.GROUPS).
+WITH valued AS MATERIALIZED (
     SELECT {group} AS grp,
            COLUMNS('^' || $metric || '_num$') AS num, COLUMNS('^' || $metric || '_den$') AS den
-    FROM agency_window($year_from, $year_to, $province, $city, $county, $levels, $kinds, $datasets)
+    FROM agency_window([$metric], $year_from, $year_to, $province, $city, $county, $levels, $kinds,
+                    $datasets, $totals)
 ), v AS (
-    SELECT grp, metric_value((SELECT is_ratio FROM metric_defs WHERE key = $metric), num, den) AS value
+    SELECT grp, metric_value($is_ratio, num, den) AS value
     FROM valued
 )
 SELECT coalesce(grp, '未知') AS grp,

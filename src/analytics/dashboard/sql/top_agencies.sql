@@ -6,7 +6,8 @@ SELECT agency_id,
        kind,
        n_reports,
        applications_num AS applications
-FROM agency_window($year_from, $year_to, $province, $city, $county, $levels, $kinds, $datasets)
+FROM agency_window(['applications'], $year_from, $year_to, $province, $city, $county, $levels, $kinds,
+                    $datasets, $totals)
 WHERE applications_num IS NOT NULL
 ORDER BY applications DESC, name
 LIMIT $limit
