@@ -56,7 +56,6 @@ OUTCOME_COLUMNS = (
     + [f"nr_{c}" for c in fields.APPLICATION_COLS if c != "total"]
 )
 REVIEW_COLUMNS = [f"{p}_{c}" for p in ("rv", "ld", "la") for c in fields.REVIEW_COLS]
-ACTIVE_COLUMNS = [f"ad_{k}" for k in fields.ACTIVE_KEYS]
 
 _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 

@@ -5,18 +5,16 @@
 -- statistics and the counts below each shown agency are looked up in what the refresh computed
 -- (peer_stats, peer_ecdf) or counted over the chosen agencies; being a bound value, it lets DuckDB
 -- drop the other branch before planning it. The percentile rank is had for the shown rows only.
-WITH sums AS (
-    SELECT agency_id, name, dataset, level, kind, n_reports,
-           COLUMNS('^' || $metric || '_num$') AS num, COLUMNS('^' || $metric || '_den$') AS den
-    FROM agency_window([$metric], $year_from, $year_to, $province, $city, $county, $levels, $kinds,
-                    $datasets, $totals)
-), valued AS (
+WITH valued AS MATERIALIZED (
     SELECT agency_id,
            name || CASE WHEN dataset = 'demo' THEN '（演示）' ELSE '' END AS name,
            level, kind, n_reports, num, den, metric_value($is_ratio, num, den) AS value
-    FROM sums
+    FROM (SELECT agency_id, name, dataset, level, kind, n_reports,
+                 COLUMNS('^' || $metric || '_num$') AS num, COLUMNS('^' || $metric || '_den$') AS den
+          FROM agency_window([$metric], $year_from, $year_to, $province, $city, $county, $levels, $kinds,
+                             $datasets, $totals))
     WHERE metric_value($is_ratio, num, den) IS NOT NULL
-), spread AS MATERIALIZED (
+), spread AS (
     SELECT level, kind, n_peers, q, peer_mad
     FROM peer_stats
     WHERE $looked_up AND metric = $metric
@@ -30,7 +28,7 @@ WITH sums AS (
           GROUP BY level, kind) s
       ON v.level IS NOT DISTINCT FROM s.level AND v.kind IS NOT DISTINCT FROM s.kind
     GROUP BY ALL
-), scored AS MATERIALIZED (
+), scored AS (
     SELECT v.*, s.n_peers,
            s.q[1] AS peer_median, s.q[2] AS peer_p25, s.q[3] AS peer_p75,
            s.q[4] AS peer_p10, s.q[5] AS peer_p90, s.peer_mad,
