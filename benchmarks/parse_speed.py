@@ -1,7 +1,7 @@
 """Reports parsed per second, per input format, on one core, against a plain reading of the same files.
 
 For every format with a backend (text, markdown, html, docx, pdf) it times, in CPU seconds of
-this process pinned to one core, over the files of tests/corpus/real:
+this process pinned to one core, over the files of data/real:
 
 - backend: bytes → Document (the format backend alone),
 - parse:   bytes → record (backend plus table assembly),
@@ -33,8 +33,10 @@ sys.path.insert(0, str(ROOT / "src"))
 from analytics.parsing import BACKENDS, load_document, parse_bytes  # noqa: E402
 from analytics.errors import ReportError  # noqa: E402
 from analytics.parsing.detect import decode_text, sniff  # noqa: E402
+from analytics.commands.setup import real_files  # noqa: E402
 
-CORPUS = ROOT / "tests" / "corpus" / "real"
+CORPUS = ROOT / "data" / "real"
+GOLD = ROOT / "tests" / "gold"
 FORMATS = ["text", "markdown", "html", "docx", "pdf"]
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 
@@ -114,9 +116,7 @@ def docx_from_record(record: dict) -> bytes:
 
 def corpus_files() -> dict[str, list[tuple[str, bytes]]]:
     by_format: dict[str, list[tuple[str, bytes]]] = {f: [] for f in FORMATS}
-    for path in sorted(CORPUS.iterdir()):
-        if path.name.endswith(".gold.json") or not path.is_file():
-            continue
+    for path in real_files(CORPUS):
         data = path.read_bytes()
         try:
             fmt = sniff(data, path.name)
@@ -125,7 +125,7 @@ def corpus_files() -> dict[str, list[tuple[str, bytes]]]:
         if fmt in by_format:
             by_format[fmt].append((path.name, data))
     if not by_format["docx"]:
-        gold = next((p for p in sorted(CORPUS.glob("*.gold.json"))), None)
+        gold = next((p for p in sorted(GOLD.glob("*.gold.json"))), None)
         if gold is not None:
             record = json.loads(gold.read_text(encoding="utf-8"))
             by_format["docx"].append((gold.name.replace(".gold.json", "_built.docx"), docx_from_record(record)))

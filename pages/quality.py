@@ -56,12 +56,19 @@ else:
     confirm = d1.button("确认（确为问题）", key="q_confirm")
     dismiss = d2.button("驳回（不是问题）", key="q_dismiss")
     if confirm or dismiss:
+        from analytics.dashboard import writes
+        from analytics.dashboard.safe_text import md
+        from analytics.errors import ReportError
         from analytics.warehouse.findings import decide
 
-        decide(db.db_path(), fp, "confirmed" if confirm else "dismissed", note or None)
-        st.cache_data.clear()
-        st.success("已记录决定。")
-        st.rerun()
+        try:
+            writes.run(decide, db.db_path(), fp, "confirmed" if confirm else "dismissed", note or None)
+        except ReportError as exc:  # a full disk, a read-only folder, another writer too long
+            st.error(md(exc.message))
+        else:
+            st.cache_data.clear()
+            st.success("已记录决定。")
+            st.rerun()
 
 st.subheader("被拒收的文件")
 refused = ui.query("ingest_refused", limit=200)

@@ -8,6 +8,7 @@ import streamlit as st
 
 from analytics.dashboard import report_tables as rt
 from analytics.dashboard import ui
+from analytics.dashboard.safe_text import md
 
 f = ui.header("报告详情", "单份报告的三张表格、单元格来源、检查发现与正文")
 params = f.params()
@@ -32,17 +33,17 @@ prev_id = int(prev.iloc[0]["report_id"]) if not prev.empty else None
 
 if head["dataset"] == "demo":
     st.info("这是一份演示报告：机构为虚构，数字不代表任何真实机关。")
-st.subheader(head["name"])
+st.subheader(md(head["name"]))
 c2, c3, c4 = st.columns(3)
 c2.metric("年度", int(head["year"]))
 c3.metric("模板", f"{head['template'] or '未知'} 版")
 c4.metric("发布日期", str(head["published"]) if head["published"] is not None and head["published"] == head["published"] else "未注明")
 with st.expander("来源与导入信息"):
     st.markdown(
-        f"- 文件：`{head['source_path']}`（{head['source_format']}）\n"
+        f"- 文件：{md(head['source_path'])}（{md(head['source_format'])}）\n"
         f"- SHA-256：`{head['source_sha256']}`\n"
         f"- 解析器版本：{head['parser_version']}；读取单元格 {head['n_cells']} 个；解析警告 {head['n_warnings']} 条\n"
-        f"- 范围：{head['scope'] or '未注明'}；层级/类型：{head['level']} / {head['kind']}")
+        f"- 范围：{md(head['scope'] or '未注明')}；层级/类型：{md(head['level'])} / {md(head['kind'])}")
     warnings = json.loads(head["warnings"]) if isinstance(head["warnings"], str) else []
     if warnings:
         ui.table(pd.DataFrame(warnings), "parse_warnings")

@@ -5,7 +5,8 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from analytics.dashboard import db, ui, uploads
+from analytics.dashboard import db, ui, uploads, writes
+from analytics.dashboard.safe_text import md
 from analytics.errors import ReportError
 
 ui.require_app_navigation()
@@ -20,10 +21,10 @@ manifest_file = st.file_uploader("清单（可选，CSV：" + ", ".join(uploads.
 manifest = {}
 if manifest_file is not None:
     try:
-        manifest = uploads.read_manifest(manifest_file.getvalue())
+        manifest = uploads.read_manifest(manifest_file.getvalue(), manifest_file.name)
         st.caption(f"清单共 {len(manifest)} 行，按文件名匹配。")
     except ReportError as exc:
-        st.error(f"清单无法读取：{exc.message}")
+        st.error(f"清单无法读取：{md(exc)}")
 
 # Parsing is slow: keep each file's result for the session, keyed by its content hash.
 parsed: dict = st.session_state.setdefault("up_parsed", {})
@@ -32,8 +33,12 @@ for file in files or []:
     data = file.getvalue()
     key = (file.name, hashlib.sha256(data).hexdigest())
     if key not in parsed:
-        with st.spinner(f"正在解析 {file.name} …"):
-            parsed[key] = uploads.accept(file.name, data)
+        with st.spinner(f"正在解析 {md(file.name)} …"):
+            try:  # storing the upload can meet a full disk: say so, keep the other files
+                parsed[key] = writes.run(uploads.accept, file.name, data)
+            except ReportError as exc:
+                st.error(f"{md(file.name)}：{md(exc.message)}")
+                continue
     up = parsed[key]
     uploads.apply_manifest(up, manifest)
     results.append(up)
@@ -53,15 +58,15 @@ if results:
     ui.table(summary, "upload_summary")
     for up in results:
         if up.error:
-            st.error(f"{up.name}：{up.error}")
+            st.error(f"{md(up.name)}：{md(up.error)}")
         elif up.record.get("warnings"):
-            with st.expander(f"{up.name} 的解析警告（{len(up.record['warnings'])} 条）"):
+            with st.expander(f"{md(up.name)} 的解析警告（{len(up.record['warnings'])} 条）"):
                 st.dataframe(pd.DataFrame(up.record["warnings"]), hide_index=True, width="stretch")
 
     good = [up for up in results if up.ok]
     missing = [up.name for up in good if not up.record.get("agency") or not up.record.get("year")]
     if missing:
-        st.warning("以下文件缺少机构或年度，请在清单中补充：" + "、".join(missing))
+        st.warning("以下文件缺少机构或年度，请在清单中补充：" + "、".join(md(n) for n in missing))
     dataset = st.radio("数据集", ["real", "demo"], format_func={"real": "真实数据", "demo": "演示数据"}.get,
                        horizontal=True, key="up_dataset")
     bad = [up for up in results if not up.ok]
@@ -70,12 +75,12 @@ if results:
         from analytics.warehouse import load_records
 
         try:
-            ids = load_records(db.db_path(), [up.record for up in good], dataset=dataset,
-                               agency_info=uploads.agency_info(good) or None,
-                               log_as=[f"upload:{up.name}" for up in good],
-                               refused=[(f"upload:{up.name}", up.sha256, up.error) for up in bad])
+            ids = writes.run(load_records, db.db_path(), [up.record for up in good], dataset=dataset,
+                             agency_info=uploads.agency_info(good) or None,
+                             log_as=[f"upload:{up.name}" for up in good],
+                             refused=[(f"upload:{up.name}", up.sha256, up.error) for up in bad])
         except ReportError as exc:
-            st.error(f"导入失败：{exc.message}")
+            st.error(f"导入失败：{md(exc.message)}")
         else:
             st.cache_data.clear()
             skipped = len(good) - len(ids)

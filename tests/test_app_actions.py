@@ -3,15 +3,14 @@ Each test works on its own copy of the sample warehouse."""
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
+from analytics.dashboard.safe_text import md
 from analytics.warehouse import connect_read
-from test_dashboard_warehouse import CORPUS, build_warehouse
-
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
+from fixtures.app_test import open_page
+from fixtures.corpus import REAL
+from fixtures.gold_warehouse import build_warehouse
 
 
 @pytest.fixture
@@ -20,15 +19,6 @@ def own_warehouse(tmp_path, monkeypatch):
     monkeypatch.setenv("ANALYTICS_DB", str(path))
     monkeypatch.setenv("ANALYTICS_UPLOADS", str(tmp_path / "uploads"))
     return path
-
-
-def open_page(page: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=300)
-    at.run()
-    at.switch_page(f"pages/{page}.py")
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
 
 
 def test_confirming_a_finding_is_recorded(own_warehouse):
@@ -47,7 +37,7 @@ def test_confirming_a_finding_is_recorded(own_warehouse):
 
 
 def test_upload_checks_parses_and_loads(own_warehouse, tmp_path):
-    report = (CORPUS / "高新区_2021.txt").read_bytes()
+    report = (REAL / "高新区_2021.txt").read_bytes()
     image = b"\x89PNG\r\n\x1a\n" + bytes(64)
     manifest = "path,agency,year,province,city,county,level,kind,parent\n高新区_2021.txt,测试高新技术产业开发区管委会,2021,测试省,测试市,,city,zone,\n"
     at = open_page("upload")
@@ -62,7 +52,7 @@ def test_upload_checks_parses_and_loads(own_warehouse, tmp_path):
     assert list(summary["结果"]) == ["可导入", "拒收"]
     assert summary["机构"][0] == "测试高新技术产业开发区管委会"
     errors = [e.value for e in at.error]
-    assert len(errors) == 1 and errors[0].startswith("扫描件.pdf：") and "\n" not in errors[0]
+    assert len(errors) == 1 and errors[0].startswith(md("扫描件.pdf") + "：") and "\n" not in errors[0]
 
     stored = sorted(p.name for p in (tmp_path / "uploads").iterdir())
     assert len(stored) == 1 and stored[0].endswith(".text") and "高新区" not in stored[0]

@@ -4,7 +4,6 @@ charts and tables, filters that change the numbers and survive the URL round tri
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -13,9 +12,8 @@ from analytics.dashboard import queries
 from analytics.dashboard.filters import example
 from analytics.dashboard.metrics import HEADLINE, METRICS, fmt
 from analytics.warehouse import connect_read
-from test_dashboard_warehouse import build_warehouse
-
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
+from fixtures.app_test import open_page
+from fixtures.gold_warehouse import build_warehouse
 
 
 @pytest.fixture(scope="module")
@@ -28,20 +26,6 @@ def warehouse(tmp_path_factory):
         del os.environ["ANALYTICS_DB"]
     else:
         os.environ["ANALYTICS_DB"] = old
-
-
-def open_page(page: str = "overview", query: dict | None = None) -> AppTest:
-    """Run app.py, then the page: AppTest runs a page on its own from then on (it resets
-    Streamlit's pages-folder decision every run), drawing the sidebar from the page itself."""
-    at = AppTest.from_file(APP, default_timeout=300)
-    for k, v in (query or {}).items():
-        at.query_params[k] = v
-    at.run()
-    at.switch_page(f"pages/{page}.py")
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
-    return at
 
 
 def charts(at: AppTest) -> int:

@@ -4,29 +4,11 @@ from __future__ import annotations
 
 import time
 
-from analytics.fields import APPLICATION_COLS, REVIEW_COLS, REVIEW_GROUPS
-from analytics.parsing import parse_bytes
+from analytics.fields import REVIEW_COLS, REVIEW_GROUPS
 from analytics.parsing.glued import Group, split_tokens
+from fixtures.report_text import parse, rebalance, row
 
 ROW7 = [Group(7, True)]
-
-
-def parse(text: str, name: str = "测试县人民政府_2021.txt") -> dict:
-    return parse_bytes(text.encode("utf-8"), name)
-
-
-def row(record: dict, key: str) -> list:
-    return [record["applications"].get(key, {}).get(c, "ABSENT") for c in APPLICATION_COLS]
-
-
-def rebalance(t3: dict, split_other: bool = True) -> None:
-    """Recompute totals, total_processed and carried_forward so that every T3 rule holds."""
-    for key, vals in t3.items():
-        vals[6] = sum(vals[:6])
-    outcome = [k for k in t3 if k.startswith(("granted", "partially", "denied_", "unable_", "refused_"))]
-    outcome += ["other_no_correction", "other_no_fee", "other_misc"] if split_other else ["other_total"]
-    t3["total_processed"] = [sum(t3[k][c] for k in outcome) for c in range(7)]
-    t3["carried_forward"] = [t3["new_received"][c] + t3["carried_over"][c] - t3["total_processed"][c] for c in range(7)]
 
 
 def test_row_sum_gives_the_only_split():

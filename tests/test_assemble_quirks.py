@@ -5,16 +5,8 @@ from __future__ import annotations
 import pytest
 
 from analytics.errors import NotAReport, OldFormatReport
-from analytics.fields import APPLICATION_COLS, OTHER_ROWS_2021
-from analytics.parsing import parse_bytes
-
-
-def parse(text: str, name: str = "测试县人民政府_2021.txt") -> dict:
-    return parse_bytes(text.encode("utf-8"), name)
-
-
-def row(record: dict, key: str) -> list:
-    return [record["applications"].get(key, {}).get(c, "ABSENT") for c in APPLICATION_COLS]
+from analytics.fields import OTHER_ROWS_2021
+from fixtures.report_text import parse, rebalance, row
 
 
 def cell(record: dict, table: str, key: str, col: str = "value") -> dict:
@@ -220,7 +212,7 @@ def test_blank_total_in_a_grid_row_is_a_real_blank():
             grid(["一、本年新收政府信息公开申请数量", "5", "0", "0", "0", "0", "0", "5"], "r2"),
             grid(["1.信访举报投诉类申请", "854", "898", "942", "", "", "", ""], "r3")]
     for fmt in ("html", "pdf", "docx"):
-        rec = assemble(Document(fmt, rows), source={"path": "某局_2021." + fmt})
+        rec = assemble(Document(fmt, rows), source={"path": "某局_2021." + fmt}).to_json()
         assert rec["applications"]["refused_petition"]["total"] is None
         assert not any(w["code"] == "cell_lost" for w in rec["warnings"])
 
@@ -242,8 +234,6 @@ def test_publication_date_under_the_closing_signature(report_text):
 
 @pytest.mark.parametrize("layout", ["tab", "blob"])
 def test_local_extra_row_in_table3_is_ignored(report_text, layout):
-    from test_assemble_glued import rebalance
-
     r = report_text("2021", layout)
     rebalance(r.t3)
     sep = "" if layout == "blob" else "\n"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from analytics.fields import APPLICATION_COLS, label
 from analytics.parsing.assemble import assemble
 from analytics.parsing.document import Cell, Document, Row
-from conftest import T3, T4
+from fixtures.report_text import T3, T4
 
 GROUP = {"denied_": "（三）不予公开", "unable_": "（四）无法提供", "refused_": "（五）不予处理", "other_": "（六）其他处理"}
 
@@ -68,7 +68,7 @@ def rowspan_rows() -> list[Row]:
 
 
 def read(rows, fmt="html") -> dict:
-    return assemble(Document(fmt, rows), source={"path": "某市生态环境局_2021." + fmt})
+    return assemble(Document(fmt, rows), source={"path": "某市生态环境局_2021." + fmt}).to_json()
 
 
 def check_t3(rec):
@@ -167,7 +167,7 @@ def test_random_rows_never_crash_the_assembler():
         doc = Document("html", [Row([Cell(t, f"r{i}") for t in texts], f"r{i}", in_table=grid_row)
                                 for i, (texts, grid_row) in enumerate(spec)])
         try:
-            rec = assemble(doc, source={"path": "x.html"})
+            rec = assemble(doc, source={"path": "x.html"}).to_json()
         except ReportError:
             return
         for c in rec["cells"]:

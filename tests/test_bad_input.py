@@ -22,11 +22,12 @@ import pytest
 
 import analytics.parsing as parsing
 from analytics.dashboard import uploads
+from analytics.dashboard.safe_text import md
 from analytics.errors import ReportError
+from fixtures.corpus import REAL
 from fixtures.bad_inputs import BAD_INPUTS, TEST_MAX_BYTES, BadInput
 from robustness_plugin import tally
 
-CORPUS = Path(__file__).parent / "corpus" / "real"
 ANALYTICS = str(Path(sys.executable).with_name("analytics"))
 FIRST_BATCH = ["平潭综合实验区管委会_2021.txt", "上海市人民政府办公厅_2019.html"]
 SECOND_BATCH = ["平潭综合实验区管委会_2023.txt", "高新区_2021.txt"]
@@ -121,8 +122,9 @@ def test_upload_page_shows_each_refusal(bad_dir, tmp_path, monkeypatch):
     chosen = [c for c in REFUSED if c.kind in ("empty file", "encrypted PDF", "notice", "Big5 text",
                                                "zip bomb .docx", "random bytes .pdf")]
     files = [(c.name, (bad_dir / c.name).read_bytes(), "application/octet-stream") for c in chosen]
-    page = str(Path(__file__).parents[1] / "pages" / "upload.py")
-    at = AppTest.from_file(page, default_timeout=60)
+    at = AppTest.from_file(str(Path(__file__).parents[1] / "app.py"), default_timeout=60)
+    at.run()
+    at.switch_page("pages/upload.py")
     at.run()
     at.file_uploader(key="up_files").set_value(files)
     at.run()
@@ -130,7 +132,7 @@ def test_upload_page_shows_each_refusal(bad_dir, tmp_path, monkeypatch):
     shown = [e.value for e in at.error]
     for c, (_, data, _) in zip(chosen, files):
         err = _expected_error(c, data, monkeypatch)
-        assert f"{c.name}：{err.message}" in shown
+        assert f"{md(c.name)}：{md(err.message)}" in shown  # as Markdown source
         tally(c.kind, "refused (upload page)")
     # nothing can be loaded from this batch; the import button records the refusals in the log
     button = next(b for b in at.button if b.label.startswith("导入"))
@@ -160,7 +162,7 @@ def ingested(bad_dir, tmp_path_factory):
     first = root / "first"
     first.mkdir()
     for name in FIRST_BATCH:
-        shutil.copy(CORPUS / name, first / name)
+        shutil.copy(REAL / name, first / name)
     run1 = _cli("ingest", str(first), "--db", str(db), "--quiet")
     assert run1.returncode == 0, run1.stderr
     before = _db_rows(db, "SELECT report_id, agency_id, year, n_cells FROM reports ORDER BY report_id")
@@ -168,7 +170,7 @@ def ingested(bad_dir, tmp_path_factory):
     mixed = root / "mixed"
     shutil.copytree(bad_dir, mixed)
     for name in SECOND_BATCH:
-        shutil.copy(CORPUS / name, mixed / name)
+        shutil.copy(REAL / name, mixed / name)
     run2 = _cli("ingest", str(mixed), "--db", str(db), "--quiet")
     return {"db": db, "mixed": mixed, "run": run2, "before": before, "cells_before": cells_before}
 

@@ -4,27 +4,19 @@ survive moving to another page and a reload. Screenshots go to tests/artifacts/ 
 
 from __future__ import annotations
 
-import time
-from pathlib import Path
 
 import pytest
 
+from fixtures.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, error_texts, playwright_or_skip, settle
 from fixtures.streamlit_server import serve
-from test_dashboard_warehouse import build_warehouse
+from fixtures.gold_warehouse import build_warehouse
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
-ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = ROOT / "tests" / "artifacts"
 # The default page (总览) lives at the root URL.
 PAGES = ["", "compare", "trends", "outcomes", "review", "active", "quality", "report", "upload"]
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 
-if not Path(CHROMIUM).exists():
-    pytest.skip(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
-playwright_api = pytest.importorskip("playwright.sync_api")
+playwright_api = playwright_or_skip()
 
 
 @pytest.fixture(scope="module")
@@ -38,31 +30,9 @@ def server(tmp_path_factory):
 @pytest.fixture(scope="module")
 def browser():
     with playwright_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield b
         b.close()
-
-
-def _settle(page) -> None:
-    """Wait until the page's title is drawn and the script run has finished (the running-status
-    widget has stayed away for a while)."""
-    try:
-        page.wait_for_selector('h1, [data-testid="stException"]', timeout=90000)
-    except playwright_api.TimeoutError:
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / "timeout.png"))
-        raise AssertionError(f"no page title after 90 s at {page.url}") from None
-    quiet, deadline = 0, time.time() + 60
-    while quiet < 4 and time.time() < deadline:
-        page.wait_for_timeout(250)
-        busy = page.locator('[data-testid="stStatusWidget"], [data-testid="stSkeleton"]').count()
-        quiet = quiet + 1 if busy == 0 else 0
-    page.wait_for_timeout(300)
-
-
-def _errors(page) -> list[str]:
-    boxes = page.locator('[data-testid="stException"], [data-testid="stAlertContentError"]')
-    return [boxes.nth(i).inner_text() for i in range(boxes.count())]
 
 
 def test_every_page_renders_without_errors(server, browser):
@@ -70,8 +40,8 @@ def test_every_page_renders_without_errors(server, browser):
     page = browser.new_page(viewport={"width": 1500, "height": 3600}, locale="zh-CN")
     for name in PAGES:
         page.goto(f"{server}/{name}")
-        _settle(page)
-        assert _errors(page) == [], f"error box on {name or 'overview'}"
+        settle(page)
+        assert error_texts(page) == [], f"error box on {name or 'overview'}"
         assert page.get_by_text("Page not found").count() == 0
         page.screenshot(path=str(ARTIFACTS / f"{name or 'overview'}.png"), full_page=True)
         if name not in ("upload",):
@@ -82,26 +52,26 @@ def test_every_page_renders_without_errors(server, browser):
 def test_filter_survives_navigation_and_reload(server, browser):
     page = browser.new_page(viewport={"width": 1500, "height": 1000})
     page.goto(server)
-    _settle(page)
+    settle(page)
     assert page.get_by_text("当前结果包含").count() > 0  # the demo notice while demo data is shown
     before = page.locator('[data-testid="stMetricValue"]').first.inner_text()
 
     page.get_by_role("combobox", name="省份").click()
     page.get_by_role("option", name="演示省").click()
     page.wait_for_url("**province=*", timeout=15000)
-    _settle(page)
+    settle(page)
     assert "province=%E6%BC%94%E7%A4%BA%E7%9C%81" in page.url or "province=演示省" in page.url
     after = page.locator('[data-testid="stMetricValue"]').first.inner_text()
     assert after != before  # the report count of one province differs from that of all data
 
-    page.locator('[data-testid="stSidebarNav"] a[href$="/compare"]').click()
-    _settle(page)
+    page.locator('[data-testid="stSidebar"]').get_by_role("link", name="地区对比").click()
+    settle(page)
     assert "/compare" in page.url and "province=" in page.url
     assert "演示省" in page.locator('[data-testid="stCaptionContainer"]').first.inner_text()
 
     page.reload()
-    _settle(page)
+    settle(page)
     assert "演示省" in page.locator('[data-testid="stCaptionContainer"]').first.inner_text()
-    assert _errors(page) == []
+    assert error_texts(page) == []
     page.screenshot(path=str(ARTIFACTS / "compare_filtered.png"), full_page=True)
     page.close()

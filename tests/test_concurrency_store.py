@@ -18,17 +18,17 @@ from pathlib import Path
 import pytest
 
 from analytics.warehouse import connect_read
-from test_warehouse_records import fresh_warehouse
+from fixtures.corpus import documents
+from fixtures.records import fresh_warehouse
 
 TESTS = Path(__file__).parent
-CORPUS = TESTS / "corpus" / "real"
 ENV = {**os.environ, "PYTHONPATH": os.pathsep.join([str(TESTS), os.environ.get("PYTHONPATH", "")])}
 BATCH = 20
 
 WRITER = """
 import sys
 from analytics.warehouse import load_records
-from test_warehouse_records import make_record
+from fixtures.records import make_record
 db, batches, size, tag = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
 for b in range(batches):
     load_records(db, [make_record(f"江苏省淮安市{tag}第{b}局{i}", 2023) for i in range(size)])
@@ -122,7 +122,7 @@ def test_sigkill_during_load_leaves_whole_reports(tmp_path, delay):
 
 def test_sigkill_during_ingest_then_the_same_ingest_completes(tmp_path):
     db = fresh_warehouse(tmp_path / "w.duckdb")
-    cmd = [sys.executable, "-m", "analytics.cli", "ingest", str(CORPUS), "--db", db, "--quiet"]
+    cmd = [sys.executable, "-m", "analytics.cli", "ingest", *map(str, documents()), "--db", db, "--quiet"]
     proc = subprocess.Popen(cmd, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     _wait_for(Path(f"{db}.writing"), proc)
     time.sleep(1.0)  # in the middle of parsing
@@ -131,8 +131,7 @@ def test_sigkill_during_ingest_then_the_same_ingest_completes(tmp_path):
     assert _whole(db) == (0, 0)
     done = subprocess.run(cmd, env=ENV, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
-    n_docs = len([p for p in CORPUS.iterdir() if not p.name.endswith(".json")])
-    assert _whole(db)[0] == n_docs - 1
+    assert _whole(db)[0] == len(documents()) - 1
     con = connect_read(db)
     assert con.execute("SELECT count(DISTINCT batch_id) FROM ingest_log").fetchone()[0] == 1
 
@@ -160,7 +159,8 @@ def _running(pid: int) -> bool:
 
 def test_sigkill_of_a_parallel_ingest_leaves_no_worker_behind(tmp_path):
     db = fresh_warehouse(tmp_path / "w.duckdb")
-    cmd = [sys.executable, "-m", "analytics.cli", "ingest", str(CORPUS), "--db", db, "--quiet", "--workers", "2"]
+    cmd = [sys.executable, "-m", "analytics.cli", "ingest", *map(str, documents()), "--db", db, "--quiet",
+           "--workers", "2"]
     proc = subprocess.Popen(cmd, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     children: set[int] = set()
     deadline = time.time() + 120

@@ -23,11 +23,12 @@ import duckdb
 import pytest
 
 from analytics.warehouse import connect_read
+from fixtures.corpus import REAL
+from fixtures.browser import CHROMIUM, CHROMIUM_ARGS, wait_until_idle
 from fixtures.streamlit_server import serve
 from robustness_plugin import tally
 
 ROOT = Path(__file__).parents[1]
-CORPUS = ROOT / "tests" / "corpus" / "real"
 ANALYTICS = str(Path(sys.executable).with_name("analytics"))
 FIRST = ["平潭综合实验区管委会_2025.txt", "平潭综合实验区管委会_2023.txt", "高新区_2021.txt"]
 YEAR = 2025
@@ -63,7 +64,7 @@ def warehouse(tmp_path, report_text):
     first = tmp_path / "first"
     first.mkdir()
     for name in FIRST:
-        shutil.copy(CORPUS / name, first / name)
+        shutil.copy(REAL / name, first / name)
     db = tmp_path / "warehouse.duckdb"
     run = _ingest(first, db=db)
     assert run.returncode == 0, run.stderr
@@ -82,19 +83,10 @@ def _orphans(con) -> int:
                        "(SELECT 1 FROM reports r WHERE r.report_id = c.report_id))").fetchone()[0]
 
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-
 def _settled_count(page) -> int:
     """Wait for the overview's script run to finish and read its first card (已导入报告数)."""
     page.wait_for_selector('[data-testid="stMetricValue"]', timeout=120000)
-    quiet, deadline = 0, time.time() + 90
-    while quiet < 3 and time.time() < deadline:
-        page.wait_for_timeout(200)
-        busy = page.locator('[data-testid="stStatusWidget"], [data-testid="stSkeleton"]').count()
-        quiet = quiet + 1 if busy == 0 else 0
+    wait_until_idle(page, polls=3, interval_ms=200, seconds=90)
     errors = page.locator('[data-testid="stException"], [data-testid="stAlertContentError"]')
     assert errors.count() == 0, errors.first.inner_text()
     label = page.locator('[data-testid="stMetricLabel"]').first.inner_text()
@@ -136,7 +128,7 @@ def test_sessions_see_whole_batches_while_ingest_runs(warehouse, tmp_path):
             errors.append(f"reader: {type(exc).__name__}: {exc}")
 
     with serve(db, tmp_path / "uploads") as url, sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         pages = [browser.new_context().new_page() for _ in range(SESSIONS)]
         for page in pages:  # warm: one full run each before the ingest starts
             page.goto(url)

@@ -10,7 +10,6 @@ absent; a gap that closes fails until it is taken out of the list).
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 from dataclasses import dataclass, field
@@ -20,20 +19,14 @@ import pytest
 
 from analytics.parsing import parse_bytes, parse_file
 from fixtures import convert
+from fixtures.corpus import document_of, gold_files, gold_of
 
-REAL = Path(__file__).parent / "corpus" / "real"
 TABLES = ("applications", "review_litigation")
 
-
-def _source(gold: Path) -> Path:
-    stem = gold.name[: -len(".gold.json")]
-    return next(p for p in sorted(REAL.glob(stem + ".*")) if not p.name.endswith(".gold.json"))
-
-
-GOLDS = sorted(REAL.glob("*.gold.json"))
-HTMLS = [_source(g) for g in GOLDS if _source(g).suffix == ".html"]
-PDFS = [_source(g) for g in GOLDS if _source(g).suffix == ".pdf"]
-TEXTS = [_source(g) for g in GOLDS if _source(g).suffix in (".txt", ".md")]
+SOURCES = [document_of(g) for g in gold_files()]
+HTMLS = [p for p in SOURCES if p.suffix == ".html"]
+PDFS = [p for p in SOURCES if p.suffix == ".pdf"]
+TEXTS = [p for p in SOURCES if p.suffix in (".txt", ".md")]
 TEXT_REWRITES = {
     "crlf": convert.crlf, "half_width": convert.half_width, "spaced_labels": convert.spaced_labels,
     "ideographic_comma": convert.ideographic_comma, "typos": convert.typos,
@@ -116,10 +109,6 @@ def saved_docx(workdir) -> Path:
     return workdir / "docx"
 
 
-def _gold_of(source: Path) -> dict:
-    return json.loads((REAL / (source.stem + ".gold.json")).read_text(encoding="utf-8"))
-
-
 # Variants with cells known to be absent today (absent and named in warnings, never wrong).
 GAPS = {
     "borderless:平潭综合实验区管委会_2021_网页": "borderless browser print: labels wrapped into the value columns",
@@ -157,7 +146,7 @@ def _case(kind: str, source: Path):
 
 
 def _check(record: dict, source: Path, key: str) -> None:
-    got = score(record, _gold_of(source))
+    got = score(record, gold_of(source))
     assert not got.wrong, f"{key}: {got}; wrong cells: {got.wrong[:10]}"
     assert not got.unnamed, f"{key}: {got}; absent cells no warning names: {got.unnamed[:10]}"
     if key in GAPS:

@@ -10,7 +10,8 @@ import pytest
 
 from analytics.dashboard import db
 from analytics.warehouse import load_records
-from test_dashboard_warehouse import build_warehouse, gold_records
+from fixtures.corpus import gold_records
+from fixtures.gold_warehouse import build_warehouse
 
 
 @pytest.fixture

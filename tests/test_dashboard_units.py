@@ -86,9 +86,9 @@ def test_official_layout_of_table_3_and_4():
          "kind": "number", "src": "page 3"},
         {"tbl": "applications", "row_key": "new_received", "col_key": "natural_person", "value": None,
          "raw": "", "kind": "blank", "src": "page 3"},
-        {"tbl": "review", "row_key": "review", "col_key": "corrected", "value": 22.0,
+        {"tbl": "review_litigation", "row_key": "review", "col_key": "corrected", "value": 22.0,
          "raw": "22（其中撤销1件）", "kind": "text", "src": "page 4"},
-        {"tbl": "active", "row_key": "normative_issued", "col_key": "value", "value": 3.0, "raw": "3",
+        {"tbl": "active_disclosure", "row_key": "normative_issued", "col_key": "value", "value": 3.0, "raw": "3",
          "kind": "number", "src": "page 2"},
     ])
     t3 = report_tables.applications_table(cells)

@@ -1,14 +1,8 @@
-"""A small real warehouse for the dashboard tests, and checks that every catalogued query runs on it.
-
-The warehouse holds the hand-checked gold records of tests/corpus/real (dataset "real") and a few
-fictional agencies (dataset "demo") whose figures are gold tables scaled by a per-agency factor,
-loaded through the warehouse's own writer.
-"""
+"""Every catalogued dashboard query runs on the small real warehouse of ``fixtures.gold_warehouse``,
+and the figures the pages show match what pandas computes from the same rows."""
 
 from __future__ import annotations
 
-import copy
-import json
 from pathlib import Path
 
 import pandas as pd
@@ -16,60 +10,8 @@ import pytest
 
 from analytics.dashboard import filters, queries
 from analytics.dashboard.metrics import METRICS
-from analytics.warehouse import connect_read, load_records
-from analytics.warehouse.ingest import ingest
-
-CORPUS = Path(__file__).parent / "corpus" / "real"
-DEMO_REGION = {"province": "演示省", "city": "演示市"}
-# name, level, kind, county, factor
-DEMO_AGENCIES = [
-    ("演示市人民政府", "city", "government", None, 3),
-    ("演示市教育局", "city", "department", None, 1),
-    ("演示市公安局", "city", "department", None, 2),
-    ("演示市甲区人民政府", "county", "government", "甲区", 2),
-    ("演示市乙县人民政府", "county", "government", "乙县", 1),
-    ("演示市甲区自然资源局", "county", "department", "甲区", 1),
-]
-DEMO_YEARS = range(2019, 2025)
-
-
-def gold_records() -> list[dict]:
-    return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(CORPUS.glob("*.gold.json"))]
-
-
-def _scaled(value, factor):
-    return None if value is None else value * factor
-
-
-def demo_records(gold: list[dict]) -> tuple[list[dict], dict]:
-    by_template = {t: [g for g in gold if g.get("template") == t] for t in ("2019", "2021")}
-    records, info = [], {}
-    for i, (name, level, kind, county, factor) in enumerate(DEMO_AGENCIES):
-        info[name] = {**DEMO_REGION, "level": level, "kind": kind, **({"county": county} if county else {})}
-        for year in DEMO_YEARS:
-            template = "2019" if year <= 2020 else "2021"
-            pool = by_template[template]
-            base = copy.deepcopy(pool[(i + year) % len(pool)])
-            base["agency"], base["year"] = name, year
-            base["applications"] = {r: {c: _scaled(v, factor) for c, v in cols.items()}
-                                    for r, cols in base["applications"].items()}
-            base["review_litigation"] = {g: {c: _scaled(v, factor) for c, v in cols.items()}
-                                         for g, cols in base["review_litigation"].items()}
-            base["published"] = f"{year + 1}-0{1 + (i % 4)}-15"
-            base["sections"] = {"overview": f"{name}{year}年政府信息公开工作总体情况（演示文本）。",
-                                "problems": "存在的主要问题及改进情况（演示文本）。", "other_matters": "无。"}
-            records.append(base)
-    return records, info
-
-
-def build_warehouse(path: Path) -> Path:
-    gold = gold_records()
-    load_records(path, gold, dataset="real")
-    demo, info = demo_records(gold)
-    load_records(path, demo, dataset="demo", agency_info=info)
-    # A pre-2019 free-form report: ingest refuses it and logs the reason.
-    ingest(sorted(CORPUS.glob("*旧格式*")), db=path, progress=False)
-    return path
+from analytics.warehouse import connect_read
+from fixtures.gold_warehouse import DEMO_AGENCIES, build_warehouse
 
 
 @pytest.fixture(scope="session")

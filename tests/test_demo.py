@@ -17,15 +17,14 @@ from analytics import cli
 from analytics.demo import build_reports, write_corpus
 from analytics.fields import APPLICATION_COLS, DENIED_ROWS, OTHER_ROWS_2021, REFUSED_ROWS, UNABLE_ROWS
 from analytics.parsing.detect import decode_text, sniff
+from fixtures.demo_corpus import demo_corpus, read_truth
 
 SMALL = {"seed": 7, "scale": 0.1, "years": [2019, 2020, 2021, 2024]}
 
 
 @pytest.fixture(scope="module")
 def small(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("demo") / "corpus"
-    write_corpus(out, **SMALL)
-    return out
+    return demo_corpus(tmp_path_factory, **SMALL)
 
 
 @pytest.fixture(scope="module")
@@ -35,10 +34,6 @@ def full():
 
     agencies, reports, planted = build_reports(seed=2025, scale=1.0)
     return agencies, reports, planted, [truth_record(r) for r in reports]
-
-
-def _truth(out: Path) -> list[dict]:
-    return [json.loads(line) for line in (out / "truth.jsonl").read_text(encoding="utf-8").splitlines()]
 
 
 def _digest(folder: Path) -> dict[str, str]:
@@ -55,8 +50,8 @@ def test_same_seed_gives_identical_bytes(small, tmp_path):
 def test_another_seed_gives_other_figures(small, tmp_path):
     other = tmp_path / "other"
     write_corpus(other, **{**SMALL, "seed": 8})
-    a = {(t["agency"], t["year"]): t["applications"]["new_received"]["total"] for t in _truth(small)}
-    b = {(t["agency"], t["year"]): t["applications"]["new_received"]["total"] for t in _truth(other)}
+    a = {(t["agency"], t["year"]): t["applications"]["new_received"]["total"] for t in read_truth(small)}
+    b = {(t["agency"], t["year"]): t["applications"]["new_received"]["total"] for t in read_truth(other)}
     assert a != b
 
 
@@ -64,7 +59,7 @@ def test_manifest_lists_every_document_with_its_place(small):
     rows = list(csv.DictReader((small / "manifest.csv").read_text(encoding="utf-8").splitlines()))
     assert list(rows[0]) == ["path", "agency", "year", "province", "city", "county", "level", "kind", "parent"]
     names = {r["agency"] for r in rows}
-    truth = _truth(small)
+    truth = read_truth(small)
     assert len(rows) == len(truth)
     for r in rows:
         assert (small / r["path"]).is_file()
@@ -78,7 +73,7 @@ def test_manifest_lists_every_document_with_its_place(small):
 
 
 def test_every_format_and_template_variant_is_present(small):
-    truth = _truth(small)
+    truth = read_truth(small)
     assert {t["source"]["format"] for t in truth} == {"html", "text", "docx", "pdf"}
     assert {t["template"] for t in truth} == {"2019", "2021"}
     kept_single = [t for t in truth if t["template"] == "2021" and "other_total" in t["applications"]]
@@ -240,7 +235,7 @@ def test_planted_errors_and_missing_years_are_listed(full):
 
 def test_prose_states_the_table_figures(small):
     planted = {(p["agency"], p["year"]): p["rule"] for p in json.loads((small / "planted.json").read_text("utf-8"))}
-    for t in _truth(small):
+    for t in read_truth(small):
         n = t["applications"]["new_received"]["total"]
         text = t["sections"]["overview"]
         if planted.get((t["agency"], t["year"])) == "TEXT_VS_TABLE":

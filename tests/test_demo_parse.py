@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from analytics.demo import write_corpus
 from analytics.parsing import parse_file
+from fixtures.demo_corpus import demo_corpus, read_truth
 
 # Consecutive years on both sides of the template change, so cross-year rules have neighbours.
 PARAMS = {"seed": 11, "scale": 0.1, "years": [2019, 2020, 2021, 2022]}
@@ -21,13 +21,7 @@ PARAMS = {"seed": 11, "scale": 0.1, "years": [2019, 2020, 2021, 2022]}
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("demo") / "corpus"
-    write_corpus(out, **PARAMS)
-    return out
-
-
-def _truth(out: Path) -> list[dict]:
-    return [json.loads(line) for line in (out / "truth.jsonl").read_text(encoding="utf-8").splitlines()]
+    return demo_corpus(tmp_path_factory, **PARAMS)
 
 
 def _differences(truth: dict, record: dict) -> list[str]:
@@ -55,13 +49,13 @@ def _differences(truth: dict, record: dict) -> list[str]:
 
 @pytest.fixture(scope="module")
 def parsed(corpus):
-    return [(t, parse_file(corpus / t["source"]["path"])) for t in _truth(corpus)]
+    return [(t, parse_file(corpus / t["source"]["path"])) for t in read_truth(corpus)]
 
 
 def test_corpus_covers_formats_templates_and_encodings(corpus):
     from analytics.parsing.detect import decode_text
 
-    truth = _truth(corpus)
+    truth = read_truth(corpus)
     assert {(t["source"]["format"], t["template"]) for t in truth} >= {
         ("html", "2019"), ("html", "2021"), ("text", "2019"), ("text", "2021"), ("docx", "2021")}
     assert any(t["template"] == "2021" and "other_total" in t["applications"] for t in truth)

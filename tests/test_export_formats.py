@@ -15,7 +15,7 @@ from analytics.fields import all_fields
 from analytics.warehouse import connect_read, load_records
 from analytics.warehouse.export import export
 from analytics.metrics import METRIC_KEYS as METRIC_NAMES
-from test_warehouse_records import fresh_warehouse, make_record
+from fixtures.records import fresh_warehouse, make_record
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,5 @@
-"""The real corpus against its hand-made gold records, plus snapshots of complete records.
+"""The real corpus of data/real against its hand-made gold records in tests/gold, plus snapshots of
+complete records.
 
 Every gold cell must come out exactly (null stays null, an absent gold cell is not compared).
 Snapshots in tests/golden/ hold whole records of the text and Markdown corpus files; they are
@@ -8,7 +9,6 @@ cannot be left set by accident.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 from pathlib import Path
@@ -17,21 +17,14 @@ import pytest
 
 from analytics.errors import OldFormatReport
 from analytics.parsing import parse_file
+from fixtures.corpus import REAL, document_of, documents, gold_files
 
-REAL = Path(__file__).parent / "corpus" / "real"
 SNAPSHOTS = Path(__file__).parent / "golden"
 REGENERATE = os.environ.get("ANALYTICS_REGENERATE_GOLDEN") == "1"
-BACKEND_OF = {".html": "html", ".htm": "html", ".pdf": "pdf", ".docx": "docx", ".doc": "doc"}
 
 
 def _cases():
-    out = []
-    for gold in sorted(REAL.glob("*.gold.json")):
-        stem = gold.name[: -len(".gold.json")]
-        docs = [p for p in REAL.glob(stem + ".*") if not p.name.endswith(".gold.json")]
-        if docs:
-            out.append(pytest.param(docs[0], gold, id=docs[0].name))
-    return out
+    return [pytest.param(document_of(gold), gold, id=document_of(gold).name) for gold in gold_files()]
 
 
 def _mismatches(record: dict, gold: dict) -> list[str]:
@@ -54,9 +47,6 @@ def _mismatches(record: dict, gold: dict) -> list[str]:
 
 @pytest.mark.parametrize("doc, gold_path", _cases())
 def test_gold_cells(doc: Path, gold_path: Path):
-    backend = BACKEND_OF.get(doc.suffix.lower())
-    if backend and importlib.util.find_spec(f"analytics.parsing.backends.{backend}") is None:
-        pytest.xfail(f"the {backend} backend is not there yet")
     gold = json.loads(gold_path.read_text(encoding="utf-8"))
     record = parse_file(doc)
     bad = _mismatches(record, gold)
@@ -78,8 +68,7 @@ def test_pre_2019_report_is_refused():
 
 
 def _snapshot_cases():
-    return [pytest.param(p, id=p.name) for p in sorted(REAL.glob("*")) if p.suffix in (".txt", ".md")
-            and "旧格式" not in p.name]
+    return [pytest.param(p, id=p.name) for p in documents(".txt", ".md") if "旧格式" not in p.name]
 
 
 def _comparable(record: dict) -> dict:

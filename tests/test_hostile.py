@@ -21,11 +21,11 @@ import pandas as pd
 import pytest
 
 from analytics.dashboard import queries, uploads
+from fixtures.corpus import REAL
+from fixtures.gold_warehouse import build_warehouse
 from robustness_plugin import tally
-from test_dashboard_warehouse import build_warehouse
 
 ROOT = Path(__file__).parents[1]
-CORPUS = ROOT / "tests" / "corpus" / "real"
 INJECTIONS = [
     "'; DROP TABLE reports; --",
     "1 OR 1=1",
@@ -230,7 +230,7 @@ EVIL_NAMES = [
 @pytest.mark.parametrize("name", EVIL_NAMES, ids=range(len(EVIL_NAMES)))
 def test_upload_names_never_reach_the_file_system(name, tmp_path):
     folder = tmp_path / "uploads"
-    data = (CORPUS / "平潭综合实验区管委会_2021.txt").read_bytes()
+    data = (REAL / "平潭综合实验区管委会_2021.txt").read_bytes()
     up = uploads.accept(name, data, folder=folder)
     assert up.ok, up.error
     assert up.stored.parent == folder
@@ -243,8 +243,8 @@ def test_upload_names_never_reach_the_file_system(name, tmp_path):
 
 def test_upload_type_is_decided_by_content(tmp_path):
     folder = tmp_path / "uploads"
-    html = (CORPUS / "平潭综合实验区管委会_2021_网页.html").read_bytes()
-    pdf = (CORPUS / "淮安市洪泽区人民政府_2024.pdf").read_bytes()
+    html = (REAL / "平潭综合实验区管委会_2021_网页.html").read_bytes()
+    pdf = (REAL / "淮安市洪泽区人民政府_2024.pdf").read_bytes()
     png = b"\x89PNG\r\n\x1a\n" + bytes(200)
     script = b"#!/bin/sh\ntouch /tmp/pwned-by-upload\n"
     elf = b"\x7fELF\x02\x01\x01" + bytes(500)
@@ -272,7 +272,7 @@ def test_manifest_paths_are_reduced_to_base_names():
 
 
 def test_upload_page_stores_hostile_names_inside_its_folder(app_env, tmp_path):
-    data = (CORPUS / "平潭综合实验区管委会_2021.txt").read_bytes()
+    data = (REAL / "平潭综合实验区管委会_2021.txt").read_bytes()
     at = _app("upload", {})
     at.file_uploader(key="up_files").set_value([("../../../escape.txt", data, "text/plain")])
     at.run()

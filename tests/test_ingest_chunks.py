@@ -5,7 +5,6 @@ reading of their definition; the fork server preloads the backends a batch needs
 from __future__ import annotations
 
 import hashlib
-import shutil
 import struct
 from pathlib import Path
 
@@ -15,8 +14,8 @@ import pytest
 from analytics.parsing import parse_file
 from analytics.warehouse import ingest as ingest_mod
 from analytics.warehouse import textsig, wide
+from fixtures.corpus import copy_documents, documents
 
-CORPUS = Path(__file__).parent / "corpus" / "real"
 # Filled by the refresh after the load; a rebuild alone leaves them empty.
 NOT_FROM_CELLS = ("n_findings_error", "n_findings_warning")
 
@@ -27,8 +26,7 @@ def _wide_rows(con) -> list[tuple]:
 
 
 def _docs(tmp_path: Path) -> tuple[Path, Path]:
-    docs = tmp_path / "docs"
-    shutil.copytree(CORPUS, docs, ignore=shutil.ignore_patterns("*.json"))
+    docs = copy_documents(tmp_path / "docs")
     first = sorted(p for p in docs.iterdir() if p.suffix == ".txt" and "2018" not in p.name)[0]
     # A second version of the same report (other bytes, same agency and year), sorted last, so
     # that it lands in a later chunk than the first version.
@@ -84,7 +82,7 @@ def _reference_signature(sections):
 
 def test_signature_is_its_definition():
     checked = 0
-    for path in [p for p in sorted(CORPUS.glob("*.txt")) if "2018" not in p.name][:4]:
+    for path in [p for p in documents(".txt") if "2018" not in p.name][:4]:
         sections = parse_file(path).get("sections")
         if len(textsig.prose_of(sections)) < textsig.MIN_CHARS:
             continue

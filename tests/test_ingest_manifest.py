@@ -10,18 +10,18 @@ import pytest
 from analytics.cli import main
 from analytics.warehouse import connect_read
 from analytics.warehouse.ingest import ingest
-from analytics.warehouse.manifest import BadManifest, read_manifest
-from test_warehouse_records import fresh_warehouse
+from analytics.manifest import BadManifest, read_manifest
+from fixtures.corpus import REAL
+from fixtures.records import fresh_warehouse
 
-CORPUS = Path(__file__).parent / "corpus" / "real"
 
 
 @pytest.fixture
 def folder(tmp_path):
     docs = tmp_path / "docs"
     (docs / "sub").mkdir(parents=True)
-    shutil.copy(CORPUS / "高新区_2021.txt", docs / "高新区_2021.txt")
-    shutil.copy(CORPUS / "淮安市洪泽区人民政府_2024.pdf", docs / "sub" / "b.pdf")
+    shutil.copy(REAL / "高新区_2021.txt", docs / "高新区_2021.txt")
+    shutil.copy(REAL / "淮安市洪泽区人民政府_2024.pdf", docs / "sub" / "b.pdf")
     (docs / "empty.txt").write_bytes(b"")
     (docs / "broken.pdf").write_bytes(b"%PDF-1.7\n this is not really a pdf")
     (docs / "notes.json").write_text("{}")  # not a report suffix: folders skip it
@@ -60,12 +60,39 @@ def test_manifest_alone_names_the_files(tmp_path, folder):
 def test_bad_manifests_are_refused_with_one_line(tmp_path, capsys):
     bad = tmp_path / "m.csv"
     bad.write_text("file,agency\nx,y\n", encoding="utf-8")
-    with pytest.raises(BadManifest, match="no 'path' column"):
+    with pytest.raises(BadManifest, match="缺少 path 列") as exc:
         read_manifest(bad)
+    assert exc.value.path == str(bad)
     bad.write_text("path,level\nx.txt,galaxy\n", encoding="utf-8")
     assert main(["ingest", "--manifest", str(bad), "--db", str(tmp_path / "w.duckdb")]) == 2
     err = capsys.readouterr().err.strip()
-    assert len(err.splitlines()) == 1 and "level must be one of" in err
+    assert len(err.splitlines()) == 1
+    assert f"{bad}: 第 2 行第 2 列（level）：层级“galaxy”无效" in err
+
+
+@pytest.mark.parametrize("cells, where, what", [
+    ("a.txt,,2021年,,,,,,", "第 2 行", None),
+    ("a.txt,,1999,,,,,,", "第 2 行第 3 列（year）", "年度“1999”无效"),
+    ("a.txt,,二〇二一,,,,,,", "第 2 行第 3 列（year）", "年度“二〇二一”无效"),
+    ("a.txt,,,,,,city,bureau,", "第 2 行第 8 列（kind）", "机构类型“bureau”无效"),
+    ("a.txt,,,,,,County,,", "第 2 行第 7 列（level）", "层级“County”无效"),
+])
+def test_manifest_cells_are_checked_where_they_stand(tmp_path, cells, where, what):
+    m = tmp_path / "m.csv"
+    m.write_text("path,agency,year,province,city,county,level,kind,parent\n" + cells + "\n", encoding="utf-8")
+    if what is None:
+        assert read_manifest(m).lookup(tmp_path / "a.txt")["year"] == 2021
+        return
+    with pytest.raises(BadManifest) as exc:
+        read_manifest(m)
+    assert exc.value.message.startswith(f"{where}：{what}")
+
+
+def test_manifest_saved_by_excel_in_gbk_is_read(tmp_path):
+    m = tmp_path / "清单.csv"
+    m.write_bytes("path,agency,year,level\n报告.txt,某县人民政府,2022,county\n".encode("gbk"))
+    row = read_manifest(m).lookup(tmp_path / "报告.txt")
+    assert (row["agency"], row["year"], row["level"]) == ("某县人民政府", 2022, "county")
 
 
 def test_a_new_file_for_the_same_report_becomes_current(tmp_path, folder):

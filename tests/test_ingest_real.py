@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from analytics.cli import main
 from analytics.warehouse import connect_read
+from fixtures.corpus import documents
 
-CORPUS = Path(__file__).parent / "corpus" / "real"
-DOCUMENTS = sorted(p for p in CORPUS.iterdir() if not p.name.endswith(".json"))
+DOCUMENTS = documents()
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +21,7 @@ def ingested(tmp_path_factory):
     for workers in ("2", "1"):
         out, err = io.StringIO(), io.StringIO()
         with redirect_stdout(out), redirect_stderr(err):
-            code = main(["ingest", str(CORPUS), "--db", str(db), "--workers", workers])
+            code = main(["ingest", *map(str, DOCUMENTS), "--db", str(db), "--workers", workers])
         runs.append((code, out.getvalue(), err.getvalue()))
     return db, runs
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import duckdb
 
 from analytics.warehouse.ingest import ingest
+from fixtures.corpus import copy_documents
 
-CORPUS = Path(__file__).parent / "corpus" / "real"
 
 # Everything a load writes, in an order that does not depend on which worker finished first.
 CONTENT = {
@@ -35,8 +35,7 @@ def _content(db: Path, root: Path) -> dict:
 
 def test_two_workers_load_the_same_rows_as_one(tmp_path):
     # A duplicate file and an unreadable one ride along: a bad file never stops the batch.
-    docs = tmp_path / "docs"
-    shutil.copytree(CORPUS, docs, ignore=shutil.ignore_patterns("*.json"))
+    docs = copy_documents(tmp_path / "docs")
     first = sorted(p for p in docs.iterdir() if p.suffix == ".txt" and "2018" not in p.name)[0]
     shutil.copy(first, docs / f"copy-of-{first.name}")
     (docs / "broken.pdf").write_bytes(b"%PDF-1.7\n not really a pdf")

@@ -9,18 +9,17 @@ from __future__ import annotations
 import json
 import math
 from datetime import date
-from pathlib import Path
 
 import pytest
 
 from analytics import fields as F
 from analytics.warehouse import connect_read, load_records
 from analytics.metrics import METRIC_KEYS as METRIC_NAMES
-from test_warehouse_records import fresh_warehouse, make_record
+from fixtures.corpus import gold_files
+from fixtures.records import fresh_warehouse, make_record
 
-CORPUS = Path(__file__).parent / "corpus" / "real"
 # One gold file per (agency, year): the web-page twins of the 平潭 texts hold the same report.
-GOLD = sorted(p for p in CORPUS.glob("*.gold.json") if "_网页" not in p.name)
+GOLD = [p for p in gold_files() if "_网页" not in p.name]
 
 
 def _v(x):

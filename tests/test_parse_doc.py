@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
 import subprocess
 
@@ -12,10 +11,9 @@ from analytics.errors import CorruptFile, EncryptedFile, MissingTool, Unsupporte
 from analytics.parsing import load_document
 from analytics.parsing.backends import doc as backend
 from analytics.parsing.cells import read_cell
-from test_parse_docx import REVIEW, build_report, check_document
+from fixtures.docx_builders import REVIEW, build_report, check_document
 
 HAS_SOFFICE = shutil.which("soffice") is not None or shutil.which("libreoffice") is not None
-HAS_ASSEMBLER = importlib.util.find_spec("analytics.parsing.assemble") is not None
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
@@ -89,12 +87,11 @@ def test_doc_is_converted_and_read_like_docx(converted):
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not HAS_ASSEMBLER, reason="the assembler (parsing/assemble.py) is not there yet")
 def test_converted_doc_gives_the_record(converted, doc_file):
     from analytics.parsing.assemble import assemble
 
     doc, truth = converted
-    record = assemble(doc, source={"path": str(doc_file[0]), "sha256": "", "format": doc.format})
+    record = assemble(doc, source={"path": str(doc_file[0]), "sha256": "", "format": doc.format}).to_json()
     assert record["template"] == "2021"
     assert (record["agency"], record["year"]) == ("某某市人民政府办公室", 2022)
     got = record["applications"]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
-import json
 import time
 from pathlib import Path
 
@@ -15,19 +13,10 @@ from analytics.errors import ReportError
 from analytics.fields import keys, label
 from analytics.parsing.backends import html
 from analytics.parsing.cells import normalise, read_cell
+from fixtures.corpus import REAL, documents, gold_of
+from fixtures.document_rows import by_table
 
-REAL = Path(__file__).parent / "corpus" / "real"
-HTML_FILES = sorted(REAL.glob("*.html"))
-HAS_ASSEMBLER = importlib.util.find_spec("analytics.parsing.assemble") is not None
-
-
-def tables(doc):
-    """Table rows grouped by table index, as lists of texts."""
-    out: dict[int, list[list[str]]] = {}
-    for row in doc.rows:
-        if row.in_table:
-            out.setdefault(row.table_index, []).append(row.texts)
-    return out
+HTML_FILES = documents(".html")
 
 
 def page(body: str, head: str = "", charset: str = "utf-8") -> bytes:
@@ -104,11 +93,11 @@ def _check_active(rows: list[list[str]], gold: dict) -> list[str]:
 
 @pytest.mark.parametrize("path", HTML_FILES, ids=lambda p: p.name)
 def test_real_page_rows_hold_every_gold_cell(path: Path):
-    gold = json.loads(path.with_suffix(".gold.json").read_text(encoding="utf-8"))
+    gold = gold_of(path)
     doc = html.load(path.read_bytes(), path.name)
-    found = tables(doc)
+    found = by_table(doc)
     assert len(found) == 3, f"expected tables 2/3/4, got {len(found)} tables"
-    t2, t3, t4 = (found[k] for k in sorted(found))
+    t2, t3, t4 = found
     errors = _check_active(t2, gold["active_disclosure"])
     errors += _check_applications(t3, gold["applications"], gold["template"])
     errors += _check_review(t4, gold["review_litigation"])
@@ -120,12 +109,11 @@ def test_real_page_rows_hold_every_gold_cell(path: Path):
     assert str(gold["year"]) in doc.title and "报告" in doc.title
 
 
-@pytest.mark.skipif(not HAS_ASSEMBLER, reason="the assembler (parsing/assemble.py) is not there yet")
 @pytest.mark.parametrize("path", HTML_FILES, ids=lambda p: p.name)
 def test_real_page_through_parse_file(path: Path):
     from analytics.parsing import parse_file
 
-    gold = json.loads(path.with_suffix(".gold.json").read_text(encoding="utf-8"))
+    gold = gold_of(path)
     record = parse_file(path)
     assert record["source"]["format"] == "html"
     wrong = []
@@ -178,20 +166,20 @@ TABLE3 = """
 
 
 def test_rowspan_group_label_sits_on_its_first_sub_row_only():
-    rows = tables(html.load(page(TABLE3)))[0]
+    rows = by_table(html.load(page(TABLE3)))[0]
     assert rows[4] == ["三、本年度办理结果", "（一）予以公开", "3", "1", "0", "0", "0", "0", "4"]
     assert rows[5] == ["（三）不予公开", "1.属于国家秘密", "1", "0", "0", "0", "0", "0", "1"]
     assert rows[6] == ["2.其他法律行政法规禁止公开", "2", "0", "0", "0", "0", "0", "2"]
 
 
 def test_labels_split_over_spans_and_br_are_joined():
-    rows = tables(html.load(page(TABLE3)))[0]
+    rows = by_table(html.load(page(TABLE3)))[0]
     assert rows[2][0] == "商业企业"
     assert rows[3][0] == "一、本年新收政府信息公开申请数量"
 
 
 def test_nbsp_and_office_paragraph_blanks_are_kept_as_blank_cells():
-    rows = tables(html.load(page(TABLE3)))[0]
+    rows = by_table(html.load(page(TABLE3)))[0]
     assert rows[3] == ["一、本年新收政府信息公开申请数量", "5", "1", "", "", "0", "0", "6"]
 
 
@@ -206,7 +194,7 @@ def test_header_and_body_colspans_disagree():
     <tr><td>信息内容</td><td colspan=4>本年收费金额（单位：万元）</td></tr>
     <tr><td>行政事业性收费</td><td colspan=4>96171.6</td></tr>
     </table>"""
-    rows = tables(html.load(page(table)))[0]
+    rows = by_table(html.load(page(table)))[0]
     assert rows[1] == ["规章", "13", "12", "524"]
     assert rows[3] == ["行政许可", "7", "-2", "31"]
     assert rows[5] == ["行政事业性收费", "96171.6"]
@@ -217,7 +205,7 @@ def test_value_merged_down_leaves_a_blank_placeholder_in_place():
     table = """<table>
     <tr><td>一、本年新收</td><td>4</td><td rowspan=2>0</td><td>4</td></tr>
     <tr><td>二、上年结转</td><td>1</td><td>1</td></tr></table>"""
-    rows = tables(html.load(page(table)))[0]
+    rows = by_table(html.load(page(table)))[0]
     assert rows == [["一、本年新收", "4", "0", "4"], ["二、上年结转", "1", "", "1"]]
 
 
@@ -225,13 +213,13 @@ def test_table4_without_labels_keeps_fifteen_values():
     header = "".join(f"<td>{w}</td>" for w in ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"] * 3)
     values = "".join(f"<td>{v}</td>" for v in ["1", "", "0", "0", "1"] + ["0"] * 10)
     doc = html.load(page(f"<table><tr>{header}</tr><tr>{values}</tr></table>"))
-    assert tables(doc)[0][1] == ["1", "", "0", "0", "1"] + ["0"] * 10
+    assert by_table(doc)[0][1] == ["1", "", "0", "0", "1"] + ["0"] * 10
 
 
 def test_numbers_with_units_are_values_and_enumerated_labels_are_labels():
     table = """<table><tr><td>政府集中采购</td><td>6</td><td>251000元</td></tr>
     <tr><td>3.其他</td><td>22（其中修订16件）</td><td>/</td></tr></table>"""
-    rows = tables(html.load(page(table)))[0]
+    rows = by_table(html.load(page(table)))[0]
     assert rows == [["政府集中采购", "6", "251000元"], ["3.其他", "22（其中修订16件）", "/"]]
 
 
@@ -262,7 +250,7 @@ def test_navigation_around_the_article_is_dropped():
     assert prose[0] == "一、总体情况" and prose[-1] == "无。"
     assert doc.title == "某某县2023年政府信息公开工作年度报告"  # the article heading beats a vague <title>
     assert doc.published == "2024-01-18"
-    assert len(tables(doc)) == 1
+    assert len(by_table(doc)) == 1
 
 
 def test_title_prefers_a_report_name_over_a_site_logo():
@@ -280,7 +268,7 @@ def test_figure_tables_outside_the_report_do_not_widen_the_article():
     <p>四、政府信息公开行政复议、行政诉讼情况</p></div>{footer}"""
     doc = html.load(page(body))
     assert "首页" not in doc.text and "0591" not in doc.text
-    assert len(tables(doc)) == 1
+    assert len(by_table(doc)) == 1
 
 
 def test_gb18030_page_with_meta_charset():
@@ -290,7 +278,7 @@ def test_gb18030_page_with_meta_charset():
     doc = html.load(data)
     assert doc.meta["encoding"] == "gb18030"
     assert doc.title == "某局2022年政府信息公开工作年度报告"
-    assert tables(doc)[0] == [["行政许可", "12"], ["行政处罚", "3"]]
+    assert by_table(doc)[0] == [["行政许可", "12"], ["行政处罚", "3"]]
 
 
 def test_utf8_page_mislabelled_gb2312_is_still_read_as_utf8():
@@ -303,7 +291,7 @@ def test_utf16_page_without_byte_order_mark():
     data = "<html><body><p>一、总体情况</p><table><tr><td>规章</td><td>1</td></tr><tr><td>行政强制</td><td>2</td></tr></table></body></html>"
     doc = html.load(data.encode("utf-16-le"))
     assert doc.meta["encoding"] == "utf-16-le"
-    assert doc.rows[0].texts == ["一、总体情况"] and tables(doc)[0] == [["规章", "1"], ["行政强制", "2"]]
+    assert doc.rows[0].texts == ["一、总体情况"] and by_table(doc)[0] == [["规章", "1"], ["行政强制", "2"]]
 
 
 def test_word_single_file_web_page_mht():
@@ -319,7 +307,7 @@ def test_word_single_file_web_page_mht():
     assert b"=D2=BB" in data  # the page is encoded inside the archive, not readable as HTML as is
     doc = html.load(data, "report.mht")
     assert doc.rows[0].texts == ["一、总体情况"]
-    assert tables(doc)[0][3] == ["一、本年新收政府信息公开申请数量", "5", "1", "", "", "0", "0", "6"]
+    assert by_table(doc)[0][3] == ["一、本年新收政府信息公开申请数量", "5", "1", "", "", "0", "0", "6"]
 
 
 def test_published_date_from_meta_and_from_labels():
@@ -346,7 +334,7 @@ def test_layout_table_cells_are_read_as_blocks():
     inner = "<table><tr><td>规章</td><td>1</td></tr><tr><td>行政规范性文件</td><td>2</td></tr></table>"
     doc = html.load(page(f"<table><tr><td><p>一、总体情况</p>{inner}</td></tr></table>"))
     assert doc.rows[0].texts == ["一、总体情况"] and not doc.rows[0].in_table
-    assert tables(doc)[0] == [["规章", "1"], ["行政规范性文件", "2"]]
+    assert by_table(doc)[0] == [["规章", "1"], ["行政规范性文件", "2"]]
 
 
 def test_page_without_tables_gives_prose_only():
@@ -355,7 +343,6 @@ def test_page_without_tables_gives_prose_only():
     assert not any(r.in_table for r in doc.rows)
 
 
-@pytest.mark.skipif(not HAS_ASSEMBLER, reason="the assembler (parsing/assemble.py) is not there yet")
 def test_page_without_tables_is_refused_by_the_assembler():
     from analytics.errors import NotAReport
     from analytics.parsing import parse_bytes
@@ -375,7 +362,7 @@ def test_thousands_of_unclosed_font_tags_keep_all_text():
     # libxml2 stops at 2048 open elements and drops the rest of the page unless handled.
     doc = html.load(page("<p>正文" + "<font>字" * 5000 + "</p>" + TABLE3))
     assert doc.rows[0].texts == ["正文" + "字" * 5000]
-    assert tables(doc)[0][3][0] == "一、本年新收政府信息公开申请数量"
+    assert by_table(doc)[0][3][0] == "一、本年新收政府信息公开申请数量"
 
 
 def test_structure_nested_past_the_parser_limit_is_refused():
@@ -386,13 +373,13 @@ def test_structure_nested_past_the_parser_limit_is_refused():
 
 def test_stray_control_bytes_in_a_damaged_table():
     data = page("<table><tr><td><p>规\x01章</p>\x02</td><td>1</td></tr><tr><td>行政强制</td><td>2</td></tr></table>")
-    rows = tables(html.load(data))[0]
+    rows = by_table(html.load(data))[0]
     assert rows[0][0].startswith("规") and rows[0][0].endswith("章") and rows[0][1:] == ["1"]
 
 
 def test_hostile_spans_are_bounded():
     doc = html.load(page("<table><tr><td rowspan=65534 colspan=99999>规章</td><td>1</td></tr><tr><td>2</td></tr></table>"))
-    assert tables(doc)[0][0] == ["规章", "1"]
+    assert by_table(doc)[0][0] == ["规章", "1"]
 
 
 @st.composite

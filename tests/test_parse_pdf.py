@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 
@@ -19,6 +17,7 @@ from analytics.parsing.backends import pdf
 from analytics.parsing.backends.pdf_meta import parse_date
 from analytics.parsing.backends.pdf_settings import PdfSettings
 from analytics.parsing.cells import normalise, read_cell
+from fixtures.corpus import REAL, documents, gold_of
 from fixtures.pdf_builders import (
     GROUP3,
     REVIEW_COLS,
@@ -33,8 +32,7 @@ from fixtures.pdf_builders import (
     table2_values,
 )
 
-REAL = Path(__file__).parent / "corpus" / "real"
-REAL_PDFS = sorted(REAL.glob("*.pdf"))
+REAL_PDFS = documents(".pdf")
 TABLES = ("active_disclosure", "applications", "review_litigation")
 
 
@@ -67,7 +65,7 @@ def _table_rows(doc, label: str):
 
 @pytest.mark.parametrize("path", REAL_PDFS, ids=lambda p: p.name)
 def test_real_report_gives_every_gold_cell(path):
-    gold = json.loads(path.with_suffix(".gold.json").read_text(encoding="utf-8"))
+    gold = gold_of(path)
     record = parse_file(path)
     expected = _flat({t: gold[t] for t in TABLES})
     got = _flat({t: record.get(t, {}) for t in TABLES})
@@ -81,9 +79,9 @@ def test_real_report_gives_every_gold_cell(path):
 @pytest.mark.parametrize("path", REAL_PDFS, ids=lambda p: p.name)
 def test_real_report_read_without_its_rulings(path):
     """The same real pages with the drawn lines ignored: columns come from word positions alone."""
-    gold = json.loads(path.with_suffix(".gold.json").read_text(encoding="utf-8"))
+    gold = gold_of(path)
     doc = pdf.load(path.read_bytes(), path.name, settings=PdfSettings(use_rulings=False))
-    record = assemble(doc, source={"path": path.name, "sha256": "", "format": "pdf"})
+    record = assemble(doc, source={"path": path.name, "sha256": "", "format": "pdf"}).to_json()
     expected = _flat({t: gold[t] for t in TABLES})
     got = _flat({t: record.get(t, {}) for t in TABLES})
     assert {k: (v, got.get(k, "absent")) for k, v in expected.items() if got.get(k, "absent") != v} == {}
@@ -106,7 +104,7 @@ def test_real_web_page_printed_to_pdf_by_a_browser(tmp_path):
         capture_output=True, timeout=120, check=False,
     )
     assert out.exists() and out.stat().st_size > 10000
-    gold = json.loads(page.with_suffix(".gold.json").read_text(encoding="utf-8"))
+    gold = gold_of(page)
     record = parse_file(out)
     assert record["source"]["format"] == "pdf"
     expected = _flat({t: gold[t] for t in TABLES})

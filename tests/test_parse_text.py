@@ -6,7 +6,6 @@ import shutil
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 
@@ -14,8 +13,8 @@ from analytics.errors import BadEncoding, EmptyFile
 from analytics.fields import APPLICATION_COLS
 from analytics.parsing import parse_bytes, parse_file
 from analytics.parsing.backends import text as text_backend
+from fixtures.corpus import REAL, documents, gold_of
 
-REAL = Path(__file__).parent / "corpus" / "real"
 CLI = [sys.executable, "-m", "analytics.cli"]
 
 
@@ -78,7 +77,7 @@ def test_cli_refuses_the_2018_report_with_one_line():
 
 
 def test_text_parsing_speed():
-    files = [p for p in sorted(REAL.glob("*")) if p.suffix in (".txt", ".md") and "旧格式" not in p.name]
+    files = [p for p in documents(".txt", ".md") if "旧格式" not in p.name]
     datas = [(p.read_bytes(), p.name) for p in files]
     for data, name in datas:
         parse_bytes(data, name)
@@ -110,9 +109,7 @@ def _got(record: dict, where: tuple):
 @pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils not installed")
 @pytest.mark.parametrize("stem", ["淮安市洪泽区人民政府_2023", "淮安市洪泽区人民政府_2024"])
 def test_pdftotext_output_of_real_reports(tmp_path, stem):
-    import json
-
-    gold = json.loads((REAL / f"{stem}.gold.json").read_text(encoding="utf-8"))
+    gold = gold_of(REAL / f"{stem}.pdf")
     for mode in ("-layout", None):
         out = tmp_path / f"{stem}{mode or ''}.txt"
         subprocess.run(["pdftotext", *([mode] if mode else []), str(REAL / f"{stem}.pdf"), str(out)], check=True, timeout=300)

@@ -24,15 +24,11 @@ from hypothesis import strategies as st
 from analytics.errors import ReportError
 from analytics.parsing import parse_bytes
 from analytics.parsing.detect import decode_text
+from fixtures.corpus import documents
 from robustness_plugin import tally
 
-CORPUS = Path(__file__).parent / "corpus" / "real"
 FAST = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None)
 SLOW = settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None)
-
-
-def _corpus(*suffixes: str) -> list[Path]:
-    return sorted(p for p in CORPUS.iterdir() if p.suffix in suffixes)
 
 
 @lru_cache(maxsize=None)
@@ -221,7 +217,7 @@ def mutate_docx(draw, data: bytes) -> bytes:
 
 @lru_cache(maxsize=None)
 def docx_report(template: str) -> bytes:
-    from test_parse_docx import build_report
+    from fixtures.docx_builders import build_report
 
     return build_report(template, seed=3)[0]
 
@@ -233,9 +229,9 @@ def pdf_report(seed: int) -> bytes:
     return build_report(random_report(seed), ruled=seed % 2 == 0)
 
 
-TEXT_FILES = _corpus(".txt", ".md")
-HTML_FILES = _corpus(".html")
-PDF_FILES = _corpus(".pdf")
+TEXT_FILES = documents(".txt", ".md")
+HTML_FILES = documents(".html")
+PDF_FILES = documents(".pdf")
 
 
 @FAST

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from analytics.warehouse import connect_read, load_records
-from test_rules_table import findings_of
-from test_warehouse_records import PROSE, fresh_warehouse, make_record, with_carry
+from fixtures.records import PROSE, findings_of, fresh_warehouse, make_record, with_carry
 
 AGENCY = "江苏省淮安市教育局"
 

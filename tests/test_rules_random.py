@@ -10,7 +10,7 @@ import random
 
 from analytics import fields as F
 from analytics.warehouse import connect_read, load_records
-from test_warehouse_records import PARTS, fresh_warehouse, make_record
+from fixtures.records import PARTS, fresh_warehouse, make_record
 
 FLOW_ROWS = {"new_received", "carried_over", "total_processed", "carried_forward"}
 OUTCOME_ROWS = {"total_processed"} | {k for k in F.keys("applications_row", "2021")

@@ -5,20 +5,9 @@ from __future__ import annotations
 import pytest
 
 from analytics.warehouse import connect_read, load_records
-from test_warehouse_records import fresh_warehouse, make_record
+from fixtures.records import findings_of, fresh_warehouse, make_record
 
 AGENCY = "江苏省淮安市教育局"
-
-
-def findings_of(db, rule=None):
-    con = connect_read(db)
-    try:
-        sql = "SELECT rule, severity, subject, expected, actual, message FROM findings"
-        rows = con.execute(sql + (" WHERE rule = ?" if rule else "") + " ORDER BY rule, subject",
-                           [rule] if rule else []).fetchall()
-    finally:
-        con.close()
-    return rows
 
 
 @pytest.fixture
@@ -62,7 +51,7 @@ def test_t4_group_sum_negative_and_not_integer(db):
     assert [(f[2], f[3], f[4]) for f in findings_of(db, "T4_GROUP_SUM")] == [("review", 3.0, 0.0)]
     neg = findings_of(db, "NEGATIVE")
     assert [(f[1], f[2], f[4]) for f in neg] == [("error", "applications:refused_duplicate:commercial", -1.0)]
-    assert [(f[2], f[4]) for f in findings_of(db, "NOT_INTEGER")] == [("active:licensing_decisions:value", 12.5)]
+    assert [(f[2], f[4]) for f in findings_of(db, "NOT_INTEGER")] == [("active_disclosure:licensing_decisions:value", 12.5)]
 
 
 def test_signed_change_cells_of_2019_are_not_negative(db):

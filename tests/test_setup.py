@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
+import analytics
 from analytics import cli
 from analytics.warehouse import connect_read
+from fixtures.corpus import REAL
 
-REAL = Path(__file__).parent / "corpus" / "real"
 
 
 @pytest.fixture()
@@ -69,6 +70,7 @@ def test_setup_rebuilds_when_stale(tmp_path, real_dir, capsys):
 
     stamp = Path(f"{db}.setup.json")
     old = json.loads(stamp.read_text(encoding="utf-8"))
+    assert old["parser_version"] == analytics.PARSER_VERSION  # the digest of the parser's sources
     stamp.write_text(json.dumps({**old, "parser_version": "0"}), encoding="utf-8")
     out = _setup(capsys, *args)[1]
     assert "解析器版本已变化" in out and "载入data/real: 2 份" in out
@@ -108,3 +110,16 @@ def test_two_setups_at_once_build_once(tmp_path, real_dir):
     said = sorted("已是最新" in out for out, _ in outs)
     assert said == [False, True], outs
     assert _datasets(db) == {"real": 2}
+
+
+def test_a_demo_corpus_is_reused_only_when_its_manifest_names_every_file(tmp_path):
+    from analytics.commands.setup import _complete
+    from analytics.demo import write_corpus
+
+    demo = tmp_path / "demo"
+    documents = write_corpus(demo, scale=0.05, workers=1)["documents"]
+    assert _complete(demo, documents) and not _complete(demo, documents + 1)
+    next(demo.rglob("*.txt")).unlink()
+    assert not _complete(demo, documents)
+    (demo / "manifest.csv").write_text("path,level\nx.txt,galaxy\n", encoding="utf-8")
+    assert not _complete(demo, 1)  # a manifest ingest would refuse is no complete corpus

@@ -11,7 +11,7 @@ from analytics.dashboard import queries as Q
 from analytics.metrics import METRICS
 from analytics.warehouse import load_records, models, wide
 from analytics.warehouse.wide import PART_COLS
-from test_warehouse_records import fresh_warehouse, make_record
+from fixtures.records import fresh_warehouse, make_record
 
 PLACES = [("江苏省淮安市人民政府", "2021"), ("浙江省杭州市人民政府", "2021"), ("江苏省人民政府", "2019"),
           ("江苏省南京市人民政府", "2021")]

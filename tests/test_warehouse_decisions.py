@@ -8,7 +8,7 @@ from analytics.cli import main
 from analytics.errors import ReportError
 from analytics.warehouse import connect_read, load_records
 from analytics.warehouse.findings import decide, list_findings
-from test_warehouse_records import fresh_warehouse, make_record
+from fixtures.records import fresh_warehouse, make_record
 
 FP = "T4_GROUP_SUM|江苏省淮安市教育局|2023|review"
 

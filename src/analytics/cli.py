@@ -1,17 +1,24 @@
 """The ``analytics`` command line: a thin shell over the library.
 
 Each sub-command lives in ``analytics/commands/<name>.py`` with ``configure(parser)`` and
-``run(args) -> int``. Library errors for bad input (``ReportError``) become one line on stderr
-and exit code 2; anything else is a bug and keeps its traceback.
+``run(args) -> int``. Library errors for bad input (``ReportError``) and writes the file system
+refuses (a full disk, a read-only folder) become one line on stderr and exit code 2; anything
+else is a bug and keeps its traceback. Output piped into a reader that stops early (``| head``)
+ends the command quietly, as SIGPIPE ends other Unix tools.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import os
+import select
+import signal
 import sys
 
-from .errors import ReportError
+from .errors import ReportError, storage_line
+
+SIGPIPE_EXIT = 128 + signal.SIGPIPE  # what a shell reports for a tool that SIGPIPE ended
 
 COMMANDS = {
     "parse": "读取一份年报并输出标准记录 (parse one report into the canonical record)",
@@ -44,13 +51,37 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return int(args._run(args) or 0)
+        code = int(args._run(args) or 0)
+        sys.stdout.flush()  # here, so that a closed pipe is met inside this handler
+        return code
     except ReportError as exc:
         print(f"analytics {args.command}: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        if not _stdout_closed():
+            raise
+        # Python flushes stdout again at exit: point it at /dev/null so that nothing is printed.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return SIGPIPE_EXIT
+    except OSError as exc:
+        line = storage_line(exc)
+        if line is None:
+            raise
+        print(f"analytics {args.command}: {line}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+
+
+def _stdout_closed() -> bool:
+    """Whether stdout is a pipe whose reader has gone (the kernel flags its write end)."""
+    try:
+        poller = select.poll()
+        poller.register(sys.stdout.fileno(), select.POLLOUT)
+        return any(events & (select.POLLERR | select.POLLHUP) for _, events in poller.poll(0))
+    except (OSError, ValueError):
+        return False
 
 
 if __name__ == "__main__":

@@ -8,13 +8,34 @@ from functools import lru_cache
 from importlib import resources
 
 
+# The three report tables, named as the record (docs/spec/report-schema.md) names them: the
+# record's keys, ``Cell.table`` and the warehouse's ``cells.tbl``.
+ACTIVE_DISCLOSURE = "active_disclosure"  # 表二
+APPLICATIONS = "applications"  # 表三
+REVIEW_LITIGATION = "review_litigation"  # 表四
+REPORT_TABLES = (ACTIVE_DISCLOSURE, APPLICATIONS, REVIEW_LITIGATION)
+
+# fields.csv's ``table`` column names an axis (the rows or the columns of a table), not a table.
+_TABLE_OF_AXIS = {"active": ACTIVE_DISCLOSURE, "applications_row": APPLICATIONS, "applications_col": APPLICATIONS,
+                  "review_group": REVIEW_LITIGATION, "review_col": REVIEW_LITIGATION}
+
+
+def report_table(axis: str) -> str:
+    """The report table a fields.csv ``table`` value (an axis) belongs to."""
+    return _TABLE_OF_AXIS[axis]
+
+
 @dataclass(frozen=True)
 class Field:
-    table: str  # applications_row, applications_col, review_group, review_col, active
+    table: str  # the axis: applications_row, applications_col, review_group, review_col, active
     key: str
     template: str  # "2019", "2021" or "both"
     label: str
     notes: str
+
+    @property
+    def report_table(self) -> str:
+        return report_table(self.table)
 
 
 @lru_cache(maxsize=1)
@@ -48,11 +69,14 @@ REVIEW_GROUPS = keys("review_group")
 REVIEW_COLS = keys("review_col")
 ACTIVE_KEYS = keys("active")
 
+# The 2021 template (国办公开办函〔2021〕30号) applies to the reports of this year on; the reports
+# of 2019 and 2020 follow the 2019 one. Real reports do not always follow (see the TEMPLATE_YEAR rule).
+TEMPLATE_2021_FIRST_YEAR = 2021
+
 # Rows whose sum is "other handling": the 2021 template splits it in three, the 2019 one does not.
 OTHER_ROWS_2021 = ["other_no_correction", "other_no_fee", "other_misc"]
 DENIED_ROWS = [k for k in APPLICATION_ROWS if k.startswith("denied_")]
 UNABLE_ROWS = [k for k in APPLICATION_ROWS if k.startswith("unable_")]
 REFUSED_ROWS = [k for k in APPLICATION_ROWS if k.startswith("refused_")]
-# Cells that hold money or signed changes rather than counts.
+# Cells that hold money rather than counts.
 MONEY_KEYS = {"fees_amount", "procurement_amount"}
-SIGNED_KEYS = {k for k in ACTIVE_KEYS if k.endswith("_change")}

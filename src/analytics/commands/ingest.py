@@ -6,12 +6,15 @@ import os
 import sys
 
 from ..errors import ReportError
+from ..manifest import COLUMNS
+from ..parsing.formats import accepted_suffixes
 
 
 def configure(p):
-    p.add_argument("paths", nargs="*", help="文件或文件夹（文件夹递归查找报告文件）")
+    p.add_argument("paths", nargs="*", help="文件或文件夹（文件夹递归查找后缀为 " + " ".join(accepted_suffixes())
+                   + " 的文件）")
     p.add_argument("--db", help="数据仓库文件 (default: $ANALYTICS_DB or var/warehouse.duckdb)")
-    p.add_argument("--manifest", help="清单 CSV：path, agency, year, province, city, county, level, kind, parent")
+    p.add_argument("--manifest", help="清单 CSV：" + ", ".join(COLUMNS))
     p.add_argument("--workers", type=int, default=1, help="并行解析的进程数 (default 1)")
     p.add_argument("--dataset", choices=["real", "demo", "synth"], default="real", help="数据集标记")
     p.add_argument("--quiet", action="store_true", help="不显示进度条")

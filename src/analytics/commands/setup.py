@@ -103,13 +103,14 @@ def why_stale(db: Path, wanted: dict) -> str | None:
 
 
 def _complete(demo_dir: Path, documents: int) -> bool:
-    import csv
+    """The corpus has its manifest, as ingest will read it, and every file the manifest names."""
+    from ..manifest import BadManifest, read_manifest
 
     try:
-        rows = list(csv.DictReader((demo_dir / "manifest.csv").read_text(encoding="utf-8").splitlines()))
-    except FileNotFoundError:
+        listed = read_manifest(demo_dir / "manifest.csv")
+    except BadManifest:
         return False
-    return len(rows) == documents and all((demo_dir / r["path"]).is_file() for r in rows)
+    return len(listed) == documents and all(Path(p).is_file() for p in listed.paths())
 
 
 def _demo_corpus(demo_dir: Path, scale: float, progress: bool, workers: int) -> tuple[dict, bool]:

@@ -19,7 +19,32 @@ PALETTE = qualitative.Safe
 HIGHLIGHT = "#d62728"
 
 
+# Trace attributes that Plotly draws as text with its own small HTML (<a href>, <b>, <br> …).
+_TEXT_ATTRS = ("x", "y", "text", "name", "labels", "parents", "ids", "hovertext")
+
+
+def plain(value):
+    """A document string as literal chart text: Plotly reads entities, so markup is written as them."""
+    if not isinstance(value, str):
+        return value
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _plain_traces(fig: go.Figure) -> None:
+    """Agency names reach axes, legends and hover labels: none may become a link or markup."""
+    for trace in fig.data:
+        for attr in _TEXT_ATTRS:
+            if attr not in trace:
+                continue
+            value = trace[attr]
+            if isinstance(value, str):
+                trace[attr] = plain(value)
+            elif value is not None and len(value) and any(isinstance(v, str) for v in value):
+                trace[attr] = [plain(v) for v in value]
+
+
 def _layout(fig: go.Figure, title: str | None = None, height: int = 380) -> go.Figure:
+    _plain_traces(fig)
     fig.update_layout(
         title=title,
         height=height,

@@ -1,7 +1,7 @@
 """The global filters of every page, their SQL predicate and their round trip through the URL.
 
-The sidebar widgets live in ``app.py`` (rendered on every page), their state is kept in
-``st.session_state`` and mirrored into ``st.query_params`` so that a reload or a shared link
+The sidebar widgets (``sidebar.py``, drawn on every page) keep the filters in force in
+``st.session_state`` and mirror them into ``st.query_params`` so that a reload or a shared link
 restores the same view.
 """
 

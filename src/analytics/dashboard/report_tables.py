@@ -36,7 +36,7 @@ def applications_table(cells: pd.DataFrame) -> pd.DataFrame:
 
 def review_table(cells: pd.DataFrame) -> pd.DataFrame:
     """表四: one row per group (行政复议, the two kinds of 行政诉讼), five result columns each."""
-    cell = _lookup(cells, "review")
+    cell = _lookup(cells, fields.REVIEW_LITIGATION)
     groups = [g for g in fields.REVIEW_GROUPS if any((g, c) in cell for c in fields.REVIEW_COLS)]
     data = {fields.label("review_col", c): [_shown(cell.get((g, c), {})) for g in groups]
             for c in fields.REVIEW_COLS}
@@ -45,7 +45,7 @@ def review_table(cells: pd.DataFrame) -> pd.DataFrame:
 
 def active_table(cells: pd.DataFrame) -> pd.DataFrame:
     """表二: 信息内容 rows (规章, 规范性文件, 行政许可 …) by the template's own column headings."""
-    cell = _lookup(cells, "active")
+    cell = _lookup(cells, fields.ACTIVE_DISCLOSURE)
     rows: dict[tuple[str, str], dict[str, str]] = {}
     for f in fields.all_fields():
         if f.table != "active" or (f.key, "value") not in cell:
@@ -59,17 +59,18 @@ def active_table(cells: pd.DataFrame) -> pd.DataFrame:
 
 def cell_sources(cells: pd.DataFrame) -> pd.DataFrame:
     """Every cell with its official row/column names, raw text, reading and source position."""
-    tables = {"active": "表二", "applications": "表三", "review": "表四"}
+    tables = {fields.ACTIVE_DISCLOSURE: "表二", fields.APPLICATIONS: "表三", fields.REVIEW_LITIGATION: "表四"}
 
     def row_name(tbl, key):
-        table = {"active": "active", "applications": "applications_row", "review": "review_group"}[tbl]
+        table = {fields.ACTIVE_DISCLOSURE: "active", fields.APPLICATIONS: "applications_row",
+                 fields.REVIEW_LITIGATION: "review_group"}[tbl]
         try:
             return fields.label(table, key)
         except KeyError:
             return key
 
     def col_name(tbl, key):
-        if tbl == "active":
+        if tbl == fields.ACTIVE_DISCLOSURE:
             return ""
         table = "applications_col" if tbl == "applications" else "review_col"
         try:

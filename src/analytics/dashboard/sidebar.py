@@ -1,7 +1,7 @@
 """The sidebar's global filters: read from the URL at the start of a session, kept in session
 state while moving between pages, and written back to the URL on every run.
 
-The filters in force are kept under one plain session key (``f_state``); each widget gets its
+The filters in force are kept under one plain session key (``STATE``); each widget gets its
 default from there rather than through its own session key, so the choice survives whichever
 script happens to draw the sidebar (``app.py``, or a page that Streamlit ran on its own).
 """
@@ -10,11 +10,16 @@ from __future__ import annotations
 
 import streamlit as st
 
-from . import ui
+from . import db
 from .filters import ALL, DATASETS, KINDS, LEVELS, Filters, from_query
 
 URL_KEYS = ("years", "province", "city", "county", "level", "kind", "dataset")
-STATE = "f_state"
+STATE = "active_filters"
+
+
+def in_force() -> Filters | None:
+    """The filters the sidebar set in this session."""
+    return st.session_state.get(STATE)
 
 
 def _drop_invalid(key: str, valid) -> None:
@@ -36,7 +41,7 @@ def _pick(label: str, key: str, choices: dict[str, str], current: list[str], **k
 
 
 def _reset() -> None:
-    for k in [k for k in st.session_state if str(k).startswith("f_")]:
+    for k in [k for k in st.session_state if str(k).startswith("f_") or k == STATE]:
         del st.session_state[k]
     for k in URL_KEYS:
         if k in st.query_params:
@@ -44,8 +49,8 @@ def _reset() -> None:
 
 
 def render() -> Filters:
-    years = ui.query("filter_years")["year"].astype(int).tolist()
-    regions = ui.query("filter_regions")
+    years = db.query("filter_years")["year"].astype(int).tolist()
+    regions = db.query("filter_regions")
     state: Filters = st.session_state.get(STATE) or from_query(st.query_params.to_dict(), years)
 
     with st.sidebar:
@@ -84,7 +89,6 @@ def render() -> Filters:
     f = Filters(year_from=int(y_from), year_to=int(y_to), province=province, city=city, county=county,
                 levels=list(levels), kinds=list(kinds), datasets=list(datasets))
     st.session_state[STATE] = f
-    st.session_state[ui.FILTERS_KEY] = f
     _write_url(f)
     return f
 

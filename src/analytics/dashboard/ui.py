@@ -6,38 +6,24 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from . import db
+from ..warehouse import cell_safety
+from . import db, navigation, sidebar
 from .filters import DATASETS, Filters
 from .metrics import METRICS, SMALL_CASES, SMALL_REPORTS, fmt, grid_format, help_text
-
-FILTERS_KEY = "active_filters"
+from .safe_text import md
 
 
 def require_app_navigation() -> None:
-    """Give a page the sidebar filters even when Streamlit ran it without ``app.py``.
-
-    Streamlit decides per process (and AppTest per run) whether the app uses the legacy ``pages/``
-    folder layout; until ``app.py`` has called ``st.navigation`` it assumes so, and a page opened
-    by URL runs alone. Such a run draws the sidebar itself and tells Streamlit that ``app.py``'s
-    navigation is in charge from now on. (A rerun instead would drop a button click.)
-    """
-    try:
-        from streamlit.runtime.pages_manager import PagesManager
-    except ImportError:
-        return
-    if getattr(PagesManager, "uses_pages_directory", None):
-        PagesManager.uses_pages_directory = False
-        if db.file_version(db.db_path()) is not None:
-            from . import sidebar
-
-            sidebar.render()
+    """Give a page the navigation and the sidebar filters even when Streamlit ran it without
+    ``app.py`` (see ``navigation``); every page calls this (through ``filters``) before drawing."""
+    navigation.ensure_navigation()
 
 
 def filters() -> Filters:
-    """The filters the sidebar of ``app.py`` set for this run."""
+    """The filters the sidebar set for this run."""
     require_app_navigation()
-    f = st.session_state.get(FILTERS_KEY)
-    if f is None:  # a page run on its own (tests): everything
+    f = sidebar.in_force()
+    if f is None:  # no warehouse yet: everything
         years = query("filter_years")["year"].tolist() or [0]
         f = Filters(year_from=min(years), year_to=max(years))
     return f
@@ -54,9 +40,9 @@ def query(name: str, **params) -> pd.DataFrame:
 
 
 def header(title: str, caption: str) -> Filters:
-    st.title(title)
     f = filters()
-    st.caption(f"{caption}　|　{f.region_label()}，{f.years_label()}")
+    st.title(title)
+    st.caption(f"{caption}　|　{md(f.region_label())}，{f.years_label()}")
     demo_notice(f)
     return f
 
@@ -95,7 +81,8 @@ def table(df: pd.DataFrame, key: str, columns: dict[str, str] | None = None, fil
     """A sortable table with its CSV download; ``columns`` renames (and selects) columns for display.
 
     Metric columns show as rates or counts with "—" where undefined, while sorting still works on
-    the numbers underneath; the CSV holds the raw numbers (empty where undefined). Formats are
+    the numbers underneath; the CSV holds the raw numbers (empty where undefined) and text made
+    safe for spreadsheet programs (``csv_bytes``). Formats are
     column settings of the grid, not a pandas Styler: styling every cell in Python cost about half
     a second per page view for the 2,000-agency table.
     """
@@ -104,8 +91,13 @@ def table(df: pd.DataFrame, key: str, columns: dict[str, str] | None = None, fil
     view, config = _display(shown, columns, percent)
     st.dataframe(view, hide_index=True, width="stretch", height=height or "auto", key=f"tbl_{key}",
                  column_config=config, placeholder="—")
-    st.download_button("下载 CSV", shown.to_csv(index=False).encode("utf-8-sig"),
+    st.download_button("下载 CSV", csv_bytes(shown),
                        file_name=f"{file_name or key}.csv", mime="text/csv", key=f"dl_{key}")
+
+
+def csv_bytes(shown: pd.DataFrame) -> bytes:
+    """The table as downloaded: document text never starts a formula (see cell_safety)."""
+    return cell_safety.frame(shown).to_csv(index=False).encode("utf-8-sig")
 
 
 def _display(shown: pd.DataFrame, columns: dict[str, str], percent) -> tuple[pd.DataFrame, dict]:

@@ -1,5 +1,6 @@
 """Uploaded report files: size and content-type checks, storage by content hash, parsing, and the
-optional manifest that overrides what parsing found.
+optional manifest that overrides what parsing found (read and checked by ``analytics.manifest``,
+as for ``analytics ingest --manifest``).
 
 Files are stored as ``<sha256>.<format>`` so no user-chosen name ever reaches the file system, and
 they are only read by the parsers, never executed.
@@ -7,20 +8,21 @@ they are only read by the parsers, never executed.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import ReportError, TooLarge, UnsupportedFormat
+from .. import manifest as manifest_mod
+from ..errors import ReportError, TooLarge
 from ..parsing import parse_bytes
 from ..parsing.detect import sniff
+from ..parsing.formats import accepted_suffixes
 
 MAX_UPLOAD_MB = int(os.environ.get("ANALYTICS_MAX_UPLOAD_MB", 50))
-ACCEPTED_TYPES = ["pdf", "docx", "doc", "html", "htm", "txt", "md"]
-MANIFEST_COLUMNS = ["path", "agency", "year", "province", "city", "county", "level", "kind", "parent"]
+# The upload widget's ``type=``: every suffix the parser reads, without the dot.
+ACCEPTED_TYPES = [s.lstrip(".") for s in accepted_suffixes()]
+MANIFEST_COLUMNS = manifest_mod.COLUMNS
 
 
 def upload_dir() -> Path:
@@ -76,21 +78,10 @@ def accept(name: str, data: bytes, folder: Path | None = None, max_mb: int = MAX
     return up
 
 
-def read_manifest(data: bytes) -> dict[str, dict]:
-    """Manifest rows keyed by the file's base name; raises ``UnsupportedFormat`` when malformed."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise UnsupportedFormat("清单文件不是 UTF-8 编码的 CSV") from None
-    reader = csv.DictReader(io.StringIO(text))
-    if not reader.fieldnames or "path" not in reader.fieldnames:
-        raise UnsupportedFormat("清单 CSV 缺少 path 列（应含 " + ", ".join(MANIFEST_COLUMNS) + "）")
-    rows = {}
-    for row in reader:
-        key = Path((row.get("path") or "").strip()).name
-        if key:
-            rows[key] = {k: (v or "").strip() for k, v in row.items() if k in MANIFEST_COLUMNS}
-    return rows
+def read_manifest(data: bytes, name: str = "清单.csv") -> dict[str, dict]:
+    """Manifest rows keyed by the file's base name; raises ``BadManifest`` (a ``ReportError``)
+    naming the file, line and column of the first bad cell."""
+    return manifest_mod.parse_manifest(data, name).by_name()
 
 
 def apply_manifest(up: Upload, manifest: dict[str, dict]) -> None:
@@ -99,14 +90,7 @@ def apply_manifest(up: Upload, manifest: dict[str, dict]) -> None:
     if not row or up.record is None:
         return
     up.manifest_row = row
-    if row.get("agency"):
-        up.record["agency"] = row["agency"]
-    if row.get("year"):
-        try:
-            up.record["year"] = int(row["year"])
-        except ValueError:
-            up.error = f"清单中的年份无法识别：{row['year']}"
-            up.record = None
+    up.record, _ = manifest_mod.apply(up.record, row)
 
 
 def agency_info(uploads: list[Upload]) -> dict[str, dict]:

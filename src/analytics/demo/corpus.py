@@ -20,6 +20,8 @@ import numpy as np
 
 from . import prose, render_docx, render_html, render_pdf, render_text
 from ..errors import ReportError
+from ..fields import TEMPLATE_2021_FIRST_YEAR
+from ..manifest import COLUMNS as MANIFEST_COLUMNS
 from .errors_planted import Draft, pick_copies, plant
 from .figures import YEARS, agency_rng, population_figures
 from .population import Agency, build_population
@@ -32,7 +34,6 @@ _FORMAT_WEIGHTS = [0.45, 0.25, 0.20, 0.10]
 _EXT = {"html": "html", "text": "txt", "docx": "docx", "pdf": "pdf"}
 _RENDER = {"html": render_html.render, "text": render_text.render, "docx": render_docx.render,
            "pdf": render_pdf.render}
-MANIFEST_COLUMNS = ["path", "agency", "year", "province", "city", "county", "level", "kind", "parent"]
 
 
 def _habits(seed: int, agency: Agency) -> Style:
@@ -80,7 +81,7 @@ def _ensure_coverage(entries: list[tuple[Agency, int, Style]]) -> None:
     texts = [style for _, _, style in entries if style.format == "text"]
     if texts and not any(style.encoding == "gb18030" for style in texts):
         texts[0].encoding = "gb18030"
-    later = [style for _, year, style in entries if year >= 2021]
+    later = [style for _, year, style in entries if year >= TEMPLATE_2021_FIRST_YEAR]
     if later and not any(style.single_other for style in later):
         later[-1].single_other = True
 
@@ -104,7 +105,7 @@ def build_reports(seed: int = DEFAULT_SEED, scale: float = 1.0, years: list[int]
     _ensure_coverage(entries)
     drafts: list[Draft] = []
     for agency, year, style in entries:
-        template = "2019" if year <= 2020 else "2021"
+        template = "2021" if year >= TEMPLATE_2021_FIRST_YEAR else "2019"
         active, apps, review = numeric_tables(figures[agency.name][year], template, style.single_other)
         prev = year - 1 in years and (agency.name, year - 1) not in missing
         drafts.append(Draft(agency, year, template, style, active, apps, review, prev))

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 
 from ..errors import NotAReport, OldFormatReport
+from ..fields import ACTIVE_DISCLOSURE
+from ..report_record import Report, ReportWarning, Source
 from . import active as active_rows
 from .applications import read_applications
 from .blocks import deal_blocks
@@ -12,7 +14,7 @@ from .document import Document
 from .fit import fit_tokens
 from .glued import Group
 from .meta import agency_and_year, published_date, scope
-from .record import SCHEMA, Sink
+from .record import Sink
 from .review import read_review
 from .sections import read_sections
 from .stream import build_stream
@@ -24,17 +26,19 @@ _REPORT_WORDS = re.compile(r"政府信息公开|政务公开")
 _OLD_MARKERS = re.compile(r"依申请公开(?:办理)?情况|概述|统计表|收费及减免情况")
 
 
-def assemble(doc: Document, *, source: dict) -> dict:
+def assemble(doc: Document, *, source: Source | dict) -> Report:
+    if not isinstance(source, Source):
+        source = Source(source.get("path"), source.get("sha256"), source.get("format"))
     stream = build_stream(doc)
     plain = "\n".join(" ".join(c.text for c in r.cells) for r in doc.rows)
     first_lines = [" ".join(c.text for c in r.cells).strip() for r in doc.rows[:12]]
-    agency, year, meta_notes = agency_and_year(doc.title, first_lines, source.get("path", ""))
+    agency, year, meta_notes = agency_and_year(doc.title, first_lines, source.path or "")
     regions = find_regions(stream)
     if regions.applications is None and regions.active is None:
         _refuse(plain, year)
 
     sink = Sink()
-    sink.warnings.extend(doc.warnings)
+    sink.warnings.extend(ReportWarning.from_json(w) for w in doc.warnings)
     for note in meta_notes:
         sink.warn("year_conflict", note, "")
     if not agency:
@@ -69,22 +73,21 @@ def assemble(doc: Document, *, source: dict) -> dict:
     else:
         sink.warn("table_missing", "未找到表4（行政复议、行政诉讼）", "")
 
-    return {
-        "schema": SCHEMA,
-        "source": dict(source),
-        "agency": agency,
-        "year": year,
-        "template": template,
-        "published": published_date(doc.published, first_lines + [plain[:400]],
-                                    [" ".join(c.text for c in r.cells) for r in doc.rows[-4:]], agency),
-        "scope": scope(agency, plain),
-        "active_disclosure": active,
-        "applications": applications,
-        "review_litigation": review,
-        "sections": read_sections(plain),
-        "cells": sink.cells,
-        "warnings": sink.warnings,
-    }
+    return Report(
+        source=source,
+        agency=agency,
+        year=year,
+        template=template,
+        published=published_date(doc.published, first_lines + [plain[:400]],
+                                 [" ".join(c.text for c in r.cells) for r in doc.rows[-4:]], agency),
+        scope=scope(agency, plain),
+        active_disclosure=active,
+        applications=applications,
+        review_litigation=review,
+        sections=read_sections(plain),
+        cells=tuple(sink.cells),
+        warnings=tuple(sink.warnings),
+    )
 
 
 def _refuse(plain: str, year: int | None) -> None:
@@ -126,8 +129,8 @@ def _read_active(items, template: str, sink: Sink, printed: str) -> dict:
             if entry is None:
                 sink.warn("cell_missing", f"表2 {key} 无法确定", it.where)
                 continue
-            out[key] = sink.cell("active_disclosure", key, "value", entry)
-    said = " ".join(w["message"] for w in sink.warnings if w["message"].startswith("表2 "))
+            out[key] = sink.cell(ACTIVE_DISCLOSURE, key, "value", entry)
+    said = " ".join(w.message for w in sink.warnings if w.message.startswith("表2 "))
     for label in ACTIVE_LABELS:
         key = label.key
         if key in spec and key not in seen and f"表2 {key}" not in said and fuzzy(*label.variants).search(printed):

@@ -2,45 +2,33 @@
 
 from __future__ import annotations
 
-import io
-import re
-import zipfile
-
 from ..errors import BadEncoding, EmptyFile, UnsupportedFormat
-
-_HTML_MARKERS = re.compile(rb"<(!doctype\s+html|html|body|table|div|p|span|tr|td|meta)[\s>/]", re.I)
+from .formats import FALLBACK, FORMATS, REFUSED, by_suffix
 
 
 def sniff(data: bytes, name: str = "") -> str:
-    """Return the format name for these bytes: pdf, docx, doc, html, markdown or text."""
+    """Return the name of the registered format of these bytes (see ``formats.FORMATS``).
+
+    A signature (``%PDF-``, a Word zip, an OLE file) decides whatever the name says; then known
+    formats that cannot be reports are refused; then a text or Markdown name wins over markup
+    found inside, and markup (HTML tags) decides; anything else is read as text.
+    """
     if not data or not data.strip():
         raise EmptyFile("the file is empty")
+    for fmt in FORMATS.values():
+        if fmt.magic is not None and fmt.magic(data):
+            return fmt.name
     head = data[:2048]
-    if head.lstrip()[:5] == b"%PDF-" or b"%PDF-" in data[:1024]:
-        return "pdf"
-    if head[:4] == b"PK\x03\x04":
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as z:
-                names = set(z.namelist())
-        except zipfile.BadZipFile as exc:
-            raise UnsupportedFormat(f"a damaged zip archive ({exc})") from None
-        if "word/document.xml" in names:
-            return "docx"
-        if any(n.startswith("xl/") for n in names):
-            raise UnsupportedFormat("a spreadsheet (.xlsx), not a report document")
-        raise UnsupportedFormat("a zip archive that is not a Word document")
-    if head[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        return "doc"
-    if head[:4] in (b"\x89PNG", b"\xff\xd8\xff\xe0", b"\xff\xd8\xff\xe1", b"GIF8") or head[:3] == b"\xff\xd8\xff":
-        raise UnsupportedFormat("an image; scanned reports need OCR first")
-    if head.startswith(b"{\\rtf"):
-        raise UnsupportedFormat("an RTF file; save it as .docx")
-    lower = name.lower()
-    if _HTML_MARKERS.search(data[:65536]) and not lower.endswith((".txt", ".md")):
-        return "html"
-    if lower.endswith((".md", ".markdown")):
-        return "markdown"
-    return "text"
+    for test, why in REFUSED:
+        if test(head):
+            raise UnsupportedFormat(why)
+    named = by_suffix(name)
+    if named is not None and named.name_decides:
+        return named.name
+    for fmt in FORMATS.values():
+        if fmt.markup is not None and fmt.markup(data):
+            return fmt.name
+    return FALLBACK.name
 
 
 def decode_text(data: bytes) -> tuple[str, str]:

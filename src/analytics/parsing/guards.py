@@ -1,7 +1,7 @@
 """Checks at the parsing boundary that turn a misleading outcome into a clear refusal.
 
-``before_backend`` runs once the format is sniffed: a file whose name promises a binary format
-(.pdf, .docx, .doc) but whose bytes are neither that format nor text gets a message about the
+``before_backend`` runs once the format is sniffed: a file whose name promises a binary format of
+the registry (PDF, Word) but whose bytes are neither that format nor text gets a message about the
 name, not a puzzling encoding error. ``after_assemble`` runs on the finished record: a damaged PDF
 that MuPDF had to repair and that then lacks a whole table has lost part of its figures, and a
 partial report must not enter the warehouse as if it were the whole one.
@@ -10,16 +10,11 @@ partial report must not enter the warehouse as if it were the whole one.
 from __future__ import annotations
 
 from ..errors import CorruptFile, UnsupportedFormat
+from .formats import FALLBACK, by_suffix
 
-_BINARY_SUFFIXES = {".pdf": "PDF", ".docx": "Word (.docx)", ".doc": "Word (.doc)"}
 # A whole table gone from a repaired PDF means the file was cut short; a single unread row is left
 # to the usual row warnings, as in an undamaged file.
 _LOSS_CODES = {"table_missing"}
-
-
-def _suffix(name: str) -> str:
-    dot = name.rfind(".")
-    return name[dot:].lower() if dot >= 0 else ""
 
 
 def _is_mostly_binary(data: bytes) -> bool:
@@ -29,14 +24,14 @@ def _is_mostly_binary(data: bytes) -> bool:
 
 
 def before_backend(fmt: str, data: bytes, name: str) -> None:
-    kind = _BINARY_SUFFIXES.get(_suffix(name))
-    if kind and fmt == "text" and _is_mostly_binary(data):
-        raise UnsupportedFormat(f"named as a {kind} file, but the content is not one (damaged or mislabelled)")
+    named = by_suffix(name)
+    if named is not None and named.binary and fmt == FALLBACK.name and _is_mostly_binary(data):
+        raise UnsupportedFormat(f"named as a {named.label} file, but the content is not one (damaged or mislabelled)")
 
 
-def after_assemble(record: dict) -> None:
-    codes = {w.get("code") for w in record.get("warnings") or []}
+def after_assemble(report) -> None:
+    codes = {w.code for w in report.warnings}
     if "pdf_repaired" in codes and codes & _LOSS_CODES:
-        missing = sum(1 for w in record["warnings"] if w.get("code") in _LOSS_CODES)
+        missing = sum(1 for w in report.warnings if w.code in _LOSS_CODES)
         raise CorruptFile(f"damaged or truncated PDF: after repair {missing} of its tables are missing, "
                           "so the figures would be incomplete")

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-# Separators the stream uses between cells and rows (see tables.build_stream).
+# Separators the stream uses between cells and rows (see stream.build_stream).
 CELL = "\x1f"
 ROW = "\n"
 BLANK = "\x1e"  # a row that is one blank table cell
@@ -22,7 +22,7 @@ GAP = f"[ {CELL}{ROW}]*"
 @dataclass(frozen=True)
 class RowLabel:
     key: str
-    variants: tuple[str, ...]  # normalised wordings, longest first
+    variants: tuple[str, ...]  # normalised wordings, the template's own first
     enum: str = ""  # enumerator regex that may precede the label
     enum_required: bool = False
     not_followed_by: str = ""  # regex the text after the label must not start with

@@ -1,7 +1,7 @@
 """The document as one normalised string, so labels can be found across cells, lines and pages.
 
 Rows are joined with ``\\n`` and cells with ``\\x1f``; every cell is NFKC-normalised with quotes
-dropped and white space collapsed. ``where_at`` maps an offset back to the source row. Page
+dropped and white space collapsed. ``row_at`` maps an offset back to the source row. Page
 footers ("-4-", "— 5 —", "第 3 页") are dropped here because inside a table they look like values.
 """
 
@@ -37,9 +37,6 @@ class Stream:
 
     def row_at(self, offset: int) -> int:
         return max(0, bisect.bisect_right(self.starts, offset) - 1)
-
-    def where_at(self, offset: int) -> str:
-        return self.rows[self.row_at(offset)].where if self.rows else ""
 
     def row_end(self, index: int) -> int:
         return self.starts[index + 1] - 1 if index + 1 < len(self.starts) else len(self.text)

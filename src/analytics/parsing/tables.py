@@ -29,6 +29,15 @@ T3_START = ("本列数据的勾稽关系", "申请人情况")
 T4_START = ("行政复议",)
 T4_END = ("存在的主要问题", "主要问题", "存在问题", "其他需要报告", "改进情况", "整改情况")
 
+# Windows of find_regions, in characters of the stream (normalised text, white space collapsed).
+# In the real reports a whole table 2 takes at most about 300 characters (the 2019 template, all
+# its sections), the heading 三、收到和处理… ends about 17 characters before the table 3 header,
+# and the first row label 本年新收 follows that header within about 110: each window leaves ample
+# room for local rows and wording, yet stays short of the prose of the sections before.
+TABLE2_SPAN = 3000  # a bare "信息内容" this far before table 3 can still be table 2's header
+T3_HEADING_SPAN = 200  # how far before table 3 its section heading is looked for
+T3_LABEL_LEAD = 400  # a "本年新收" further than this before the table 3 header is prose, not the table
+
 
 @dataclass
 class Regions:
@@ -42,18 +51,18 @@ def find_regions(s: Stream) -> Regions:
     t2 = _first(text, fuzzy("第二十条第"), 0)
     t3 = _first(text, fuzzy(*T3_START), t2 or 0)
     nr = fuzzy("本年新收").search(text, t2 or 0)
-    if nr and (t3 is None or nr.start() < t3 - 400):
+    if nr and (t3 is None or nr.start() < t3 - T3_LABEL_LEAD):
         nr = None  # "本年新收" in prose far before the table header
     starts3 = [p for p in (t3, nr.start() if nr else None) if p is not None]
     t3 = min(starts3) if starts3 else None
     if t3 is not None:
-        heading = fuzzy("收到和处理政府信息公开申请").search(text, max(t2 or 0, t3 - 200), t3)
+        heading = fuzzy("收到和处理政府信息公开申请").search(text, max(t2 or 0, t3 - T3_HEADING_SPAN), t3)
         if heading:
             t3 = _numbering_start(text, heading.start())
     if t2 is None and t3 is not None:
         # No "第二十条第…项": fall back on the table's own header word just before table 3.
         last = None
-        for m in fuzzy("信息内容").finditer(text, max(0, t3 - 3000), t3):
+        for m in fuzzy("信息内容").finditer(text, max(0, t3 - TABLE2_SPAN), t3):
             last = m.start() if last is None else last
         t2 = last
     if t2 is not None and t3 is not None and t2 > t3:
@@ -79,12 +88,13 @@ _NUMBERING = re.compile(
     r"(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]{1,2}[)）]"
     r"|(?<!\S)\d{1,2}\s*[.．、])\s*$"
 )
+_NUMBERING_SPAN = 12  # the longest number (第十二部分) with the separators around it
 
 
 def _numbering_start(text: str, pos: int) -> int:
     """Where a heading starts once its number is included: the number belongs to the heading,
     not to the table before it (a lone "3." is no value row of table 2)."""
-    lo = max(0, pos - 12)
+    lo = max(0, pos - _NUMBERING_SPAN)
     m = _NUMBERING.search(text, lo, pos)
     return m.start() if m else pos
 

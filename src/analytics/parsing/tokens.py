@@ -109,7 +109,3 @@ def _word_pieces(word: str, table: str) -> tuple[tuple[str, ...], str | None]:
         pieces.append(word[: lead.end()])
         word = rest
     return tuple(pieces), None
-
-
-def is_value_token(t: Token) -> bool:
-    return t.raw != ""

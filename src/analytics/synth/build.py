@@ -23,7 +23,7 @@ from ..errors import ReportError
 from .checks import Collector, cross_year_rules, report_rules
 from .places import build_agencies
 from .population import COLS, GROUPS, R, RCOLS, ROWS, YEARS, Population, YearBatch
-from ..warehouse.models import build as rebuild_cube, mark_sorted
+from ..warehouse.models import build as build_models, mark_sorted
 from ..warehouse.wide import OUTCOME_GROUP_ROWS
 from .wide import fill_wide, wide_columns
 
@@ -90,7 +90,7 @@ def _wide_year(b: YearBatch, ids: np.ndarray, agencies: pd.DataFrame) -> pa.Tabl
 
 def _cells_year(b: YearBatch, ids: np.ndarray):
     """Arrow batches of the long ``cells`` rows of one year, CELL_CHUNK reports at a time."""
-    n_rows, n_cols = len(ROWS), len(COLS)
+    n_cols = len(COLS)
     for lo in range(0, ids.size, CELL_CHUNK):
         hi = min(lo + CELL_CHUNK, ids.size)
         present = b.present[lo:hi]
@@ -118,7 +118,7 @@ def _cells_year(b: YearBatch, ids: np.ndarray):
         kind = np.concatenate([a_blank, np.zeros(n_r + n_d, bool)])
         yield pa.table({
             "report_id": np.concatenate([ids[lo:hi][r], ids[lo:hi][rv_r], ids[lo:hi][ad_r]]),
-            "tbl": _dict_array(tbl, ["applications", "review", "active"]),
+            "tbl": _dict_array(tbl, [F.APPLICATIONS, F.REVIEW_LITIGATION, F.ACTIVE_DISCLOSURE]),
             "row_key": _dict_array(row_key, ROWS + GROUPS + F.ACTIVE_KEYS),
             "col_key": _dict_array(col_key, COLS + RCOLS + ["value"]),
             "value": pa.array(np.concatenate([a_val, rv_val, ad_val]), from_pandas=True),
@@ -215,7 +215,7 @@ def generate(db_path: str | Path, scale: float, seed: int = 0, with_cells: bool 
         old = _old_versions(con, rng, next_id, with_cells)
         n_cells += old["cells"]
         unfilled = fill_wide(con)
-        rebuild_cube(con)
+        build_models(con)
         mark_sorted(con, _one(con, "SELECT count(*) FROM report_wide"))
         con.execute("DROP SEQUENCE IF EXISTS report_seq")
         top = _one(con, "SELECT coalesce(max(report_id), 0) + 1 FROM reports")

@@ -64,9 +64,10 @@ def report_rules(b: YearBatch, level: np.ndarray, out: Collector) -> None:
     rv_parts = rv[:, :, :4].sum(axis=2)
     _masked(rv_parts != rv[:, :, 4], rv_parts, rv[:, :, 4], GROUPS, out, "T4_GROUP_SUM", "error")
 
-    wrong = np.flatnonzero((b.template == "2021") != (b.year >= 2021))
+    new_template = b.year >= F.TEMPLATE_2021_FIRST_YEAR
+    wrong = np.flatnonzero((b.template == "2021") != new_template)
     out.add(wrong, "TEMPLATE_YEAR", "warning", "report", np.full(wrong.size, "template", object),
-            np.full(wrong.size, 2021.0 if b.year >= 2021 else 2019.0),
+            np.full(wrong.size, 2021.0 if new_template else 2019.0),
             np.where(b.template[wrong] == "2021", 2021.0, 2019.0))
 
     low = np.isin(level[b.agency_idx], ["township", "county"])

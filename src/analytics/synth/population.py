@@ -111,9 +111,10 @@ class Population:
         idx = np.flatnonzero(present_agency)
         m = idx.size
 
-        template = np.where(year <= 2020, "2019", "2021").repeat(m).astype(object)
+        new_template = year >= F.TEMPLATE_2021_FIRST_YEAR
+        template = np.where(new_template, "2021", "2019").repeat(m).astype(object)
         wrong = rng.random(m) < P_WRONG_TEMPLATE
-        template[wrong] = np.where(year <= 2020, "2021", "2019")
+        template[wrong] = np.where(new_template, "2019", "2021")
         single_other = (template == "2019") | (rng.random(m) < P_KEEP_SINGLE_OTHER)
 
         # Applications received, by applicant type.

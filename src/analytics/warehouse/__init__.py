@@ -19,7 +19,8 @@ __all__ = ["default_db_path", "connect_read", "load_records", "snapshot_token", 
 def load_records(path: str | os.PathLike | None, records, *, dataset: str = "real",
                  agency_info: dict | None = None, log_as: list[str] | None = None,
                  refused: list[tuple[str, str, str]] | None = None) -> list[int]:
-    """Load canonical record dicts as one batch and publish it; returns the new report ids.
+    """Load reports (``Report``s or record dicts) as one batch and publish it; returns the new
+    report ids.
 
     A record whose content is already loaded adds nothing (its id is not returned). Creates the
     warehouse when missing. ``agency_info`` maps agency names to level/kind/province/city/county/
@@ -28,12 +29,13 @@ def load_records(path: str | os.PathLike | None, records, *, dataset: str = "rea
     With ``log_as`` (one name per record, e.g. the uploaded file names) the batch is written to
     ``ingest_log`` like an ingest, together with ``refused`` files as ``(name, sha256, reason)``.
     """
+    from ..report_record import as_report
     from .loader import load_into
     from .records import BadRecord
     from .refresh import refresh
     from .schema import ensure_schema
 
-    records = list(records)
+    records = [as_report(r) for r in records]
     with write_session(path) as con:
         ensure_schema(con)
         outcomes, touched = load_into(con, records, dataset=dataset, agency_info=agency_info)
@@ -52,7 +54,7 @@ def _log_batch(con, loaded, refused) -> None:
     from .sqlfiles import read
 
     summary = Summary(batch_id=con.execute(read("load/next_batch")).fetchall()[0][0])
-    summary.results = [FileResult(name, o.status, o.reason, o.report_id, (rec.get("source") or {}).get("sha256"))
-                       for name, rec, o in loaded]
+    summary.results = [FileResult(name, o.status, o.reason, o.report_id, report.source.sha256)
+                       for name, report, o in loaded]
     summary.results += [FileResult(name, "refused", reason, sha256=sha) for name, sha, reason in refused]
     _log(con, summary)

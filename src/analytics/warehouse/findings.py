@@ -20,7 +20,7 @@ def decide(path: str | os.PathLike | None, fingerprint: str, status: str, note: 
     across re-ingest and re-check, so they keep applying to the same published contradiction."""
     if status not in STATUSES:
         raise ReportError(f"status must be one of {', '.join(STATUSES)}, not {status!r}")
-    from .refresh import set_scope
+    from .checks import set_scope
     from .schema import ensure_schema
     from .sqlfiles import read
 

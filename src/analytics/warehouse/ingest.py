@@ -20,14 +20,16 @@ from datetime import datetime
 from pathlib import Path
 
 from ..errors import ReportError
-from . import manifest as manifest_mod
+from ..parsing.formats import FORMATS, accepted_suffixes, by_suffix
+from .. import manifest as manifest_mod
+from .paths import Scope
 from .sqlfiles import read
 
 # The loading side (pandas, DuckDB) is imported inside ingest(): parse workers import this
 # module too, and they need only the parser and records.py. records.py (numpy, pyarrow) is
 # imported where it is used, so that the fork server starts before this process imports it.
 
-REPORT_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml", ".pdf", ".docx", ".doc", ".txt", ".md", ".markdown"}
+REPORT_SUFFIXES = frozenset(accepted_suffixes())  # what folders are searched for
 LOAD_CHUNK = 500  # reports per loading transaction: bounded memory, few fixed costs
 # With parse workers, smaller chunks: each is loaded while the workers parse the next ones, so
 # only the last is left to load when parsing ends (a chunk costs ~30 ms beyond its rows).
@@ -83,11 +85,11 @@ def _sha(path: Path) -> str | None:
 
 
 def parse_one(path: str):
-    """``(path, record, None)`` or ``(path, None, one-line reason)``; never raises."""
-    from ..parsing import parse_file
+    """``(path, Report, None)`` or ``(path, None, one-line reason)``; never raises."""
+    from ..parsing import read_report
 
     try:
-        return path, parse_file(path), None
+        return path, read_report(path), None
     except ReportError as exc:
         return path, None, _one_line(exc.message)
     except Exception as exc:  # a parser bug must not stop the batch; the log names it
@@ -100,18 +102,18 @@ def prepare_one(task: tuple):
     ``task`` is ``(path, sha256, manifest row or None, dataset)``; the answer is
     ``(path, Prepared, None)`` or ``(path, None, one-line reason)``. Doing the record-to-rows
     work here keeps the loading process (the one writer) to inserts, and the rows pickle far
-    smaller than the record with its per-cell provenance dicts.
+    smaller than the report with its per-cell provenance.
     """
     from .records import prepare  # preloaded in the fork server
 
     path, sha, row, dataset = task
-    path, record, reason = parse_one(path)
-    if record is None:
+    path, report, reason = parse_one(path)
+    if report is None:
         return path, None, reason
-    record.setdefault("source", {})["sha256"] = sha
-    record, given = manifest_mod.apply(record, row)
+    # The hash the batch was planned with names the file, even if it changed since.
+    report, given = manifest_mod.apply(report.with_source(sha256=sha), row)
     try:
-        return path, prepare(record, dataset=dataset, given=given, info_source="manifest"), None
+        return path, prepare(report, dataset=dataset, given=given, info_source="manifest"), None
     except ReportError as exc:
         return path, None, _one_line(exc.message)
     except Exception as exc:
@@ -165,16 +167,16 @@ def _one_line(text: str) -> str:
 # import than a batch of text or HTML to parse. A worker imports whatever else it meets itself.
 PRELOAD = ["analytics.warehouse.ingest", "analytics.warehouse.records", "analytics.parsing", "analytics.parsing.assemble",
            "analytics.warehouse.parse_warm"]
-BACKEND_OF = {".txt": "text", ".md": "text", ".markdown": "text", ".html": "html", ".htm": "html",
-              ".shtml": "html", ".xhtml": "html", ".docx": "docx", ".doc": "docx"}
-PRELOADED_BACKENDS = ("text", "html", "docx")
+PRELOADED_BACKENDS = tuple(dict.fromkeys(f.backend for f in FORMATS.values() if f.preload))
 
 
 def _preload(files: list[Path]) -> list[str]:
-    wanted = {BACKEND_OF.get(f.suffix.lower(), "*") for f in files if f.suffix.lower() != ".pdf"}
-    if "*" in wanted:  # a name that does not say its format: any backend may be needed
+    named = [by_suffix(f.name) for f in files]
+    if any(fmt is None for fmt in named):  # a name that does not say its format: any backend may be needed
         wanted = set(PRELOADED_BACKENDS)
-    return [f"analytics.parsing.backends.{b}" for b in PRELOADED_BACKENDS if b in wanted] + PRELOAD
+    else:
+        wanted = {fmt.backend for fmt in named if fmt.preload}
+    return [b for b in PRELOADED_BACKENDS if b in wanted] + PRELOAD
 
 
 def _start_server(workers: int, files: list[Path]):
@@ -250,7 +252,8 @@ def ingest(paths, *, db=None, manifest=None, workers: int = 1, dataset: str = "r
     files = collect(list(paths) + ([] if paths or man is None else man.paths()))
     ctx = _start_server(workers, files)
     summary = Summary()
-    hashed = [(f, _sha(f)) for f in files]
+    scope = Scope(paths, manifest)  # links and paths out of the folder are refused unread
+    hashed = [(f, None if scope.refusal(f) else _sha(f)) for f in files]
     # Files already in the published warehouse are not parsed again. Checking the published
     # file (not the writer's copy) lets the workers parse while this process copies and opens
     # the warehouse; a file that another writer publishes meanwhile is caught at load time.
@@ -258,7 +261,7 @@ def ingest(paths, *, db=None, manifest=None, workers: int = 1, dataset: str = "r
     tasks, shas = [], {}
     for f, sha in hashed:
         if sha is None:
-            reason = "no such file" if not f.exists() else "cannot read the file"
+            reason = scope.refusal(f) or ("no such file" if not f.exists() else "cannot read the file")
             summary.results.append(FileResult(str(f), "refused", reason))
         elif sha in known:
             summary.results.append(FileResult(str(f), "duplicate", sha256=sha))

@@ -1,4 +1,4 @@
-"""Loading canonical records into an open (private, writable) warehouse connection.
+"""Loading reports into an open (private, writable) warehouse connection.
 
 Everything here runs inside one transaction per call, so a failure leaves no half-loaded report;
 ``store.write_session`` then decides whether the whole file is published.
@@ -13,6 +13,7 @@ import numpy as np
 import pyarrow as pa
 
 from ..errors import ReportError
+from ..report_record import Report, as_report
 from . import wide
 # agency_row and prepare live with the other record-to-rows code (no pandas, so a parse worker
 # imports them cheaply); they are re-exported here for the loader's callers.
@@ -42,18 +43,20 @@ def _next_ids(con, n: int) -> list[int]:
 
 def load_into(con, records, *, dataset: str = "real", agency_info: dict | None = None,
               batch_id: int | None = None, info_source: str = "given") -> tuple[list[Outcome], set[str]]:
-    """Insert the records; return one Outcome per record and the agencies they touched.
+    """Insert the reports; return one Outcome per report and the agencies they touched.
 
-    ``agency_info`` maps an agency name to manifest-like fields (level, kind, province, city,
+    ``records`` are ``Report``s or record dicts (the spec's JSON, a gold file, one built in
+    code), read with ``as_report``. ``agency_info`` maps an agency name to manifest-like fields (level, kind, province, city,
     county, parent, division_code) that override what the name implies.
     """
     agency_info = agency_info or {}
     items: list[Prepared | Outcome] = []
     for record in records:
-        name = (record.get("agency") or "").strip()
+        report = as_report(record)
+        name = (report.agency or "").strip()
         given = agency_info.get(name) or agency_info.get(agency_id(name)) if name else None
         try:
-            items.append(prepare(record, dataset=dataset, given=given, info_source=info_source))
+            items.append(prepare(report, dataset=dataset, given=given, info_source=info_source))
         except ReportError as exc:
             items.append(Outcome("refused", reason=exc.message))
     return load_prepared(con, items, batch_id=batch_id)

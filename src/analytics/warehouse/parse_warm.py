@@ -7,7 +7,7 @@ inherited by every worker it forks, so no worker pays for them on its first repo
 from __future__ import annotations
 
 from ..errors import ReportError
-from ..parsing import parse_bytes
+from ..parsing import parse_report
 from ..parsing.labels import ACTIVE_LABELS, APPLICATION_LABELS
 
 
@@ -24,7 +24,7 @@ def _sample() -> bytes:
 
 def warm() -> None:
     try:
-        parse_bytes(_sample(), "warm.txt")
+        parse_report(_sample(), "warm.txt")
     except ReportError:
         pass  # the patterns are compiled by then; the sample need not make a valid report
 

@@ -10,6 +10,8 @@ import json
 import re
 import unicodedata
 
+from .. import fields as F
+
 _NUM = r"(\d+)"
 # Sentences that speak of the report year itself: the opening "2022年，" of 一 总体情况, "本年度（2022年）",
 # and the title phrase "2022年度政府信息公开工作".
@@ -66,9 +68,9 @@ def check_report(report_id, agency_id, year, sections, figures: dict, tables: di
 
     missing = [name for name, ok in (
         ("一、总体情况", bool(overview)),
-        ("二、主动公开政府信息情况", tables.get("active", 0) > 0),
-        ("三、收到和处理政府信息公开申请情况", tables.get("applications", 0) > 0),
-        ("四、政府信息公开行政复议、行政诉讼情况", tables.get("review", 0) > 0),
+        ("二、主动公开政府信息情况", tables.get(F.ACTIVE_DISCLOSURE, 0) > 0),
+        ("三、收到和处理政府信息公开申请情况", tables.get(F.APPLICATIONS, 0) > 0),
+        ("四、政府信息公开行政复议、行政诉讼情况", tables.get(F.REVIEW_LITIGATION, 0) > 0),
         ("五、存在的主要问题及改进情况", problems not in _EMPTY),
         ("六、其他需要报告的事项", "other_matters" in sections and sections.get("other_matters") is not None),
     ) if not ok]
@@ -100,6 +102,6 @@ def prose_findings(con) -> list[tuple]:
             sections = None
         if not isinstance(sections, dict):
             continue
-        tables = {"active": row["n_active"], "applications": row["n_applications"], "review": row["n_review"]}
+        tables = {t: row[f"n_{t}"] for t in F.REPORT_TABLES}
         out.extend(check_report(row["report_id"], row["agency_id"], row["year"], sections, row, tables))
     return out

@@ -1,8 +1,8 @@
-"""From canonical record dicts to the rows of ``reports`` and ``cells``.
+"""From a ``Report`` to the rows of ``reports``, ``cells`` and ``agencies``.
 
-The record's tables are the values; its ``cells`` list (when the parser gave one) adds the raw
-text, kind and source position of each cell. Records built in code or read from gold files have
-no ``cells`` and still load: their cells are derived from the tables.
+The report's tables are the values; its ``cells`` (when the parser gave them) add the raw text,
+kind and source position of each cell. Records built in code or read from gold files have no
+cells and still load (``as_report`` reads such a dict): their cells are derived from the tables.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass
+from collections.abc import Mapping
 from datetime import date
 
 import pyarrow as pa
@@ -18,7 +19,9 @@ import pyarrow as pa
 from .. import PARSER_VERSION
 from .. import fields as F
 from ..errors import ReportError
+from ..fields import ACTIVE_DISCLOSURE, APPLICATIONS, REVIEW_LITIGATION
 from ..parsing.cells import normalise
+from ..report_record import Report, as_report
 from . import places
 from .textsig import signature
 
@@ -36,22 +39,12 @@ def agency_id(name: str) -> str:
     return normalise(name)
 
 
-def record_sha(record: dict) -> str:
+def record_sha(report: Report) -> str:
     """The source file's hash, or for a record built in code a hash of its content."""
-    sha = (record.get("source") or {}).get("sha256")
-    if sha:
-        return sha
-    body = {k: v for k, v in record.items() if k not in ("source", "cells", "warnings")}
+    if report.source.sha256:
+        return report.source.sha256
+    body = report.content()
     return hashlib.sha256(json.dumps(body, ensure_ascii=False, sort_keys=True, default=str).encode()).hexdigest()
-
-
-def _table_of(name: str) -> str:
-    name = (name or "").lower()
-    if name.startswith("review") or name.startswith("litigation"):
-        return "review"
-    if name.startswith("active"):
-        return "active"
-    return "applications"
 
 
 def _published(value) -> date | None:
@@ -66,13 +59,12 @@ def _published(value) -> date | None:
         return None
 
 
-def validate(record: dict) -> tuple[str, int]:
-    agency = (record.get("agency") or "").strip()
+def validate(report: Report) -> tuple[str, int]:
+    agency = (report.agency or "").strip()
     if not agency:
         raise BadRecord("the report names no agency (give one in a manifest)")
-    year = record.get("year")
     try:
-        year = int(year)
+        year = int(report.year)
     except (TypeError, ValueError):
         raise BadRecord("the report states no year (give one in a manifest)") from None
     if not 2007 <= year <= date.today().year + 1:
@@ -80,18 +72,14 @@ def validate(record: dict) -> tuple[str, int]:
     return agency, year
 
 
-def cell_rows(record: dict) -> list[tuple]:
-    """One tuple per table cell (report_id left as None), values from the record's tables."""
-    # The first cell the parser gave for a position wins; a table name maps to its
-    # warehouse table through a small cache (a record uses three names some two hundred times).
+def cell_rows(report: Report) -> list[tuple]:
+    """One tuple per table cell (report_id left as None), values from the report's tables.
+
+    The tables are the values; the parser's ``cells`` add the raw text, kind and source position
+    of each. The first cell the parser gave for a position wins."""
     provenance: dict = {}
-    table_of = _TABLE_OF
-    for c in record.get("cells") or ():
-        name = c.get("table")
-        tbl = table_of.get(name)
-        if tbl is None:
-            tbl = table_of[name] = _table_of(name)
-        key = (tbl, c.get("row"), c.get("col") or "value")
+    for c in report.cells:
+        key = (c.table, c.row, c.col or "value")
         if key not in provenance:
             provenance[key] = c
 
@@ -102,30 +90,30 @@ def cell_rows(record: dict) -> list[tuple]:
         num = float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
         p = provenance.get((tbl, row, col))
         if p is not None:
-            kind, raw, src = p.get("kind") or ("blank" if num is None else "number"), p.get("raw"), p.get("where")
+            kind = p.kind or ("blank" if num is None else "number")
             if num is None and kind == "number":
                 kind = "blank"
+            append((None, tbl, row, col, num, kind, p.raw, p.where))
         else:
-            kind, raw, src = ("blank" if num is None else "number"), (None if value is None else str(value)), None
-        append((None, tbl, row, col, num, kind, raw, src))
+            append((None, tbl, row, col, num, "blank" if num is None else "number",
+                    None if value is None else str(value), None))
 
-    for row, cols in (record.get("applications") or {}).items():
-        if row in _APP_ROWS and isinstance(cols, dict):
+    for row, cols in report.applications.items():
+        if row in _APP_ROWS and isinstance(cols, Mapping):
             for col, value in cols.items():
                 if col in _APP_COLS:
-                    add("applications", row, col, value)
-    for group, cols in (record.get("review_litigation") or {}).items():
-        if group in _REVIEW_GROUPS and isinstance(cols, dict):
+                    add(APPLICATIONS, row, col, value)
+    for group, cols in report.review_litigation.items():
+        if group in _REVIEW_GROUPS and isinstance(cols, Mapping):
             for col, value in cols.items():
                 if col in _REVIEW_COLS:
-                    add("review", group, col, value)
-    for key, value in (record.get("active_disclosure") or {}).items():
+                    add(REVIEW_LITIGATION, group, col, value)
+    for key, value in report.active_disclosure.items():
         if key in _ACTIVE:
-            add("active", key, "value", value)
+            add(ACTIVE_DISCLOSURE, key, "value", value)
     return out
 
 
-_TABLE_OF: dict = {}
 _APP_ROWS = set(F.APPLICATION_ROWS)
 _APP_COLS = set(F.APPLICATION_COLS)
 _REVIEW_GROUPS = set(F.REVIEW_GROUPS)
@@ -133,26 +121,25 @@ _REVIEW_COLS = set(F.REVIEW_COLS)
 _ACTIVE = set(F.ACTIVE_KEYS)
 
 
-def report_row(record: dict, *, dataset: str, parser_version: str) -> dict:
-    agency, year = validate(record)
-    source = record.get("source") or {}
-    warnings = record.get("warnings") or []
-    template = record.get("template")
+def report_row(report: Report, *, dataset: str, parser_version: str) -> dict:
+    agency, year = validate(report)
+    source = report.source
+    template = report.template
     return {
         "agency": agency,
         "agency_id": agency_id(agency),
         "year": year,
         "template": str(template) if template else None,
-        "scope": record.get("scope"),
-        "published": _published(record.get("published")),
-        "source_path": source.get("path"),
-        "source_sha256": record_sha(record),
-        "source_format": source.get("format"),
+        "scope": report.scope,
+        "published": _published(report.published),
+        "source_path": source.path,
+        "source_sha256": record_sha(report),
+        "source_format": source.format,
         "parser_version": parser_version,
         "dataset": dataset,
-        "n_warnings": len(warnings),
-        "warnings": json.dumps(warnings, ensure_ascii=False),
-        "sections": json.dumps(record["sections"], ensure_ascii=False) if record.get("sections") is not None else None,
+        "n_warnings": len(report.warnings),
+        "warnings": json.dumps([w._asdict() for w in report.warnings], ensure_ascii=False),
+        "sections": json.dumps(report.sections, ensure_ascii=False) if report.sections is not None else None,
     }
 
 
@@ -199,11 +186,11 @@ class Prepared:
     agency: dict  # agencies row
 
 
-def prepare(record: dict, *, dataset: str = "real", given: dict | None = None,
+def prepare(report: Report | Mapping, *, dataset: str = "real", given: dict | None = None,
             info_source: str = "given") -> Prepared:
-    """The rows of one record; raises ``BadRecord`` when it names no agency or year."""
-    row = report_row(record, dataset=dataset, parser_version=str(record.get("parser_version") or PARSER_VERSION))
-    cells = cell_batch([c[1:] for c in cell_rows(record)])
+    """The rows of one report (or record dict); raises ``BadRecord`` when it names no agency or year."""
+    report = as_report(report)
+    row = report_row(report, dataset=dataset, parser_version=PARSER_VERSION)
+    cells = cell_batch([c[1:] for c in cell_rows(report)])
     row["n_cells"] = cells.num_rows
-    return Prepared(row, cells, signature(record.get("sections")),
-                    agency_row(row["agency"], dataset, given, info_source))
+    return Prepared(row, cells, signature(report.sections), agency_row(row["agency"], dataset, given, info_source))

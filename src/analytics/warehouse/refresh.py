@@ -2,19 +2,8 @@
 
 from __future__ import annotations
 
-import pyarrow as pa
-
+from .checks import set_scope  # noqa
 from .sqlfiles import read
-
-
-def set_scope(con, agency_ids) -> None:
-    """The temp table _scope(agency_id) every scoped query reads; None means every agency."""
-    if agency_ids is None:
-        con.execute(read("checks/scope_all"))
-    else:
-        con.register("_scope_df", pa.table({"agency_id": pa.array(sorted(set(agency_ids)), pa.string())}))
-        con.execute(read("checks/scope_from_frame"))
-        con.unregister("_scope_df")
 
 
 def refresh(con, agency_ids=None) -> None:

@@ -25,12 +25,19 @@ _FURNITURE_CLASS = re.compile(
 )
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 
-# Words of the report's section headings (一 总体情况 … 六 其他需要报告的事项) and table titles.
 _DIGIT = re.compile(r"\d")
 # Words printed in the template's tables 2, 3 and 4.
 _TABLE_WORDS = ("信息内容", "规章", "规范性文件", "行政许可", "行政处罚", "自然人", "法人或其他组织", "申请",
                 "行政复议", "行政诉讼", "结果维持", "不予公开")
+# Words of the report's section headings (一 总体情况 … 六 其他需要报告的事项).
 _SECTION_WORDS = ("总体情况", "主动公开", "收到和处理", "行政复议", "存在的主要问题", "其他需要报告")
+# The article grows from around its tables until it holds this many section headings (fewer if the
+# page has fewer): half of the six puts it around the report's text, not only its tables, and
+# still finds a report that words some headings its own way.
+ARTICLE_SECTIONS = 3
+# Without tables, the block whose paragraphs hold the most text is the article only from this many
+# characters on; a smaller one (a notice, a list of links) is no report, and the page is read whole.
+ARTICLE_MIN_CHARS = 200
 
 
 def text_of(el) -> str:
@@ -142,7 +149,7 @@ def find_article(body, tables: list, page_text: str):
         node = node.getparent()
     if node is None:
         return body
-    wanted = min(3, section_words(page_text))
+    wanted = min(ARTICLE_SECTIONS, section_words(page_text))
     while node is not body and node.getparent() is not None and section_words(text_of(node)) < wanted:
         node = node.getparent()
     return node
@@ -158,7 +165,7 @@ def _densest_block(body):
     if not score:
         return body
     best = max(score, key=score.get)
-    return best if score[best] >= 200 else body
+    return best if score[best] >= ARTICLE_MIN_CHARS else body
 
 
 def keep_ancestors(tables: list) -> set:

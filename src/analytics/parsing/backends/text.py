@@ -12,6 +12,7 @@ import re
 
 from ..detect import decode_text
 from ..document import Cell, Document, Row
+from ..formats import MARKDOWN, by_suffix
 
 _SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _BARE_PIPES = re.compile(r"^\s*\|+\s*$")
@@ -23,7 +24,7 @@ _DATE = re.compile(r"(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
 
 def load(data: bytes, name: str) -> Document:
     text, encoding = decode_text(data)
-    is_markdown = name.lower().endswith((".md", ".markdown"))
+    is_markdown = by_suffix(name) is MARKDOWN
     rows: list[Row] = []
     meta: dict = {"encoding": encoding}
     title = published = None

@@ -34,14 +34,14 @@ rv AS (
     SELECT c.report_id,
            {rv_cols}
     FROM cells c JOIN _batch b ON b.report_id = c.report_id
-    WHERE c.tbl = 'review'
+    WHERE c.tbl = 'review_litigation'
     GROUP BY c.report_id
 ),
 ad AS (
     SELECT c.report_id,
            {ad_cols}
     FROM cells c JOIN _batch b ON b.report_id = c.report_id
-    WHERE c.tbl = 'active'
+    WHERE c.tbl = 'active_disclosure'
     GROUP BY c.report_id
 )
 SELECT r.report_id, r.agency_id, r.year, r.template, r.scope, r.dataset, r.published, r.is_current,

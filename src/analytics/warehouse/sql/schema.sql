@@ -76,7 +76,7 @@ CREATE MACRO IF NOT EXISTS fmt_num(x) AS
 
 CREATE TABLE IF NOT EXISTS cells (
     report_id BIGINT NOT NULL,
-    tbl       VARCHAR NOT NULL,          -- active | applications | review
+    tbl       VARCHAR NOT NULL,          -- active_disclosure | applications | review_litigation (the record's keys)
     row_key   VARCHAR NOT NULL,          -- fields.csv key (active key, applications row, review group)
     col_key   VARCHAR NOT NULL,          -- applications column, review column, or 'value' for active
     value     DOUBLE,                    -- NULL when blank / not applicable / unreadable text
@@ -105,6 +105,22 @@ CREATE TABLE IF NOT EXISTS finding_decisions (
     note        VARCHAR,
     decided_at  TIMESTAMP NOT NULL
 );
+
+-- A warehouse written when cells.tbl said 'active' and 'review' gets the record's table names,
+-- and so do the findings that name a cell (NEGATIVE, NOT_INTEGER: subject tbl:row:col) and the
+-- decisions on them, which are keyed by the finding's fingerprint rule|agency|year|subject.
+UPDATE cells SET tbl = CASE tbl WHEN 'active' THEN 'active_disclosure' ELSE 'review_litigation' END
+WHERE tbl IN ('active', 'review');
+UPDATE findings SET subject = regexp_replace(subject, '^active:', 'active_disclosure:'),
+                    fingerprint = regexp_replace(fingerprint, '\|active:([^|]*)$', '|active_disclosure:\1')
+WHERE rule IN ('NEGATIVE', 'NOT_INTEGER') AND subject LIKE 'active:%';
+UPDATE findings SET subject = regexp_replace(subject, '^review:', 'review_litigation:'),
+                    fingerprint = regexp_replace(fingerprint, '\|review:([^|]*)$', '|review_litigation:\1')
+WHERE rule IN ('NEGATIVE', 'NOT_INTEGER') AND subject LIKE 'review:%';
+UPDATE finding_decisions SET fingerprint = regexp_replace(fingerprint, '\|active:([^|]*)$', '|active_disclosure:\1')
+WHERE regexp_matches(fingerprint, '^(NEGATIVE|NOT_INTEGER)\|.*\|active:[^|]*$');
+UPDATE finding_decisions SET fingerprint = regexp_replace(fingerprint, '\|review:([^|]*)$', '|review_litigation:\1')
+WHERE regexp_matches(fingerprint, '^(NEGATIVE|NOT_INTEGER)\|.*\|review:[^|]*$');
 
 CREATE TABLE IF NOT EXISTS ingest_log (
     batch_id  BIGINT NOT NULL,

@@ -1,18 +1,12 @@
 -- Widen _scope(agency_id) to every agency whose findings a change in scope can alter: parents
 -- (H_SUM compares a parent with its parts) and agencies whose prose shares a band with a
--- scoped report (DUPLICATE_TEXT is recorded on both reports of a pair; bands shared by more
--- than 50 reports are ignored there, and so here).
+-- scoped report (DUPLICATE_TEXT is recorded on both reports of a pair; the slot holds the same
+-- band selection, checks/shared_bands).
 INSERT INTO _scope
 WITH mine AS (
     SELECT * FROM current_bands WHERE agency_id IN (SELECT agency_id FROM _scope)
 ),
-buckets AS (
-    SELECT c.bi, c.band
-    FROM current_bands c
-    WHERE (c.bi, c.band) IN (SELECT (bi, band) FROM mine)
-    GROUP BY c.bi, c.band
-    HAVING count(*) BETWEEN 2 AND 50
-)
+{shared_bands}
 SELECT DISTINCT x.agency_id FROM (
     SELECT a.parent_id AS agency_id
     FROM agencies a JOIN _scope s ON s.agency_id = a.agency_id

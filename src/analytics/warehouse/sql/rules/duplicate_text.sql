@@ -1,17 +1,10 @@
 -- DUPLICATE_TEXT: two current reports (other agencies, or one agency in two years) whose prose
--- MinHash signatures agree on at least 80 % of positions; candidates share a band. A band shared
--- by more than 50 reports is template wording, not copying, and is ignored (it would also turn
--- the pair search quadratic). Each report of a pair gets its own finding, naming the other.
+-- MinHash signatures agree on at least 80 % of positions; candidates share a band that few reports
+-- share (the slot: checks/shared_bands). Each report of a pair gets its own finding, naming the other.
 WITH mine AS (
     SELECT * FROM current_bands WHERE report_id IN (SELECT report_id FROM _check)
 ),
-buckets AS (
-    SELECT c.bi, c.band
-    FROM current_bands c
-    WHERE (c.bi, c.band) IN (SELECT (bi, band) FROM mine)
-    GROUP BY c.bi, c.band
-    HAVING count(*) BETWEEN 2 AND 50
-),
+{shared_bands},
 candidates AS (
     SELECT DISTINCT a.report_id AS rid, b.report_id AS other_id
     FROM mine a

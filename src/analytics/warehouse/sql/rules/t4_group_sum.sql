@@ -5,7 +5,7 @@ WITH v AS (
            coalesce(sum(c.value) FILTER (WHERE c.col_key <> 'total'), 0) AS parts,
            count(c.value) AS n_in
     FROM cells c JOIN _check k ON k.report_id = c.report_id
-    WHERE c.tbl = 'review'
+    WHERE c.tbl = 'review_litigation'
     GROUP BY c.report_id, c.row_key
 ),
 per_report AS (SELECT report_id, sum(n_in) AS n_in FROM v GROUP BY report_id)
