@@ -84,6 +84,13 @@ def run(con, name: str, params: dict, **slots: str) -> pd.DataFrame:
     return con.execute(sql, {k: v for k, v in params.items() if k in used}).df()
 
 
+def _in_order(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """The columns a query picked with COLUMNS(lambda c: list_contains($columns, c)) in the order
+    asked for: DuckDB gives them in the table's order. The query's other columns come first."""
+    picked = set(columns)
+    return df[[c for c in df.columns if c not in picked] + list(columns)]
+
+
 def _q(column: str) -> str:
     return '"' + column.replace('"', '""') + '"'
 
@@ -170,7 +177,7 @@ def filter_datasets(con) -> pd.DataFrame:
 
 def kpi_by_year(con, **params) -> pd.DataFrame:
     columns = [f"{k}_{part}" for k in HEADLINE for part in ("num", "den")]
-    df = run(con, "kpi_by_year", {**_filters(params), "columns": columns})
+    df = _in_order(run(con, "kpi_by_year", {**_filters(params), "columns": columns}), columns)
     for k in HEADLINE:
         den = df[k + "_den"].astype("float64")
         df[k] = df[k + "_num"].astype("float64") / den.where(den != 0)
@@ -243,8 +250,9 @@ def metric_heatmap(con, *, limit: int = 25, metrics: list[str] | None = None, **
 
 
 def agency_outcomes(con, *, agencies: list[str] | None = None, **params) -> pd.DataFrame:
-    p = {**_filters(params), "agencies": list(agencies or []), "columns": OUTCOME_COLUMNS + REVIEW_COLUMNS}
-    return run(con, "agency_outcomes", p)
+    columns = OUTCOME_COLUMNS + REVIEW_COLUMNS
+    p = {**_filters(params), "agencies": list(agencies or []), "columns": columns}
+    return _in_order(run(con, "agency_outcomes", p), columns)
 
 
 # ---------------------------------------------------------------- trends
@@ -265,7 +273,7 @@ def outcome_by_year(con, **params) -> pd.DataFrame:
 
 
 def outcome_totals(con, **params) -> pd.DataFrame:
-    return run(con, "outcome_totals", {**_filters(params), "columns": OUTCOME_COLUMNS})
+    return _in_order(run(con, "outcome_totals", {**_filters(params), "columns": OUTCOME_COLUMNS}), OUTCOME_COLUMNS)
 
 
 def applicant_outcomes(con, **params) -> pd.DataFrame:

@@ -27,7 +27,10 @@ WITH per_agency AS MATERIALIZED (
     FROM shown s JOIN below b ON b.agency_id = s.agency_id CROSS JOIN n
     WHERE NOT $looked_up
 ), shown_long AS (
-    UNPIVOT (SELECT agency_id, COLUMNS(lambda c: list_contains($ranked, c)) FROM shown WHERE $looked_up)
+    -- applications as well, so that the column list is never empty: a heat map of no metric
+    -- still lists the agencies (their rows of it are never read)
+    UNPIVOT (SELECT agency_id, COLUMNS(lambda c: list_contains($ranked, c) OR c = 'applications')
+             FROM shown WHERE $looked_up)
     ON COLUMNS(* EXCLUDE (agency_id)) INTO NAME metric VALUE value
 ), looked_up AS (
     SELECT s.agency_id, {lookup_columns}
