@@ -7,21 +7,28 @@
 -- sorting every agency per metric. The per-metric column lists (queries.metric_values and
 -- queries.heatmap_slots, registry keys only) are the values, the counted ranks and the looked-up
 -- ones; the lookups are one join of the shown values in long form.
-WITH per_agency AS MATERIALIZED (
+WITH per_agency AS NOT MATERIALIZED (
     SELECT agency_id,
            name || CASE WHEN dataset = 'demo' THEN '（演示）' ELSE '' END AS name,
            {metric_values}
     FROM agency_window($metrics, $year_from, $year_to, $province, $city, $county, $levels, $kinds,
                        $datasets, $totals)
+), counted_from AS MATERIALIZED (
+    -- counting reads every agency's values three times, so they are had once; the lookups need
+    -- only the shown agencies', which the top-N below takes without keeping the others
+    SELECT * FROM per_agency WHERE NOT $looked_up
 ), shown AS MATERIALIZED (
-    SELECT * FROM per_agency ORDER BY applications DESC NULLS LAST, name LIMIT $limit
+    SELECT * FROM (SELECT * FROM counted_from ORDER BY applications DESC NULLS LAST, name LIMIT $limit)
+    UNION ALL
+    SELECT * FROM (SELECT * FROM per_agency WHERE $looked_up
+                   ORDER BY applications DESC NULLS LAST, name LIMIT $limit)
 ), below AS (
     SELECT s.agency_id, {below_columns}
-    FROM shown s CROSS JOIN per_agency p
+    FROM shown s CROSS JOIN counted_from p
     WHERE NOT $looked_up
     GROUP BY s.agency_id
 ), n AS (
-    SELECT {count_columns} FROM per_agency WHERE NOT $looked_up
+    SELECT {count_columns} FROM counted_from WHERE NOT $looked_up
 ), counted AS (
     SELECT s.agency_id, {percentile_columns}
     FROM shown s JOIN below b ON b.agency_id = s.agency_id CROSS JOIN n

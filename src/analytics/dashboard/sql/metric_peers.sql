@@ -5,7 +5,7 @@
 -- statistics and the counts below each shown agency are looked up in what the refresh computed
 -- (peer_stats, peer_ecdf) or counted over the chosen agencies; being a bound value, it lets DuckDB
 -- drop the other branch before planning it. The percentile rank is had for the shown rows only.
-WITH valued AS MATERIALIZED (
+WITH valued AS NOT MATERIALIZED (
     SELECT agency_id,
            name || CASE WHEN dataset = 'demo' THEN '（演示）' ELSE '' END AS name,
            level, kind, n_reports, num, den, metric_value($is_ratio, num, den) AS value
@@ -14,6 +14,14 @@ WITH valued AS MATERIALIZED (
           FROM agency_window([$metric], $year_from, $year_to, $province, $city, $county, $levels, $kinds,
                              $datasets, $totals))
     WHERE metric_value($is_ratio, num, den) IS NOT NULL
+), counted_from AS MATERIALIZED (
+    -- counting reads every agency's value four times, so the values are had once; the lookups
+    -- read them once (scored), where keeping them would cost more than it saves
+    SELECT * FROM valued WHERE NOT $looked_up
+), chosen AS (
+    SELECT * FROM counted_from
+    UNION ALL
+    SELECT * FROM valued WHERE $looked_up
 ), spread AS (
     SELECT level, kind, n_peers, q, peer_mad
     FROM peer_stats
@@ -21,9 +29,9 @@ WITH valued AS MATERIALIZED (
     UNION ALL
     -- the group aggregates are joined back for the MAD (window functions over every agency cost more)
     SELECT s.level, s.kind, s.n_peers, s.q, median(abs(v.value - s.q[1])) AS peer_mad
-    FROM valued v
+    FROM counted_from v
     JOIN (SELECT level, kind, count(*) AS n_peers, quantile_cont(value, [0.5, 0.25, 0.75, 0.10, 0.90]) AS q
-          FROM valued
+          FROM counted_from
           WHERE NOT $looked_up
           GROUP BY level, kind) s
       ON v.level IS NOT DISTINCT FROM s.level AND v.kind IS NOT DISTINCT FROM s.kind
@@ -33,7 +41,7 @@ WITH valued AS MATERIALIZED (
            s.q[1] AS peer_median, s.q[2] AS peer_p25, s.q[3] AS peer_p75,
            s.q[4] AS peer_p10, s.q[5] AS peer_p90, s.peer_mad,
            (v.value - s.q[1]) / nullif(1.4826 * s.peer_mad, 0) AS robust_score
-    FROM valued v JOIN spread s ON v.level IS NOT DISTINCT FROM s.level AND v.kind IS NOT DISTINCT FROM s.kind
+    FROM chosen v JOIN spread s ON v.level IS NOT DISTINCT FROM s.level AND v.kind IS NOT DISTINCT FROM s.kind
     WHERE len($agencies) = 0 OR list_contains($agencies, v.agency_id)
 ), shown AS MATERIALIZED (
     SELECT *,
@@ -55,7 +63,7 @@ WITH valued AS MATERIALIZED (
     UNION ALL
     SELECT s.agency_id, count(p.value) AS n_below
     FROM shown s
-    LEFT JOIN valued p
+    LEFT JOIN counted_from p
       ON p.level IS NOT DISTINCT FROM s.level AND p.kind IS NOT DISTINCT FROM s.kind AND p.value < s.value
     WHERE NOT $looked_up
     GROUP BY s.agency_id
