@@ -85,7 +85,7 @@ def run(con, name: str, params: dict, **slots: str) -> pd.DataFrame:
 
 
 def _in_order(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    """The columns a query picked with COLUMNS(lambda c: list_contains($columns, c)) in the order
+    """The columns a query picked with COLUMNS($columns) in the order
     asked for: DuckDB gives them in the table's order. The query's other columns come first."""
     picked = set(columns)
     return df[[c for c in df.columns if c not in picked] + list(columns)]

@@ -10,7 +10,7 @@ import duckdb
 from .. import fields as F
 from . import models, wide
 from ..metrics import METRICS
-from .models import metrics_view_sql  # noqa: F401  (the view's SQL, for the callers that recreate it)
+from .models import metrics_view_sql  # noqa: F401  (kept importable from here, where it used to live)
 from .sqlfiles import read
 
 

@@ -3,7 +3,7 @@
 SELECT agency_id,
        any_value(name) || CASE WHEN any_value(dataset) = 'demo' THEN '（演示）' ELSE '' END AS name,
        count(*) AS n_reports,
-       sum(COLUMNS(lambda c: list_contains($columns, c)))
+       sum(COLUMNS($columns))
 FROM report_wide
 WHERE is_current AND {where} AND list_contains($agencies, agency_id)
 GROUP BY agency_id

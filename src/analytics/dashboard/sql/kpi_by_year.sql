@@ -5,7 +5,7 @@ SELECT year,
        CAST(sum(n_reports) AS BIGINT) AS n_reports,
        CAST(coalesce(sum(n_reports) FILTER (WHERE dataset = 'demo'), 0) AS BIGINT) AS n_demo,
        sum(applications_num) AS applications,
-       sum(COLUMNS(lambda c: list_contains($columns, c)))
+       sum(COLUMNS($columns))
 FROM region_year
 WHERE year BETWEEN $year_from - 1 AND $year_to AND {region}
 GROUP BY year
