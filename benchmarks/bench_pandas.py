@@ -18,8 +18,9 @@ Timed for each:
 - **DuckDB, the app**: the dashboard's own query function (``analytics.dashboard.queries``) on the
   warehouse file, warm connection — with the summary tables the refresh maintains (agency_total,
   peer_stats, peer_ecdf, metric_ecdf, findings_placed, region_year);
-- **DuckDB, base tables**: the same query functions with the summary tables switched off, so they
-  compute from report_metrics / report_wide / findings like pandas does (the engine alone);
+- **DuckDB, base tables**: the same query functions with ``totals=False, lookups=False``, so they
+  sum every agency's reports (agency_year: report_metrics stored once) and count every statistic,
+  and findings / year sums from findings and report_metrics, like pandas does (the engine alone);
 - **pandas in memory**: the same answer computed from report-level frames already in memory
   (loading them is not counted: the most favourable case for pandas);
 - **pandas from Parquet**: reading the columns it needs from Parquet (written once by DuckDB from
@@ -34,7 +35,6 @@ from __future__ import annotations
 
 import json
 import sys
-from contextlib import contextmanager
 
 import numpy as np
 import pandas as pd
@@ -93,32 +93,19 @@ BASE_SQL = {
 }
 
 
-@contextmanager
-def without_summary_tables():
-    """The query functions as if the warehouse had no per-agency summary tables: every
-    per-agency query groups report_metrics, and nothing is looked up in precomputed tables."""
-    from analytics.dashboard import queries as Q
-
-    saved = Q._cube_facts
-    Q._cube_facts = lambda con: (None, None, None, None)
-    try:
-        yield
-    finally:
-        Q._cube_facts = saved
-
-
 def base_calls() -> dict:
+    """The app's calls with what the refresh precomputes switched off: agency_window sums every
+    agency's reports (``totals=False``) and no statistic is looked up (``lookups=False``)."""
+    from analytics.dashboard import filters
     from analytics.dashboard import queries as Q
 
+    p = {**filters.example(), "lookups": False, "totals": False}
     calls = dict(app_calls())
+    calls["agency_table"] = lambda con: Q.agency_metrics(con, **p, limit=2000, metrics=Q.TABLE_METRICS)
+    calls["peer_ranking"] = lambda con: Q.metric_peers(con, **p, metric=PEER_METRIC, order="desc", limit=30)
+    calls["outliers"] = lambda con: Q.metric_peers(con, **p, metric=OUTLIER_METRIC, order="outlier", limit=50)
+    calls["heatmap"] = lambda con: Q.metric_heatmap(con, **p, limit=25)
     sums = ", ".join(f"sum({k}_num) AS {k}_num, sum({k}_den) AS {k}_den" for k in Q.HEADLINE)
-    for name in ("agency_table", "peer_ranking", "outliers", "heatmap"):
-        fn = calls[name]
-
-        def grouped(con, fn=fn):
-            with without_summary_tables():
-                return fn(con)
-        calls[name] = grouped
     calls["findings_summary"] = lambda con: con.execute(BASE_SQL["findings_summary"]).df()
     calls["year_sums"] = lambda con: con.execute(BASE_SQL["year_sums"].format(sums=sums)).df()
     return calls

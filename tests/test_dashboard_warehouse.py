@@ -43,9 +43,8 @@ def test_every_sql_file_is_catalogued():
     used = set()
     for name, (fn, example) in queries.CATALOGUE.items():
         used.add(fn.__name__)
-    # Each SQL file is run by the function of the same name (metric_peers runs twice with two
-    # orders); <name>_all is the same query on the tables precomputed for the default view.
-    assert set(queries.sql_names()) - used - {f"{n}_all" for n in used} == set()
+    # Each SQL file is run by the function of the same name (metric_peers runs twice with two orders).
+    assert set(queries.sql_names()) - used == set()
 
 
 def test_group_rate_is_sum_of_numerators_over_sum_of_denominators(con):
@@ -112,6 +111,31 @@ def test_warehouse_has_what_the_pages_show(con):
     summary = queries.findings_summary(con, **_all_years(con))
     assert (summary["severity"] == "error").any()
     assert set(queries.filter_datasets(con)["dataset"]) == {"real", "demo"}
+
+
+def test_summed_columns_come_in_the_order_asked_for(con):
+    """The queries that pick columns by name return them in the caller's order, not the table's."""
+    from analytics.dashboard.metrics import HEADLINE
+
+    p = _all_years(con)
+    assert list(queries.outcome_totals(con, **p).columns) == ["n_reports", *queries.OUTCOME_COLUMNS]
+    agencies = queries.top_agencies(con, **p, limit=3)["agency_id"].tolist()
+    side = queries.agency_outcomes(con, **p, agencies=agencies)
+    assert len(side) == 3
+    assert list(side.columns) == ["agency_id", "name", "n_reports", *queries.OUTCOME_COLUMNS,
+                                  *queries.REVIEW_COLUMNS]
+    kpi = queries.kpi_by_year(con, **p)
+    assert list(kpi.columns) == ["year", "n_reports", "n_demo", "applications",
+                                 *[f"{k}_{part}" for k in HEADLINE for part in ("num", "den")], *HEADLINE]
+
+
+def test_heatmap_of_no_known_metric_lists_the_largest_agencies(con):
+    p = _all_years(con)
+    largest = queries.top_agencies(con, **p, limit=4)
+    for lookups in (True, False):
+        df = queries.metric_heatmap(con, **p, limit=4, metrics=["not_a_metric"], lookups=lookups)
+        assert list(df.columns) == ["agency_id", "name", "size"]
+        assert sorted(df["size"], reverse=True) == sorted(largest["applications"], reverse=True)
 
 
 def test_heatmap_percentiles_match_pandas_ranks(con):

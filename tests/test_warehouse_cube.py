@@ -1,4 +1,5 @@
-"""region_year and the sorted report_wide after a real load + refresh into a real DuckDB file."""
+"""The summary models (region_year, agency_window) and the sorted report_wide after a real load +
+refresh into a real DuckDB file."""
 
 from __future__ import annotations
 
@@ -7,13 +8,26 @@ import pandas as pd
 import pytest
 
 from analytics.dashboard import queries as Q
-from analytics.warehouse import load_records
-from analytics.warehouse.cube import KEYS, metric_columns, summed_columns
+from analytics.metrics import METRICS
+from analytics.warehouse import load_records, models, wide
 from analytics.warehouse.wide import PART_COLS
 from fixtures.records import fresh_warehouse, make_record
 
 PLACES = [("江苏省淮安市人民政府", "2021"), ("浙江省杭州市人民政府", "2021"), ("江苏省人民政府", "2019"),
           ("江苏省南京市人民政府", "2021")]
+
+
+KEYS = ["dataset", "province", "city", "county", "level", "kind", "year", "template"]
+
+
+def summed_columns() -> list[str]:
+    """Every report_wide column after the descriptive ones (report_id … parent_id)."""
+    cols = wide.wide_columns()
+    return cols[cols.index("parent_id") + 1:]
+
+
+def metric_columns() -> list[str]:
+    return [f"{k}_{part}" for k in METRICS for part in ("num", "den")]
 
 
 @pytest.fixture(scope="module")
@@ -73,3 +87,32 @@ def test_a_warehouse_built_by_older_code_is_upgraded_when_read(tmp_path):
     got = Q.outcome_totals(read, **Q.flt.example(year_from=2023, year_to=2023))
     assert int(got["n_reports"].iloc[0]) == 1 and got["a_granted"].iloc[0] > 0
     assert read.execute("SELECT count(*) FROM agency_total").fetchone()[0] == 1
+
+
+@pytest.mark.parametrize("totals", [True, False])
+@pytest.mark.parametrize("years", [(2022, 2024), (2023, 2024), (2022, 2022), (2024, 2024), (2021, 2030)])
+def test_agency_window_sums_any_range_of_years(db, years, totals):
+    """Read from agency_total where an agency's reports all lie in the range (or never, with
+    use_totals false), summed otherwise: the same rows as summing report_metrics per agency."""
+    con = duckdb.connect(db, read_only=True)
+    cols = metric_columns()
+    got = con.execute(
+        f"SELECT agency_id, name, level, kind, n_reports, {', '.join(cols)} FROM agency_window($m, $a, $b, NULL, "
+        "NULL, NULL, [], [], ['real', 'demo', 'synth'], $t) ORDER BY agency_id",
+        {"m": list(METRICS), "a": years[0], "b": years[1], "t": totals}).df()
+    sums = ", ".join(f"sum({c}) AS {c}" for c in cols)
+    want = con.execute(
+        f"SELECT agency_id, any_value(name) AS name, any_value(level) AS level, any_value(kind) AS kind, "
+        f"count(*) AS n_reports, {sums} FROM report_metrics WHERE year BETWEEN $a AND $b "
+        "GROUP BY agency_id ORDER BY agency_id", {"a": years[0], "b": years[1]}).df()
+    assert len(got) == len(want) > 0
+    pd.testing.assert_frame_equal(got, want, check_dtype=False)
+
+
+def test_models_are_built_after_what_they_read():
+    order = models.build_order()
+    assert order[0] == "report_metrics"
+    for later in ("agency_total", "region_year", "agency_window"):
+        assert order.index("agency_year") < order.index(later)
+    assert order.index("agency_metric") < order.index("peer_ecdf")
+    assert order.index("warehouse_span") < order.index("whole_warehouse")

@@ -22,10 +22,7 @@ from fixtures.records import fresh_warehouse, make_record
 RENDERED = {
     "report_wide_select": lambda: f"SELECT count(*) FROM ({wide.select_sql()})",
     "report_metrics": metrics_view_sql,
-    "wide/insert": lambda: render("wide/insert", select=wide.select_sql()),
-    "wide/create": lambda: "DROP TABLE report_wide; " + render("wide/create", select=wide.select_sql()),
     "checks/insert_findings": lambda: render("checks/insert_findings", query=read("rules/t4_group_sum")),
-    "meta/insert_label": lambda: render("meta/insert_label", rows="(?, ?, ?, ?, ?)"),
     "rules/template_year": lambda: rule_sql("template_year"),
     "rules/duplicate_text": lambda: rule_sql("duplicate_text"),
     "checks/scope_expand": scope_expand_sql,
@@ -51,8 +48,6 @@ PARAMS = {
     "load/known_texts": [["abc"]],
     "load/insert_textsig": [NEW_ID, [1, 2], [3]],
     "load/insert_log": [1, "a.pdf", "abc", "refused", "empty", None, datetime(2024, 1, 1)],
-    "meta/set_version": ["v"],
-    "meta/insert_label": ["active", "k", "both", "标签", ""],
     "checks/insert_findings": ["report"],
 }
 

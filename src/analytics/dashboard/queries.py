@@ -1,10 +1,13 @@
 """Every query behind every page: one ``.sql`` file each, run with parameters.
 
 Each public function takes an open DuckDB connection and keyword parameters and returns a
-DataFrame. User-influenced values always travel as query parameters; the few identifiers a user can
-choose (metric, grouping column) are taken only from the allow-lists below and substituted into
-``{slots}`` of the SQL text. ``CATALOGUE`` maps each query's name to ``(function, example params)``
-so that benchmarks and tests can run all of them.
+DataFrame. A query reads one relation the warehouse provides for its question (region_year for
+region totals, the agency_window macro for one row per agency, year_rows for trends, …; see
+docs/warehouse.md), and every value, the chosen metric included, travels as a bound parameter:
+nothing here decides which table to read. The only text put into a query is the filter predicate
+of ``filters.py`` and identifiers from allow-lists: a grouping expression from ``GROUPS`` and, for
+the tables with one column per metric, columns named by registry keys. ``CATALOGUE`` maps each
+query's name to ``(function, example params)`` so that benchmarks and tests can run all of them.
 """
 
 from __future__ import annotations
@@ -53,7 +56,6 @@ OUTCOME_COLUMNS = (
     + [f"nr_{c}" for c in fields.APPLICATION_COLS if c != "total"]
 )
 REVIEW_COLUMNS = [f"{p}_{c}" for p in ("rv", "ld", "la") for c in fields.REVIEW_COLS]
-ACTIVE_COLUMNS = [f"ad_{k}" for k in fields.ACTIVE_KEYS]
 
 _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 
@@ -82,16 +84,28 @@ def run(con, name: str, params: dict, **slots: str) -> pd.DataFrame:
     return con.execute(sql, {k: v for k, v in params.items() if k in used}).df()
 
 
+def _in_order(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """The columns a query picked with COLUMNS($columns) in the order
+    asked for: DuckDB gives them in the table's order. The query's other columns come first."""
+    picked = set(columns)
+    return df[[c for c in df.columns if c not in picked] + list(columns)]
+
+
 def _q(column: str) -> str:
     return '"' + column.replace('"', '""') + '"'
 
 
-def _metric(key: str) -> dict[str, str]:
-    """Slots aggregating one metric over a group: num, den and the group's value."""
+def _metric_key(key: str) -> str:
+    """A metric key from the registry; it reaches SQL as the bound parameter $metric, which picks
+    the metric's columns (COLUMNS('^' || $metric || '_num$'))."""
     if key not in METRICS:
         raise ValueError(f"unknown metric {key!r}")
-    value = "num / nullif(den, 0)" if METRICS[key].is_ratio else "num"
-    return {"num": f"sum({_q(key + '_num')})", "den": f"sum({_q(key + '_den')})", "value": value}
+    return key
+
+
+def _metric(key: str) -> dict:
+    """The bound parameters naming one metric: its key and whether a group's value is a ratio."""
+    return {"metric": _metric_key(key), "is_ratio": METRICS[key].is_ratio}
 
 
 def _group(group: str) -> str:
@@ -100,95 +114,45 @@ def _group(group: str) -> str:
     return GROUPS[group]
 
 
-def _sums(columns) -> str:
-    return ", ".join(f"sum({_q(c)}) AS {_q(c)}" for c in columns)
-
-
-# The descriptive columns every per-agency relation carries.
-AGENCY_ATTRS = ["name", "dataset", "level", "kind", "province", "city", "county", "template"]
-
-
-def _per_agency_form(con, params: dict, facts: tuple | None = None) -> str:
-    """How one row per agency is had for these filters, cheapest first:
-
-    - ``plain_total``: every year is chosen and ``agency_total`` holds one row per agency, so it
-      is read as it is (the default view);
-    - ``plain_year``: a single year is chosen, and there is one current report per agency and year;
-    - ``grouped_total`` / ``grouped_reports``: rows summed per agency. Grouping 10⁵–10⁶ rows on the
-      agency's name is what made the whole-country pages slow, so it is left for the other cases.
-    """
-    lo, hi, unique, _ = facts or _cube_facts(con)
-    if lo is not None and params["year_from"] <= lo and params["year_to"] >= hi:
-        return "plain_total" if unique == "true" else "grouped_total"
-    if params["year_from"] == params["year_to"]:
-        return "plain_year"
-    return "grouped_reports"
-
-
-def _cube_facts(con) -> tuple:
-    """First and last year of the warehouse, whether agency_total has one row per agency, and the
-    datasets in it (all read in one small query)."""
-    return con.execute(
-        "SELECT min(year), max(year), "
-        "(SELECT any_value(value) FROM warehouse_meta WHERE key = 'agency_total_unique'), "
-        "(SELECT any_value(value) FROM warehouse_meta WHERE key = 'agency_total_datasets') FROM region_year"
-    ).fetchall()[0]
-
-
-def _whole_warehouse(con, params: dict, facts: tuple | None = None) -> bool:
-    """True for the default view: every year, every place, level, kind and dataset. The
-    comparison page then reads statistics the refresh computed once (cube.ranks_sql)."""
-    if params.get("province") or params.get("city") or params.get("county"):
-        return False
-    if params.get("levels") or params.get("kinds"):
-        return False
-    lo, hi, unique, datasets = facts or _cube_facts(con)
-    if lo is None or unique != "true" or datasets is None:
-        return False
-    present = {d for d in datasets.split(",") if d}
-    return params["year_from"] <= lo and params["year_to"] >= hi and present <= set(params["datasets"])
-
-
-def _agency_rows(con, params: dict, keys, attrs=AGENCY_ATTRS, facts: tuple | None = None) -> str:
-    """SQL of a relation with one row per agency of the chosen region and years: agency_id, the
-    ``attrs`` columns, n_reports and ``<metric>_num`` / ``<metric>_den`` of every metric in ``keys``,
-    summed over the chosen years. Every name in it comes from the allow-lists of this module."""
-    parts = list(dict.fromkeys(f"{k}_{part}" for k in keys for part in ("num", "den")))
-    form = _per_agency_form(con, params, facts)
-    source = "agency_total" if form.endswith("_total") else "report_metrics"
-    where = flt.REGION_SQL if source == "agency_total" else flt.WHERE_SQL
-    if form.startswith("plain"):
-        n = "n_reports" if source == "agency_total" else "1"
-        cols = ["agency_id", *attrs, f"CAST({n} AS BIGINT) AS n_reports", *(_q(c) for c in parts)]
-        return f"SELECT {', '.join(cols)} FROM {source} WHERE {where}"
-    n = "sum(n_reports)" if source == "agency_total" else "count(*)"
-    cols = ["agency_id", *(f"any_value({a}) AS {a}" for a in attrs), f"CAST({n} AS BIGINT) AS n_reports",
-            *(f"sum({_q(c)}) AS {_q(c)}" for c in parts)]
-    return f"SELECT {', '.join(cols)} FROM {source} WHERE {where} GROUP BY agency_id"
-
-
-def _values(keys) -> str:
-    """Each metric's value from the per-agency sums (ratios keep their denominator alongside)."""
+def metric_values(keys) -> str:
+    """Each metric's value from the per-agency sums of agency_window (ratios keep their
+    denominator alongside); every name comes from the registry."""
     parts = []
     for k in keys:
+        num, den = _q(_metric_key(k) + "_num"), _q(k + "_den")
         if METRICS[k].is_ratio:
-            parts.append(f"{_q(k + '_num')} / nullif({_q(k + '_den')}, 0) AS {_q(k)}")
-            parts.append(f"CAST({_q(k + '_den')} AS DOUBLE) AS {_q(k + '_den')}")
+            parts.append(f"{num} / nullif({den}, 0) AS {_q(k)}")
+            parts.append(f"CAST({den} AS DOUBLE) AS {den}")
         else:
-            parts.append(f"CAST({_q(k + '_num')} AS DOUBLE) AS {_q(k)}")
+            parts.append(f"CAST({num} AS DOUBLE) AS {_q(k)}")
     return ",\n       ".join(parts)
 
 
-def _metric_cols(key: str) -> dict[str, str]:
-    """Slots naming one metric's per-agency num and den columns and its value."""
-    if key not in METRICS:
-        raise ValueError(f"unknown metric {key!r}")
-    value = "num / nullif(den, 0)" if METRICS[key].is_ratio else "num"
-    return {"num": _q(key + "_num"), "den": _q(key + "_den"), "value": value}
+def heatmap_slots(keys) -> dict[str, str]:
+    """The per-metric columns of metric_heatmap.sql: counted ranks and looked-up ranks.
+
+    percent_rank() = (number of values below) / (number of values - 1), 0 for a single value.
+    """
+    keys = [_metric_key(k) for k in keys]
+    return {
+        "below_columns": ", ".join(f"sum(CAST(p.{_q(k)} < s.{_q(k)} AS INTEGER)) AS {_q(k)}" for k in keys),
+        "count_columns": ", ".join(f"count({_q(k)}) AS {_q(k)}" for k in keys) or "count(*) AS n_agencies",
+        "percentile_columns": ", ".join(
+            f"CASE WHEN s.{_q(k)} IS NULL THEN NULL ELSE coalesce(b.{_q(k)} / nullif(n.{_q(k)} - 1, 0), 0) END"
+            f" AS {_q(k)}"
+            for k in keys
+        ),
+        "lookup_columns": ", ".join(f"max(l.pct) FILTER (WHERE l.metric = '{k}') AS {_q(k)}" for k in keys),
+    }
 
 
 def _filters(params: dict) -> dict:
-    base = flt.example()
+    """The global filters (everything unless given) and two switches that change how an answer is
+    had, never the answer: ``lookups``, whether a view of the whole warehouse reads the statistics
+    the refresh computed (peer_stats, peer_ecdf, metric_ecdf) instead of counting them, and
+    ``totals``, whether agency_window reads agency_total for the agencies whose every report is
+    chosen instead of summing their reports."""
+    base = {**flt.example(), "lookups": True, "totals": True}
     base.update(params)
     return base
 
@@ -212,10 +176,8 @@ def filter_datasets(con) -> pd.DataFrame:
 
 
 def kpi_by_year(con, **params) -> pd.DataFrame:
-    sums = ", ".join(
-        f"sum({_q(k + '_num')}) AS {_q(k + '_num')}, sum({_q(k + '_den')}) AS {_q(k + '_den')}" for k in HEADLINE
-    )
-    df = run(con, "kpi_by_year", _filters(params), headline_sums=sums)
+    columns = [f"{k}_{part}" for k in HEADLINE for part in ("num", "den")]
+    df = _in_order(run(con, "kpi_by_year", {**_filters(params), "columns": columns}), columns)
     for k in HEADLINE:
         den = df[k + "_den"].astype("float64")
         df[k] = df[k + "_num"].astype("float64") / den.where(den != 0)
@@ -223,9 +185,7 @@ def kpi_by_year(con, **params) -> pd.DataFrame:
 
 
 def top_agencies(con, *, limit: int = 15, **params) -> pd.DataFrame:
-    p = _filters(params)
-    return run(con, "top_agencies", {**p, "limit": int(limit)},
-               agency_rows=_agency_rows(con, p, ["applications"], ["name", "dataset", "level", "kind"]))
+    return run(con, "top_agencies", {**_filters(params), "limit": int(limit)})
 
 
 # ---------------------------------------------------------------- comparison
@@ -240,11 +200,24 @@ TABLE_METRICS = [
 
 
 def agency_metrics(con, *, limit: int = 2000, metrics: list[str] | None = None, **params) -> pd.DataFrame:
-    """Per agency: only the metrics asked for (each costs a sum over every row of the region)."""
+    """Per agency: only the metrics asked for (each costs a sum over every row the range cuts)."""
     keys = list(dict.fromkeys(["applications", *[k for k in (metrics or TABLE_METRICS) if k in METRICS]]))
-    p = _filters(params)
-    return run(con, "agency_metrics", {**p, "limit": int(limit)}, metric_values=_values(keys),
-               agency_rows=_agency_rows(con, p, keys, ["name", "dataset", "level", "kind"]))
+    return run(con, "agency_metrics", {**_filters(params), "limit": int(limit), "metrics": keys},
+               metric_values=metric_values(keys))
+
+
+def whole_warehouse(con, **params) -> pd.DataFrame:
+    """One row, one boolean: do the filters choose every current report of the warehouse?"""
+    return run(con, "whole_warehouse", _filters(params))
+
+
+def _looked_up(con, p: dict) -> bool:
+    """Whether a query reads the default view's precomputed statistics: asked of the warehouse
+    (whole_warehouse.sql) and handed to the query as the bound value $looked_up."""
+    if not p["lookups"]:
+        return False
+    sql = render("whole_warehouse")
+    return bool(con.execute(sql, {k: p[k] for k in _PARAM.findall(sql)}).fetchone()[0])
 
 
 def metric_peers(con, *, metric: str = "substantive_disclosure_rate", order: str = "desc", limit: int = 30,
@@ -252,24 +225,13 @@ def metric_peers(con, *, metric: str = "substantive_disclosure_rate", order: str
     if order not in ORDERS:
         raise ValueError(f"unknown order {order!r}")
     p = {**_filters(params), "order": order, "limit": int(limit), "agencies": list(agencies or []),
-         "metric": metric}
-    facts = _cube_facts(con)  # read once for both decisions below
-    how = "looked_up" if _whole_warehouse(con, p, facts) else "counted"
-    return run(con, "metric_peers", p, **_metric_cols(metric), **_peer_slots(how),
-               agency_rows=_agency_rows(con, p, [metric], ["name", "dataset", "level", "kind"], facts))
-
-
-def _peer_slots(how: str) -> dict[str, str]:
-    """The peer statistics and percentile ranks of metric_peers: ``counted`` over the chosen
-    agencies, or ``looked_up`` in the tables the refresh computes for the default view."""
-    return {"peer_stats": sql_text(f"peers/stats_{how}"), "below": sql_text(f"peers/below_{how}")}
+         **_metric(metric)}
+    return run(con, "metric_peers", {**p, "looked_up": _looked_up(con, p)})
 
 
 def metric_quantiles(con, *, metric: str = "substantive_disclosure_rate", group: str = "level",
                      **params) -> pd.DataFrame:
-    p = _filters(params)
-    return run(con, "metric_quantiles", p, group=_group(group), **_metric_cols(metric),
-               agency_rows=_agency_rows(con, p, [metric]))
+    return run(con, "metric_quantiles", {**_filters(params), **_metric(metric)}, group=_group(group))
 
 
 HEATMAP_METRICS = [
@@ -282,45 +244,15 @@ HEATMAP_METRICS = [
 def metric_heatmap(con, *, limit: int = 25, metrics: list[str] | None = None, **params) -> pd.DataFrame:
     keys = [k for k in (metrics or HEATMAP_METRICS) if k in METRICS]
     shown = list(dict.fromkeys(["applications", *keys]))
-    p = {**_filters(params), "limit": int(limit)}
-    facts = _cube_facts(con)
-    if _whole_warehouse(con, p, facts):
-        return run(con, "metric_heatmap_all", p, metric_values=_values(shown), **_heatmap_lookup(keys))
-    return run(con, "metric_heatmap", p, metric_values=_values(shown), **_heatmap_counts(keys),
-               agency_rows=_agency_rows(con, p, shown, ["name", "dataset"], facts))
-
-
-def _heatmap_counts(keys) -> dict[str, str]:
-    """Slots ranking the shown agencies among the region's agencies by counting.
-
-    percent_rank() = (number of values below) / (number of values - 1), 0 for a single value.
-    Only the shown agencies are compared with the others, and the counts of values are taken
-    once: a vectorised 0/1 sum is about twice as fast as count(*) FILTER over the pairs.
-    """
-    return {
-        "below_columns": ", ".join(f"sum(CAST(p.{_q(k)} < s.{_q(k)} AS INTEGER)) AS {_q(k)}" for k in keys),
-        "count_columns": ", ".join(f"count({_q(k)}) AS {_q(k)}" for k in keys) or "count(*) AS n_agencies",
-        "percentile_columns": ", ".join(
-            f"CASE WHEN s.{_q(k)} IS NULL THEN NULL ELSE coalesce(b.{_q(k)} / nullif(n.{_q(k)} - 1, 0), 0) END"
-            f" AS {_q(k)}"
-            for k in keys
-        ),
-    }
-
-
-def _heatmap_lookup(keys) -> dict[str, str]:
-    """The same percentile ranks looked up in metric_ecdf (default view); the metric names come
-    from the allow-list METRICS."""
-    return {"percentile_columns": ", ".join(
-        f"(SELECT coalesce(e.n_below / nullif(e.n_values - 1, 0), 0) FROM metric_ecdf e "
-        f"WHERE e.metric = '{k}' AND e.value = s.{_q(k)}) AS {_q(k)}"
-        for k in keys
-    )}
+    p = {**_filters(params), "limit": int(limit), "metrics": shown, "ranked": keys}
+    return run(con, "metric_heatmap", {**p, "looked_up": _looked_up(con, p)},
+               metric_values=metric_values(shown), **heatmap_slots(keys))
 
 
 def agency_outcomes(con, *, agencies: list[str] | None = None, **params) -> pd.DataFrame:
-    p = {**_filters(params), "agencies": list(agencies or [])}
-    return run(con, "agency_outcomes", p, outcome_sums=_sums(OUTCOME_COLUMNS + REVIEW_COLUMNS))
+    columns = OUTCOME_COLUMNS + REVIEW_COLUMNS
+    p = {**_filters(params), "agencies": list(agencies or []), "columns": columns}
+    return _in_order(run(con, "agency_outcomes", p), columns)
 
 
 # ---------------------------------------------------------------- trends
@@ -328,13 +260,9 @@ def agency_outcomes(con, *, agencies: list[str] | None = None, **params) -> pd.D
 
 def metric_trend(con, *, metric: str = "substantive_disclosure_rate", group: str = "level",
                  max_groups: int = 8, agencies: list[str] | None = None, **params) -> pd.DataFrame:
-    p = {**_filters(params), "max_groups": int(max_groups), "agencies": list(agencies or [])}
-    if group == "agency" or agencies:
-        source = {"source": "report_metrics", "n_reports": "count(*)",
-                  "agency_filter": " AND (len($agencies) = 0 OR list_contains($agencies, agency_id))"}
-    else:  # every other grouping is a key of the cube
-        source = {"source": "region_year", "n_reports": "CAST(sum(n_reports) AS BIGINT)", "agency_filter": ""}
-    return run(con, "metric_trend", p, group=_group(group), **source, **_metric(metric))
+    p = {**_filters(params), "max_groups": int(max_groups), "agencies": list(agencies or []),
+         **_metric(metric), "group": group}
+    return run(con, "metric_trend", p, group=_group(group))
 
 
 def outcome_by_year(con, **params) -> pd.DataFrame:
@@ -345,24 +273,24 @@ def outcome_by_year(con, **params) -> pd.DataFrame:
 
 
 def outcome_totals(con, **params) -> pd.DataFrame:
-    return run(con, "outcome_totals", _filters(params), outcome_sums=_sums(OUTCOME_COLUMNS))
+    return _in_order(run(con, "outcome_totals", {**_filters(params), "columns": OUTCOME_COLUMNS}), OUTCOME_COLUMNS)
 
 
 def applicant_outcomes(con, **params) -> pd.DataFrame:
     """Columns group (granted … other_handled), col_key (applicant column) and value."""
     names = {f"ag_{g}_{c}": (g, c) for g in OUTCOME_GROUP_ROWS for c in PART_COLS}
-    df = run(con, "applicant_outcomes", _filters(params), ag_sums=_sums(names))
+    df = run(con, "applicant_outcomes", _filters(params))
     pairs = df["name"].map(names)
     return pd.DataFrame({"group": pairs.str[0], "col_key": pairs.str[1],
                          "value": df["value"].astype("float64")})
 
 
 def review_by_year(con, **params) -> pd.DataFrame:
-    return run(con, "review_by_year", _filters(params), review_sums=_sums(REVIEW_COLUMNS))
+    return run(con, "review_by_year", _filters(params))
 
 
 def active_by_year(con, **params) -> pd.DataFrame:
-    return run(con, "active_by_year", _filters(params), active_sums=_sums(ACTIVE_COLUMNS))
+    return run(con, "active_by_year", _filters(params))
 
 
 # ---------------------------------------------------------------- data quality
@@ -429,6 +357,7 @@ CATALOGUE: dict[str, tuple] = {
     "kpi_by_year": (kpi_by_year, dict(_EX)),
     "top_agencies": (top_agencies, {**_EX, "limit": 15}),
     "agency_metrics": (agency_metrics, {**_EX, "limit": 2000}),
+    "whole_warehouse": (whole_warehouse, dict(_EX)),
     "metric_peers": (metric_peers, {**_EX, "metric": "substantive_disclosure_rate", "order": "desc", "limit": 30}),
     "metric_outliers": (metric_peers, {**_EX, "metric": "denial_rate", "order": "outlier", "limit": 20}),
     "metric_quantiles": (metric_quantiles, {**_EX, "metric": "substantive_disclosure_rate", "group": "level"}),

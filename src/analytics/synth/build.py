@@ -23,7 +23,7 @@ from ..errors import ReportError
 from .checks import Collector, cross_year_rules, report_rules
 from .places import build_agencies
 from .population import COLS, GROUPS, R, RCOLS, ROWS, YEARS, Population, YearBatch
-from ..warehouse.cube import mark_sorted, rebuild as rebuild_cube
+from ..warehouse.models import build as build_models, mark_sorted
 from ..warehouse.wide import OUTCOME_GROUP_ROWS
 from .wide import fill_wide, wide_columns
 
@@ -215,7 +215,7 @@ def generate(db_path: str | Path, scale: float, seed: int = 0, with_cells: bool 
         old = _old_versions(con, rng, next_id, with_cells)
         n_cells += old["cells"]
         unfilled = fill_wide(con)
-        rebuild_cube(con)
+        build_models(con)
         mark_sorted(con, _one(con, "SELECT count(*) FROM report_wide"))
         con.execute("DROP SEQUENCE IF EXISTS report_seq")
         top = _one(con, "SELECT coalesce(max(report_id), 0) + 1 FROM reports")

@@ -45,10 +45,9 @@ def recheck(path=None) -> None:
     """Rebuild report_wide from the cells and recompute every rule for every agency."""
     from . import wide
     from .refresh import refresh
-    from .schema import ensure_schema, metrics_view_sql
+    from .schema import ensure_schema
 
     with write_session(path) as con:
         ensure_schema(con)
-        wide.rebuild(con)
-        con.execute(metrics_view_sql())  # dropped with the old table
+        wide.rebuild(con)  # recreates the views over report_wide; refresh rebuilds the tables
         refresh(con, None)

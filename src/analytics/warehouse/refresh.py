@@ -9,7 +9,7 @@ from .sqlfiles import read
 def refresh(con, agency_ids=None) -> None:
     """Bring report_wide and findings up to date for these agencies (None: all of them)."""
     from .checks import run_checks
-    from .cube import after_refresh
+    from .models import after_refresh
     from .review import after_checks
 
     con.execute("BEGIN TRANSACTION")

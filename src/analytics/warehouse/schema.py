@@ -8,18 +8,10 @@ from functools import lru_cache
 import duckdb
 
 from .. import fields as F
-from . import cube, wide
+from . import models, wide
 from ..metrics import METRICS
-from .sqlfiles import ident, read, render
-
-
-def metrics_view_sql() -> str:
-    """The report_metrics view with one <key>_num, <key>_den and <key> per registry entry."""
-    columns = ",\n           ".join(
-        f"{m.num} AS {ident(k)}_num,\n           {m.den} AS {ident(k)}_den" for k, m in METRICS.items()
-    )
-    values = ",\n       ".join(f"CAST({ident(k)}_num AS DOUBLE) / nullif({k}_den, 0) AS {k}" for k in METRICS)
-    return render("report_metrics", metric_columns=columns, values=values)
+from .models import metrics_view_sql  # noqa: F401  (kept importable from here, where it used to live)
+from .sqlfiles import read
 
 
 METRIC_DEF_COLUMNS = ("key", "position", "label", "kind", "unit", "polarity", "is_ratio", "template",
@@ -49,29 +41,30 @@ def schema_version() -> str:
 
 
 def _fingerprint() -> str:
-    parts = [read("schema"), metrics_view_sql(), repr(metric_def_rows()), ",".join(wide.wide_columns()), *cube.definitions(),
+    parts = [read("schema"), repr(metric_def_rows()), ",".join(wide.wide_columns()), *models.definitions(),
              repr([tuple(vars(f).values()) for f in F.all_fields()])]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
 def ensure_schema(con) -> None:
-    """Base tables, labels, report_wide (rebuilt when fields.csv changed its columns), views.
+    """Base tables, labels, report_wide (rebuilt when fields.csv changed its columns), models.
 
     A warehouse already built by this version of the code is recognised by a hash of its
     definitions and left alone, which keeps small loads fast.
     """
     version = schema_version()
     try:
-        row = con.execute(read("meta/get_version")).fetchone()
+        row = con.execute("SELECT value FROM warehouse_meta WHERE key = 'schema'").fetchone()
     except duckdb.CatalogException:
         row = None
     if row and row[0] == version:
         return
     con.execute(read("schema"))
-    con.execute(read("meta/clear_labels"))
+    con.execute("DELETE FROM field_labels")
     rows = F.all_fields()
     # One statement for every field: executemany costs a statement per field (~70 ms).
-    con.execute(render("meta/insert_label", rows=", ".join(["(?, ?, ?, ?, ?)"] * len(rows))),
+    con.execute("INSERT INTO field_labels (tbl, key, template, label, notes) VALUES "
+                + ", ".join(["(?, ?, ?, ?, ?)"] * len(rows)),
                 [v for f in rows for v in (f.table, f.key, f.template, f.label, f.notes)])
     have = [r[0] for r in con.execute(read("meta/wide_columns")).fetchall()]
     if not have:
@@ -79,10 +72,9 @@ def ensure_schema(con) -> None:
     elif have != wide.wide_columns():
         wide.rebuild(con)
     fill_metric_defs(con)
-    con.execute(metrics_view_sql())
-    cube.rebuild(con)
+    models.build(con)
     _recheck_current(con)
-    con.execute(read("meta/set_version"), [version])
+    con.execute("INSERT OR REPLACE INTO warehouse_meta VALUES ('schema', ?)", [version])
 
 
 def _recheck_current(con) -> None:

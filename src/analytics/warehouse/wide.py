@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .. import fields as F
-from .sqlfiles import ident, lit, read, render
+from .sqlfiles import ident, lit, render
 
 GROUP_PREFIX = {"review": "rv", "litigation_direct": "ld", "litigation_after_review": "la"}
 PART_COLS = [c for c in F.APPLICATION_COLS if c != "total"]
@@ -105,18 +105,22 @@ def select_sql() -> str:
 
 def insert_batch(con) -> None:
     """Add the report_wide rows of the reports in ``_batch``."""
-    con.execute(render("wide/insert", select=select_sql()))
+    con.execute("INSERT INTO report_wide " + select_sql())
 
 
 def create(con) -> None:
-    """Create report_wide (empty) with the columns the current fields.csv implies."""
-    con.execute(read("wide/batch_empty"))
-    con.execute(render("wide/create", select=select_sql()))
+    """Create report_wide (empty: no report in _batch) with the columns fields.csv implies."""
+    con.execute("CREATE OR REPLACE TEMP TABLE _batch (report_id BIGINT)")
+    con.execute("CREATE TABLE report_wide AS " + select_sql())
 
 
 def rebuild(con) -> None:
-    """Drop and refill report_wide from every report: one pivot over all cells."""
-    con.execute(read("wide/drop_view"))
-    con.execute(read("wide/drop_table"))
-    con.execute(read("wide/batch_all"))
-    con.execute(render("wide/create", select=select_sql()))
+    """Drop and refill report_wide from every report version: one pivot over all cells. The views
+    and macros over it are dropped with it and recreated by ``models.build``."""
+    from . import models
+
+    con.execute("DROP VIEW IF EXISTS report_metrics")
+    con.execute("DROP TABLE IF EXISTS report_wide")
+    con.execute("CREATE OR REPLACE TEMP TABLE _batch AS SELECT report_id FROM reports")
+    con.execute("CREATE TABLE report_wide AS " + select_sql())
+    models.build(con, tables=False)

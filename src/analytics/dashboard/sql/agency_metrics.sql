@@ -1,5 +1,5 @@
--- Every agency of the chosen region with every metric over the chosen years (largest first).
--- {agency_rows}: one row per agency of the chosen region and years (queries._agency_rows).
+-- Every agency of the chosen region with the chosen metrics over the chosen years (largest first).
+-- slot metric_values: each chosen metric's value from its sums (queries.metric_values: registry keys).
 SELECT agency_id,
        name || CASE WHEN dataset = 'demo' THEN '（演示）' ELSE '' END AS name,
        level,
@@ -7,6 +7,7 @@ SELECT agency_id,
        dataset,
        n_reports,
        {metric_values}
-FROM ({agency_rows})
+FROM agency_window($metrics, $year_from, $year_to, $province, $city, $county, $levels, $kinds,
+                    $datasets, $totals)
 ORDER BY applications DESC NULLS LAST, name
 LIMIT $limit

@@ -1,6 +1,6 @@
 -- Per year: how many agencies of the region have a report, out of all agencies seen in any year.
--- An agency has one current report per year, so the region × year cube's report counts are the
--- agency counts; the agencies seen in any year are the rows of agency_total.
+-- An agency has one current report per year, so region_year's report counts are the agency
+-- counts; the agencies seen in any year are the rows of agency_total.
 SELECT year,
        CAST(sum(n_reports) AS BIGINT) AS n_agencies,
        (SELECT count(DISTINCT agency_id) FROM agency_total WHERE {region}) AS n_known

@@ -1,10 +1,14 @@
--- The distribution of one metric across agencies, summarised per group in the database
--- (box-plot statistics), so that the chart never needs every agency's value.
--- {agency_rows}: one row per agency of the chosen region and years (queries._agency_rows).
-WITH valued AS (
-    SELECT {group} AS grp, {num} AS num, {den} AS den FROM ({agency_rows})
+-- The distribution of one metric ($metric, a registry key; $is_ratio its kind) across agencies,
+-- summarised per group in the database (box-plot statistics), so that the chart never needs every
+-- agency's value. slot group: the grouping expression (queries.GROUPS).
+WITH valued AS MATERIALIZED (
+    SELECT {group} AS grp,
+           COLUMNS('^' || $metric || '_num$') AS num, COLUMNS('^' || $metric || '_den$') AS den
+    FROM agency_window([$metric], $year_from, $year_to, $province, $city, $county, $levels, $kinds,
+                    $datasets, $totals)
 ), v AS (
-    SELECT grp, {value} AS value FROM valued
+    SELECT grp, metric_value($is_ratio, num, den) AS value
+    FROM valued
 )
 SELECT coalesce(grp, '未知') AS grp,
        count(value) AS n_agencies,

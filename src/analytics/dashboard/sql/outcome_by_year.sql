@@ -1,4 +1,4 @@
--- Outcome groups per year (the composition of what was decided), from the region × year cube.
+-- Outcome groups per year (the composition of what was decided), from region_year.
 SELECT year, CAST(sum(n_reports) AS BIGINT) AS n_reports,
        sum(a_granted) AS a_granted,
        sum(a_partially_granted) AS a_partially_granted,

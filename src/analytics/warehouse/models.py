@@ -1,0 +1,107 @@
+"""The relations the warehouse derives from ``report_wide``: SQL models built in dependency order.
+
+Each model is one statement in its own file: the staging view ``report_metrics``
+(``sql/report_metrics.sql``, the registry's numerators and denominators per current report) and
+the marts of ``sql/marts/`` (summary tables, the default view's statistics, and the views and
+macros the dashboard asks: ``agency_window``, ``year_rows``, ``whole_warehouse`` …). A model's
+dependencies are the other models its SQL names, so adding one is adding a file.
+
+``build`` is the one place they are (re)created: all of them at the end of every refresh, or only
+the views and macros (cheap) after ``report_wide`` was replaced, which drops what reads it.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+
+from ..metrics import METRICS
+from .sqlfiles import ident, read, render
+
+STAGING = ["report_metrics"]
+_WORD = re.compile(r"[a-z_][a-z0-9_]*")
+
+
+def metrics_view_sql() -> str:
+    """report_metrics with one <key>_num, <key>_den and <key> (num / den of the one report) per
+    registry entry: its slots hold the registry's own SQL."""
+    columns = ",\n           ".join(
+        f"{m.num} AS {ident(k)}_num,\n           {m.den} AS {ident(k)}_den" for k, m in METRICS.items()
+    )
+    values = ",\n       ".join(f"CAST({ident(k)}_num AS DOUBLE) / nullif({k}_den, 0) AS {k}" for k in METRICS)
+    return render("report_metrics", metric_columns=columns, values=values)
+
+
+def mart_names() -> list[str]:
+    folder = resources.files("analytics.warehouse").joinpath("sql/marts")
+    return sorted(p.name[:-4] for p in folder.iterdir() if p.name.endswith(".sql"))
+
+
+def model_sql(name: str) -> str:
+    return metrics_view_sql() if name in STAGING else read(f"marts/{name}")
+
+
+def _uses(sql: str, names: set[str]) -> set[str]:
+    code = "\n".join(line.split("--", 1)[0] for line in sql.splitlines())
+    return set(_WORD.findall(code.lower())) & names
+
+
+@lru_cache(maxsize=1)
+def build_order() -> tuple[str, ...]:
+    """Every model after the models it reads (ties in name order, so the order is stable)."""
+    names = STAGING + mart_names()
+    deps = {n: _uses(model_sql(n), set(names) - {n}) for n in names}
+    done: list[str] = []
+    while len(done) < len(names):
+        ready = [n for n in names if n not in done and deps[n] <= set(done)]
+        if not ready:
+            raise ValueError(f"models depend on each other in a cycle: {sorted(set(names) - set(done))}")
+        done.append(ready[0])
+    return tuple(done)
+
+
+def is_table(name: str) -> bool:
+    return re.search(r"^CREATE OR REPLACE TABLE", model_sql(name), re.M) is not None
+
+
+def definitions() -> list[str]:
+    """Every statement ``build`` runs, in order (part of the warehouse's schema version)."""
+    return [model_sql(n) for n in build_order()]
+
+
+def build(con, tables: bool = True) -> None:
+    """Create every model in dependency order; with ``tables=False`` only the views and macros,
+    which is what replacing ``report_wide`` (a sort, a rebuild) leaves to redo."""
+    for name in build_order():
+        if tables or not is_table(name):
+            con.execute(model_sql(name))
+
+
+SORT_GROWTH = 1.1  # re-sort once report_wide has 10 % more rows than at its last sort
+
+
+def after_refresh(con, full: bool = False) -> None:
+    """Keep report_wide sorted (when enough rows were appended since, or after a full rebuild,
+    which writes agency order) and rebuild every model."""
+    n = con.execute("SELECT count(*) FROM report_wide").fetchone()[0]
+    row = con.execute("SELECT value FROM warehouse_meta WHERE key = 'wide_sorted_rows'").fetchone()
+    if full or row is None or n > SORT_GROWTH * int(row[0]):
+        sort_wide(con)
+        mark_sorted(con, n)
+    build(con)
+
+
+def mark_sorted(con, n_rows: int) -> None:
+    con.execute("INSERT OR REPLACE INTO warehouse_meta VALUES ('wide_sorted_rows', ?)", [str(n_rows)])
+
+
+def sort_wide(con) -> None:
+    """Rewrite report_wide in (province, city, county, agency, year) order.
+
+    Batches are appended in load order, which spreads a province over the whole file; sorted, a
+    region or an agency sits in a few row groups and DuckDB's zone maps skip the rest.
+    """
+    con.execute("CREATE OR REPLACE TABLE report_wide AS SELECT * FROM report_wide "
+                "ORDER BY province, city NULLS FIRST, county NULLS FIRST, agency_id, year, report_id")
+    build(con, tables=False)

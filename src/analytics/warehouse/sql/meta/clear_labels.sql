@@ -1,2 +1,0 @@
--- fields.csv is reloaded whole.
-DELETE FROM field_labels
