@@ -2,11 +2,15 @@
 
 import streamlit as st
 
-from analytics.dashboard import charts, ui
+from analytics.dashboard import charts, comparison, page_state, ui
 from analytics.dashboard.filters import KINDS, LEVELS
 from analytics.dashboard.labels import OUTCOME_GROUPS
 from analytics.dashboard.metrics import METRICS
 from analytics.dashboard.queries import HEATMAP_METRICS, TABLE_METRICS
+from analytics.stats import MIN_DENOMINATOR
+
+# A robust score (distance from the peer median in scaled MADs) beyond which a count is unusual.
+ROBUST_THRESHOLD = 3.5
 
 f = ui.header("地区对比", "所选地区内各机构的指标对比（所选年份合计）")
 params = f.params()
@@ -28,32 +32,55 @@ ui.table(agencies, "agency_metrics", columns)
 
 metric_keys = list(METRICS)
 st.subheader("指标排名")
-c1, c2, c3 = st.columns([3, 2, 1])
-metric = c1.selectbox("指标", metric_keys, format_func=lambda k: METRICS[k].label, key="cmp_metric",
-                      index=metric_keys.index("substantive_disclosure_rate"))
-order = c2.radio("顺序", ["desc", "asc"], format_func={"desc": "从高到低", "asc": "从低到高"}.get,
-                 horizontal=True, key="cmp_order")
-limit = c3.number_input("显示前 N 名", 5, 100, 20, key="cmp_limit")
+c1, c2, c3, c4 = st.columns([3, 2, 1, 1])
+metric = page_state.selectbox(c1, "指标", metric_keys, format_func=lambda k: METRICS[k].label, key="cmp_metric",
+                              default="substantive_disclosure_rate")
+m = METRICS[metric]
+order = page_state.radio(c2, "顺序", ["desc", "asc"], format_func=comparison.order_label(metric).get,
+                         horizontal=True, key="cmp_order")
+min_den = page_state.number(c3, "最少分母（件）", 0, 100000, MIN_DENOMINATOR, key="cmp_min_den",
+                            help="分母少于此数的机构不参与排名，列在其后并以灰色显示。", disabled=not m.is_ratio)
+limit = page_state.number(c4, "显示前 N 名", 5, 100, 20, key="cmp_limit")
 # Peer statistics of a rate are rates too.
-rate_cols = ("peer_median", "p10", "p25", "p50", "p75", "p90") if METRICS[metric].percent else ()
-with st.expander(f"{METRICS[metric].label} 的公式与分母"):
+rate_cols = ("peer_median", "p10", "p25", "p50", "p75", "p90") if m.percent else ()
+with st.expander(f"{m.label} 的公式与分母"):
     st.markdown(ui.metric_help(metric))
-ranked = ui.query("metric_peers", **params, metric=metric, order=order, limit=int(limit))
+    if m.is_ratio:
+        st.markdown(comparison.METHOD_TEXT)
+ranked = ui.query("metric_peers", **params, metric=metric, order=order, limit=int(limit),
+                  min_den=min_den if m.is_ratio else 0)
+funnel_rows = ui.query("metric_funnel", **params, metric=metric) if m.is_ratio else None
 if ranked.empty:
     st.caption("该指标在所选范围内没有可计算的值（分母均为 0 或未填报）。")
 else:
-    st.plotly_chart(charts.ranking(ranked, metric, median_col="peer_median"), key="ranking")
-    st.caption("黑色菱形为该机构同类（相同层级与类型）的中位数。")
-    ranked["caution"] = [ui.caution_text(d) if METRICS[metric].is_ratio else "" for d in ranked["den"]]
-    ui.table(ranked.rename(columns={"value": metric}), "ranking",
-             {"name": "机构", metric: METRICS[metric].label, "den": "分母", "peer_median": "同类中位数",
-              "peer_percentile": "同类百分位", "robust_score": "稳健离群分数", "n_peers": "同类机构数",
-              "caution": "提示"}, percent=rate_cols + ("peer_percentile",))
+    if m.is_ratio:
+        ranked = comparison.with_intervals(ranked)
+        ranked["reason"] = ["" if ok else f"分母不足 {min_den} 件，未参与排名" for ok in ranked["eligible"]]
+        if funnel_rows is not None and not funnel_rows.empty:
+            shrunk = comparison.with_shrinkage(funnel_rows)[["agency_id", "shrunk"]]
+            ranked = ranked.merge(shrunk, on="agency_id", how="left")
+    st.plotly_chart(charts.ranking(ranked, metric, median_col="peer_median",
+                                   title=f"{m.label}：{comparison.order_label(metric)[order]}"), key="ranking")
+    st.caption("黑色菱形为该机构同类（相同层级与类型）的中位数。"
+               + (f"横线为 95% Wilson 区间；灰色条为分母不足 {min_den} 件、未参与排名的机构。" if m.is_ratio else ""))
+    columns = {"name": "机构", "value": m.label, "den": "分母", "peer_median": "同类中位数",
+               "peer_percentile": "同类百分位", "n_peers": "同类机构数"}
+    percent = rate_cols + ("peer_percentile",)
+    if m.is_ratio:
+        columns = {"name": "机构", "value": m.label, "lo": "95% 区间下限", "hi": "95% 区间上限", "den": "分母",
+                   "shrunk": "收缩估计", "peer_median": "同类中位数", "peer_percentile": "同类百分位",
+                   "n_peers": "同类机构数", "reason": "说明"}
+        percent += ("lo", "hi", "shrunk")
+    ranked = ranked.rename(columns={"value": metric})
+    ui.table(ranked, "ranking", {metric if k == "value" else k: v for k, v in columns.items()
+                                 if (metric if k == "value" else k) in ranked}, percent=percent)
 
 st.subheader("同类分布")
 c1, c2 = st.columns([1, 3])
-group = c1.radio("分组", ["level", "kind"], format_func={"level": "按层级", "kind": "按类型"}.get, key="cmp_group")
-chosen = c2.multiselect("突出显示的机构", list(names), format_func=names.get, max_selections=8, key="cmp_highlight")
+group = page_state.radio(c1, "分组", ["level", "kind"], format_func={"level": "按层级", "kind": "按类型"}.get,
+                         key="cmp_group")
+chosen = page_state.multiselect(c2, "突出显示的机构", list(names), format_func=names.get, max_selections=8,
+                                key="cmp_highlight")
 quant = ui.query("metric_quantiles", **params, metric=metric, group=group)
 points = ui.query("metric_peers", **params, metric=metric, order="desc", limit=50, agencies=chosen) if chosen else None
 if points is not None:
@@ -74,12 +101,13 @@ if heat.empty:
     st.caption("没有数据。")
 else:
     st.plotly_chart(charts.percentile_heatmap(heat, HEATMAP_METRICS), key="heatmap")
-    st.caption("新收申请量最大的 25 个机构；颜色为各指标在所选地区全部机构中的百分位（空白为无法计算）。")
+    st.caption("新收申请量最大的 25 个机构；格中为各指标在所选地区全部机构中的百分位。绿色为该指标较好的一端、"
+               "红色为较差的一端（如不予公开率越高越红），蓝色为没有好坏方向的中性指标；空白为无法计算。")
 
 st.subheader("机构并列对比（2–5 个）")
 default = list(names)[:2] if len(names) >= 2 else list(names)
-pick = st.multiselect("选择机构", list(names), default=default, format_func=names.get, max_selections=5,
-                      key="cmp_side")
+pick = page_state.multiselect(st, "选择机构", list(names), default=default, format_func=names.get, max_selections=5,
+                              key="cmp_side")
 if len(pick) < 2:
     st.caption("请至少选择 2 个机构。")
 else:
@@ -90,13 +118,44 @@ else:
     ui.table(side, "side_by_side", {"name": "机构", "n_reports": "报告数", **outcome_cols})
 
 st.subheader("离群机构")
-out = ui.query("metric_peers", **params, metric=metric, order="outlier", limit=50)
-if not out.empty:
-    out = out[out["robust_score"].abs() >= 3.5]
-st.caption(f"{METRICS[metric].label}：与同类中位数相差 3.5 个以上（经 1.4826 调整的）中位数绝对偏差（MAD）的机构。")
-if out.empty:
-    st.caption("没有离群机构。")
+if m.is_ratio:
+    points = comparison.funnel(funnel_rows) if funnel_rows is not None else funnel_rows
+    if points is None or points.empty:
+        st.caption("没有可计算的比率。")
+    else:
+        # The groups with most agencies first: a group of one is its own pooled rate.
+        groups = points.groupby("peer_group").size().sort_values(ascending=False, kind="mergesort")
+        labels = comparison.peer_group_labels(groups.index, LEVELS, KINDS)
+        group = page_state.selectbox(st, "同类组（层级 · 类型）", list(groups.index), key="cmp_peer_group",
+                                     format_func=lambda g: f"{labels[g]}（{groups[g]} 个机构）")
+        part = points[points["peer_group"] == group]
+        curves = comparison.funnel_curves(float(part["p0"].iloc[0]), float(part["den"].max()))
+        st.plotly_chart(charts.control_funnel(part, curves, metric,
+                                              title=f"{m.label} 漏斗图：{labels[group]}（{len(part)} 个机构）"),
+                        key="funnel")
+        st.caption(f"每个点是一个机构：横轴为分母（对数刻度），纵轴为{m.label}。实线为 99.8% 控制限、虚线为 95% 控制限，"
+                   "均以同类组的合并比率为中心、按精确二项分布计算；点落在 99.8% 控制限之外即为离群，"
+                   "分母越小，控制限越宽，一两件案件的 100% 不会被当作离群。")
+        out = points[points["outside"] != ""].copy()
+        if out.empty:
+            st.caption("所选范围内没有落在 99.8% 控制限之外的机构。")
+        else:
+            out["wording"] = [comparison.outlier_wording(metric, side) for side in out["outside"]]
+            out["group_label"] = out["peer_group"].map(comparison.peer_group_labels(out["peer_group"], LEVELS, KINDS))
+            out = out.sort_values(["outside", "den"], ascending=[True, False])
+            ui.table(out, "outliers",
+                     {"name": "机构", "group_label": "同类组", "num": "观察数（件）", "expected": "期望数（件）",
+                      "den": "分母（件）", "rate": m.label, "p0": "同类合并比率", "wording": "判断"},
+                     percent=("rate", "p0"))
 else:
-    ui.table(out.rename(columns={"value": metric}), "outliers",
-             {"name": "机构", metric: METRICS[metric].label, "peer_median": "同类中位数",
-              "robust_score": "稳健离群分数", "n_peers": "同类机构数"}, percent=rate_cols)
+    out = ui.query("metric_peers", **params, metric=metric, order="outlier", limit=50)
+    if not out.empty:
+        out = out[out["robust_score"].abs() >= ROBUST_THRESHOLD]
+    st.caption(f"{m.label}：与同类中位数相差 {ROBUST_THRESHOLD} 个以上（经 1.4826 调整的）中位数绝对偏差（MAD）的机构"
+               "（计数指标没有分母，不适用漏斗图）。")
+    if out.empty:
+        st.caption("没有离群机构。")
+    else:
+        ui.table(out.rename(columns={"value": metric}), "outliers",
+                 {"name": "机构", metric: m.label, "peer_median": "同类中位数",
+                  "robust_score": "稳健离群分数", "n_peers": "同类机构数"})

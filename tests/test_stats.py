@@ -7,6 +7,7 @@ import pytest
 from scipy import stats as st
 from statsmodels.stats.proportion import proportion_confint
 
+from analytics import stats
 from analytics.stats import beta_prior, funnel_limits, outliers, pooled_rate, shrink, wilson
 
 
@@ -74,3 +75,23 @@ def test_shrinkage_moves_small_agencies_toward_the_pooled_rate_more_than_large_o
     assert big_move < 0.05
     a, b = beta_prior(k, n)
     assert a / (a + b) == pytest.approx(p0)
+
+
+@pytest.mark.parametrize("p0", [0.003, 0.05, 0.3, 0.9])
+@pytest.mark.parametrize("level", stats.LEVELS)
+def test_drawn_exact_limits_agree_with_the_outliers_point_for_point(p0, level):
+    tail = (1 - level) / 2
+    for n in (1, 2, 3, 7, 30, 250):
+        k = np.arange(n + 1)
+        lo, hi = stats.exact_limits(p0, np.full(n + 1, n), level)
+        above = k / n > hi
+        below = k / n < lo
+        assert (above == (st.binom.sf(k - 1, n, p0) < tail)).all(), (n, p0)
+        assert (below == (st.binom.cdf(k, n, p0) < tail)).all(), (n, p0)
+        flagged = {o.index: o.side for o in stats.outliers(k, np.full(n + 1, n), level, p0=p0)}
+        assert flagged == {i: "high" for i in np.flatnonzero(above)} | {i: "low" for i in np.flatnonzero(below)}
+
+
+def test_one_case_of_one_lies_inside_the_drawn_limits():
+    lo, hi = stats.exact_limits(0.05, [1], stats.LEVELS[1])
+    assert hi[0] == 1.0 and lo[0] == 0.0

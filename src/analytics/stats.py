@@ -8,6 +8,7 @@ here is about how much that fraction can be trusted when n is small.
 - ``funnel_limits``: control limits around a peer group's pooled rate for any denominator, from
   exact binomial quantiles with Spiegelhalter's interpolation (Stat Med 2005), so that a funnel
   plot's 95 % and 99.8 % curves are right for small n too;
+- ``exact_limits``: the same limits drawn so that they agree with ``outliers`` point for point;
 - ``outliers``: which agencies lie outside those limits, with observed and expected counts —
   unlike a median/MAD score this works when most peers are at 0 %;
 - ``shrink``: empirical-Bayes (beta-binomial) estimates that pull small agencies toward the pooled
@@ -73,6 +74,20 @@ def funnel_limits(p0: float, n, level: float) -> tuple[np.ndarray, np.ndarray]:
             limit = np.where(n > 0, (r - alpha) / n, np.nan)
         out.append(np.clip(limit, 0, 1))
     return out[0], out[1]
+
+
+def exact_limits(p0: float, n, level: float) -> tuple[np.ndarray, np.ndarray]:
+    """Limits that agree with ``outliers``: a rate k/n lies above the upper one exactly when
+    P(X >= k) < (1 − level)/2 under the pooled rate, and below the lower one exactly when
+    P(X <= k) < (1 − level)/2. Each limit sits half a case beyond the last count that is not an
+    outlier, so no point is drawn outside the funnel without being listed as an outlier (the
+    interpolated limits of ``funnel_limits`` put 1 case of 1 outside at small p0)."""
+    n = np.asarray(n, dtype="float64")
+    tail = (1 - level) / 2
+    with np.errstate(invalid="ignore", divide="ignore"):
+        hi = np.where(n > 0, (_st.binom.ppf(1 - tail, n, p0) + 0.5) / n, np.nan)
+        lo = np.where(n > 0, (_st.binom.ppf(tail, n, p0) - 0.5) / n, np.nan)
+    return np.clip(lo, 0, 1), np.clip(hi, 0, 1)
 
 
 @dataclass(frozen=True)

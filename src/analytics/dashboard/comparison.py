@@ -15,6 +15,15 @@ from .. import stats
 from ..metrics import metric
 
 PEER_KEYS = ("level", "kind")
+GROUP_SEPARATOR = " · "
+
+METHOD_TEXT = (
+    "**区间与排名**：每个比率附 95% Wilson 区间（分母越小区间越宽）；排名只在分母不少于“最少分母”的机构之间进行，"
+    "其余机构列在后面并注明原因。**收缩估计**（经验贝叶斯）：以同类组（相同层级与类型）的比率分布为先验"
+    "Beta(a, b)（矩估计，扣除二项抽样波动），估计值为 (分子 + a) / (分母 + a + b)，分母小的机构更靠近同类合并比率。"
+    "**离群**：以同类组合并比率 p₀ = Σ分子 / Σ分母 为中心，按二项分布计算每个分母下的 95% 与 99.8% 控制限"
+    "（Spiegelhalter 插值），落在 99.8% 控制限之外的机构为离群；观察数与期望数（分母 × p₀）并列。"
+)
 
 
 def _counts(df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -95,14 +104,15 @@ def funnel(df: pd.DataFrame) -> pd.DataFrame:
             continue
         part, k, n = part[has], k[has], n[has]
         p0 = stats.pooled_rate(k, n)
-        lo95, hi95 = stats.funnel_limits(p0, n, stats.LEVELS[0])
-        lo998, hi998 = stats.funnel_limits(p0, n, stats.LEVELS[1])
+        lo95, hi95 = stats.exact_limits(p0, n, stats.LEVELS[0])
+        lo998, hi998 = stats.exact_limits(p0, n, stats.LEVELS[1])
         side = np.array([""] * len(part), dtype=object)
         for o in stats.outliers(k, n, stats.LEVELS[1], p0=p0):
             side[o.index] = o.side
         rows.append(part.assign(rate=k / n, p0=p0, expected=n * p0, lo95=lo95, hi95=hi95,
                                 lo998=lo998, hi998=hi998, outside=side, n_peers=len(part),
-                                peer_group=" · ".join(map(str, key)) if isinstance(key, tuple) else (key or "全部")))
+                                peer_group=GROUP_SEPARATOR.join(map(str, key)) if isinstance(key, tuple)
+                                else (key or "全部")))
     if not rows:
         return df.iloc[0:0].assign(rate=[], p0=[], expected=[], lo95=[], hi95=[], lo998=[], hi998=[],
                                    outside=[], n_peers=[], peer_group=[])
@@ -112,8 +122,8 @@ def funnel(df: pd.DataFrame) -> pd.DataFrame:
 def funnel_curves(p0: float, n_max: float, points: int = 120) -> pd.DataFrame:
     """The control limits of one pooled rate drawn over denominators 1 … ``n_max`` (log-spaced)."""
     n = np.unique(np.round(np.geomspace(1, max(n_max, 2), points)))
-    lo95, hi95 = stats.funnel_limits(p0, n, stats.LEVELS[0])
-    lo998, hi998 = stats.funnel_limits(p0, n, stats.LEVELS[1])
+    lo95, hi95 = stats.exact_limits(p0, n, stats.LEVELS[0])
+    lo998, hi998 = stats.exact_limits(p0, n, stats.LEVELS[1])
     return pd.DataFrame({"n": n, "lo95": lo95, "hi95": hi95, "lo998": lo998, "hi998": hi998})
 
 
@@ -125,3 +135,26 @@ def outlier_wording(metric_key: str, side: str) -> str:
     if side == "low":
         return {1: "显著偏低（需关注）", -1: "显著偏低（较好）"}.get(direction, "显著偏低")
     return ""
+
+
+def order_label(metric_key: str) -> dict[str, str]:
+    """The two orders of a ranking, named by what comes first for this metric's polarity."""
+    direction = metric(metric_key).direction
+    if direction < 0:
+        return {"desc": "从高到低（最需关注在前）", "asc": "从低到高（最好在前）"}
+    if direction > 0:
+        return {"desc": "从高到低（最好在前）", "asc": "从低到高（最需关注在前）"}
+    return {"desc": "从高到低", "asc": "从低到高"}
+
+
+def peer_group_labels(groups, levels: dict, kinds: dict) -> dict[str, str]:
+    """Chinese names of the peer groups ``funnel`` forms ("county · department" → "县级 · 政府部门")."""
+    out = {}
+    for g in groups:
+        parts = str(g).split(GROUP_SEPARATOR)
+        if len(parts) == 2:
+            out[g] = GROUP_SEPARATOR.join([levels.get(parts[0], "层级不明" if parts[0] == "—" else parts[0]),
+                                          kinds.get(parts[1], "类型不明" if parts[1] == "—" else parts[1])])
+        else:
+            out[g] = str(g)
+    return out

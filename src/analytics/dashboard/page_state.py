@@ -59,6 +59,7 @@ def selectbox(where, label: str, options: Sequence, *, key: str, default=None, *
         del st.session_state[key]
     if key not in st.session_state and default in options:
         st.session_state[key] = default
+    kw.setdefault("placeholder", "请选择")
     value = where.selectbox(label, options, key=key, **kw)
     _write(key, None if value == default else str(value))
     return value
@@ -105,6 +106,7 @@ def multiselect(where, label: str, options: Sequence, *, key: str, default: Sequ
         st.session_state[key] = [v for v in st.session_state[key] if v in allowed]
     else:
         st.session_state[key] = [v for v in default if v in allowed]
+    kw.setdefault("placeholder", "请选择")
     value = list(where.multiselect(label, options, key=key, **kw))
     _write(key, None if value == [v for v in default if v in allowed] else SEPARATOR.join(map(str, value)) or "")
     return value

@@ -221,12 +221,21 @@ def _looked_up(con, p: dict) -> bool:
 
 
 def metric_peers(con, *, metric: str = "substantive_disclosure_rate", order: str = "desc", limit: int = 30,
-                 agencies: list[str] | None = None, **params) -> pd.DataFrame:
+                 agencies: list[str] | None = None, min_den: int = 0, **params) -> pd.DataFrame:
+    """One metric per agency with its peer statistics; with ``min_den`` every agency whose rate
+    rests on fewer cases comes after those that meet it (``eligible`` false)."""
     if order not in ORDERS:
         raise ValueError(f"unknown order {order!r}")
     p = {**_filters(params), "order": order, "limit": int(limit), "agencies": list(agencies or []),
-         **_metric(metric)}
+         "min_den": int(min_den), **_metric(metric)}
     return run(con, "metric_peers", {**p, "looked_up": _looked_up(con, p)})
+
+
+def metric_funnel(con, *, metric: str = "denial_rate", limit: int = 20000, **params) -> pd.DataFrame:
+    """Numerator and denominator of a rate per agency (largest denominators first, at most ``limit``)."""
+    if not METRICS[_metric_key(metric)].is_ratio:
+        raise ValueError(f"{metric} is not a rate")
+    return run(con, "metric_funnel", {**_filters(params), "limit": int(limit), **_metric(metric)})
 
 
 def metric_quantiles(con, *, metric: str = "substantive_disclosure_rate", group: str = "level",
@@ -360,6 +369,7 @@ CATALOGUE: dict[str, tuple] = {
     "whole_warehouse": (whole_warehouse, dict(_EX)),
     "metric_peers": (metric_peers, {**_EX, "metric": "substantive_disclosure_rate", "order": "desc", "limit": 30}),
     "metric_outliers": (metric_peers, {**_EX, "metric": "denial_rate", "order": "outlier", "limit": 20}),
+    "metric_funnel": (metric_funnel, {**_EX, "metric": "denial_rate", "limit": 20000}),
     "metric_quantiles": (metric_quantiles, {**_EX, "metric": "substantive_disclosure_rate", "group": "level"}),
     "metric_heatmap": (metric_heatmap, {**_EX, "limit": 25}),
     "agency_outcomes": (agency_outcomes, {**_EX, "agencies": []}),

@@ -5,6 +5,7 @@
 -- statistics and the counts below each shown agency are looked up in what the refresh computed
 -- (peer_stats, peer_ecdf) or counted over the chosen agencies; being a bound value, it lets DuckDB
 -- drop the other branch before planning it. The percentile rank is had for the shown rows only.
+-- $min_den: the minimum denominator of a ranking (0: none); `eligible` says who meets it.
 WITH valued AS NOT MATERIALIZED (
     SELECT agency_id,
            name || CASE WHEN dataset = 'demo' THEN '（演示）' ELSE '' END AS name,
@@ -44,14 +45,15 @@ WITH valued AS NOT MATERIALIZED (
     FROM chosen v JOIN spread s ON v.level IS NOT DISTINCT FROM s.level AND v.kind IS NOT DISTINCT FROM s.kind
     WHERE len($agencies) = 0 OR list_contains($agencies, v.agency_id)
 ), shown AS MATERIALIZED (
-    SELECT *,
+    -- a rate on fewer than $min_den cases never ranks ahead of one on more (shown after them)
+    SELECT *, NOT ($is_ratio AND den < $min_den) AS eligible,
            CASE $order
                WHEN 'asc' THEN value
                WHEN 'outlier' THEN -abs(coalesce(robust_score, 0))
                ELSE -value
            END AS sort_key
     FROM scored
-    ORDER BY sort_key, name
+    ORDER BY eligible DESC, sort_key, name
     LIMIT $limit
 ), below AS (
     SELECT s.agency_id, e.n_below
@@ -71,6 +73,6 @@ WITH valued AS NOT MATERIALIZED (
 SELECT s.agency_id, s.name, s.level, s.kind, s.n_reports, s.num, s.den, s.value,
        s.n_peers, s.peer_median, s.peer_p25, s.peer_p75, s.peer_p10, s.peer_p90,
        coalesce(b.n_below / nullif(s.n_peers - 1, 0), 0) AS peer_percentile,
-       s.peer_mad, s.robust_score
+       s.peer_mad, s.robust_score, s.eligible
 FROM shown s JOIN below b USING (agency_id)
-ORDER BY s.sort_key, s.name
+ORDER BY s.eligible DESC, s.sort_key, s.name
