@@ -3,9 +3,11 @@
 import pandas as pd
 import streamlit as st
 
-from analytics.dashboard import charts, ui
+from analytics.dashboard import charts, comparison, page_state, ui
+from analytics.dashboard.filters import KINDS, LEVELS
 from analytics.dashboard.labels import REVIEW_COLS, REVIEW_GROUPS
 from analytics.dashboard.metrics import METRICS, fmt
+from analytics.stats import MIN_DENOMINATOR
 
 f = ui.header("复议诉讼", "行政复议与行政诉讼的结果及纠错率")
 params = f.params()
@@ -78,18 +80,56 @@ ui.table(yearly, "yearly", {"year": "年份", "rv_total": "复议总计", "revie
 
 st.subheader("排名")
 c1, c2 = st.columns([3, 1])
-metric = c1.selectbox("指标", ["review_correction_rate", "litigation_correction_rate", "dispute_rate",
-                               "correction_per_100", "pending_share"],
-                      format_func=lambda k: METRICS[k].label, key="rv_metric")
-min_den = c2.number_input("最少案件数", 0, 1000, 5, key="rv_min")
-ranked = ui.query("metric_peers", **params, metric=metric, order="desc", limit=200)
-ranked = ranked[ranked["den"] >= min_den].head(20)
+metric = page_state.selectbox(c1, "指标", ["review_correction_rate", "litigation_correction_rate", "dispute_rate",
+                                           "correction_per_100", "pending_share"],
+                              format_func=lambda k: METRICS[k].label, key="rv_metric")
+m = METRICS[metric]
+min_den = page_state.number(c2, "最少分母（件）", 0, 100000, MIN_DENOMINATOR, key="rv_min_den",
+                            help="分母（案件数）少于此数的机构不参与排名，列在其后并以灰色显示。")
+ranked = ui.query("metric_peers", **params, metric=metric, order="desc", limit=20,
+                  min_den=min_den if m.is_ratio else 0)
 if ranked.empty:
-    st.caption("没有满足条件的机构。")
+    st.caption("没有可计算的机构。")
 else:
-    st.plotly_chart(charts.ranking(ranked, metric, median_col="peer_median"), key="review_ranking")
-    ranked["caution"] = [ui.caution_text(d) for d in ranked["den"]]
-    ui.table(ranked.rename(columns={"value": metric}), "review_ranking",
-             {"name": "机构", metric: METRICS[metric].label, "num": "分子", "den": "分母（案件数）",
-              "peer_median": "同类中位数", "caution": "提示"},
-             percent=("peer_median",) if METRICS[metric].percent else ())
+    if m.is_ratio:
+        ranked = comparison.with_intervals(ranked)
+        ranked["reason"] = ["" if ok else f"分母不足 {min_den} 件，未参与排名" for ok in ranked["eligible"]]
+    st.plotly_chart(charts.ranking(ranked, metric, median_col="peer_median",
+                                   title=f"{m.label}：{comparison.order_label(metric)['desc']}"),
+                    key="review_ranking")
+    st.caption("黑色菱形为同类（相同层级与类型）中位数" + ("；横线为 95% Wilson 区间，灰色条为分母不足、未参与排名的机构。"
+                                                      if m.is_ratio else "。"))
+    columns = {"name": "机构", metric: m.label, "num": "分子", "den": "分母（案件数）", "peer_median": "同类中位数"}
+    if m.is_ratio:
+        columns |= {"lo": "95% 区间下限", "hi": "95% 区间上限", "reason": "说明"}
+    ui.table(ranked.rename(columns={"value": metric}), "review_ranking", columns,
+             percent=("peer_median", "lo", "hi") if m.percent else ())
+
+if m.is_ratio:
+    st.subheader("漏斗图")
+    rows = ui.query("metric_funnel", **params, metric=metric)
+    points = comparison.funnel(rows) if not rows.empty else rows
+    if points.empty:
+        st.caption("所选范围内没有可计算的比率。")
+    else:
+        groups = points.groupby("peer_group").size().sort_values(ascending=False, kind="mergesort")
+        labels = comparison.peer_group_labels(groups.index, LEVELS, KINDS)
+        group = page_state.selectbox(st, "同类组（层级 · 类型）", list(groups.index), key="rv_peer_group",
+                                     format_func=lambda g: f"{labels[g]}（{groups[g]} 个机构）")
+        part = points[points["peer_group"] == group]
+        curves = comparison.funnel_curves(float(part["p0"].iloc[0]), float(part["den"].max()))
+        st.plotly_chart(charts.control_funnel(part, curves, metric,
+                                              title=f"{m.label} 漏斗图：{labels[group]}（{len(part)} 个机构）"),
+                        key="review_funnel")
+        st.caption("实线为 99.8% 控制限、虚线为 95% 控制限（同类组合并比率为中心，精确二项分布）；"
+                   "控制限之外的机构列在下表。")
+        out = points[points["outside"] != ""].copy()
+        if out.empty:
+            st.caption("没有落在 99.8% 控制限之外的机构。")
+        else:
+            out["wording"] = [comparison.outlier_wording(metric, side) for side in out["outside"]]
+            out["group_label"] = out["peer_group"].map(comparison.peer_group_labels(out["peer_group"], LEVELS, KINDS))
+            ui.table(out.sort_values("den", ascending=False), "review_outliers",
+                     {"name": "机构", "group_label": "同类组", "num": "观察数（件）", "expected": "期望数（件）",
+                      "den": "分母（件）", "rate": m.label, "p0": "同类合并比率", "wording": "判断"},
+                     percent=("rate", "p0"))

@@ -3,6 +3,7 @@ charts and tables, filters that change the numbers and survive the URL round tri
 
 from __future__ import annotations
 
+import json
 import os
 
 import pytest
@@ -117,7 +118,7 @@ def test_outcomes_page(warehouse):
 
 def test_review_page(warehouse):
     at = open_page("review")
-    assert charts(at) == 4  # results, funnel, yearly rates, ranking
+    assert charts(at) == 5  # results, stages, yearly rates, ranking, control funnel
     assert [m.label for m in at.metric] == [METRICS[k].label for k in
                                             ("review_correction_rate", "litigation_correction_rate", "dispute_rate")]
 
@@ -153,3 +154,33 @@ def test_report_page_shows_tables_sources_and_previous_year(warehouse):
     assert any("自然人" in df.columns for df in frames)
     assert any("来源位置" in df.columns for df in frames)
     assert at.query_params["report"]
+
+
+def _table_with(at, column):
+    return next(d.value for d in at.dataframe if column in d.value.columns)
+
+
+@pytest.mark.parametrize("page, prefix", [("compare", "cmp"), ("review", "rv")])
+def test_a_ranking_puts_every_agency_under_the_minimum_denominator_last(warehouse, page, prefix):
+    metric = "denial_rate" if page == "compare" else "review_correction_rate"
+    at = open_page(page, query={f"{prefix}_metric": metric, f"{prefix}_min_den": "5"})
+    assert at.number_input(key=f"{prefix}_min_den").value == 5
+    table = _table_with(at, "说明")
+    den = table.filter(like="分母").iloc[:, 0]
+    below = den < 5
+    # every row at or above the minimum comes before every row below it
+    assert list(below) == sorted(below)
+    assert table.loc[below, "说明"].str.contains("分母不足 5 件").all()
+    assert (table.loc[~below, "说明"] == "").all()
+    assert {"95% 区间下限", "95% 区间上限"} <= set(table.columns)
+
+
+def test_the_funnel_lists_outliers_with_observed_and_expected_counts(warehouse):
+    at = open_page("compare", query={"cmp_metric": "denial_rate"})
+    funnel = [json.loads(c.proto.spec) for c in at.get("plotly_chart") if c.proto.id.endswith("-funnel")]
+    assert funnel and "漏斗图" in funnel[0]["layout"]["title"]["text"]
+    assert {t.get("name") for t in funnel[0]["data"]} >= {"99.8% 控制限", "95% 控制限"}
+    tables = [d.value for d in at.dataframe if "期望数（件）" in d.value.columns]
+    if tables:  # outliers of this warehouse, if any, with their counts
+        out = tables[0]
+        assert ((out["观察数（件）"] > out["期望数（件）"]) == out["判断"].str.contains("偏高")).all()
