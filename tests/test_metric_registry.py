@@ -149,3 +149,23 @@ def test_a_new_entry_reaches_view_dashboard_and_dictionary_with_no_other_edit(tm
     assert got["docs"] is True
     # The original package is untouched.
     assert "granted_per_100" not in registry.METRICS
+
+
+def test_flags_are_read_from_the_bad_end_of_the_polarity():
+    worse, better = METRICS["denial_rate"], METRICS["substantive_disclosure_rate"]
+    assert (worse.flag(worse.flag_yellow - 0.01), worse.flag(worse.flag_yellow), worse.flag(worse.flag_red)) == (
+        "", "yellow", "red")
+    assert (better.flag(better.flag_yellow + 0.01), better.flag(better.flag_yellow), better.flag(better.flag_red)) == (
+        "", "yellow", "red")
+    assert worse.flag(None) == "" and worse.flag(float("nan")) == ""
+
+
+def test_a_flag_on_a_neutral_metric_or_in_the_wrong_order_is_refused():
+    base = registry.registry_text().split("\n[[metric]]\n")
+    entry = "[[metric]]\n" + base[1]  # the first metric, a neutral count
+    with pytest.raises(RegistryError, match="need a polarity"):
+        parse_registry(entry + "flag_red = 5\n")
+    rate = "[[metric]]\n" + next(b for b in base[1:] if 'key = "denial_rate"' in b)
+    rate = rate.replace("flag_yellow = 0.1\n", "flag_yellow = 0.3\n")
+    with pytest.raises(RegistryError, match="beyond flag_yellow"):
+        parse_registry(rate)

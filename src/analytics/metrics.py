@@ -56,6 +56,23 @@ class Metric:
         """+1 when a higher value is better, -1 when worse, 0 when neither."""
         return {"higher_better": 1, "higher_worse": -1}.get(self.polarity, 0)
 
+    def flag(self, value: float | None) -> str:
+        """"red", "yellow" or "" for a value against the registry's thresholds, read from the
+        bad end of the metric's polarity."""
+        if value is None or value != value or not self.direction:
+            return ""
+        for level, limit in (("red", self.flag_red), ("yellow", self.flag_yellow)):
+            if limit is not None and (value >= limit if self.direction < 0 else value <= limit):
+                return level
+        return ""
+
+    def flags_text(self) -> str:
+        """The thresholds as a reader sees them, e.g. "≥ 10% 黄 / ≥ 20% 红"."""
+        sign = "≥" if self.direction < 0 else "≤"
+        shown = [f"{sign} {v * 100:g}% {name}" if self.percent else f"{sign} {v:g} {name}"
+                 for v, name in ((self.flag_yellow, "黄"), (self.flag_red, "红")) if v is not None]
+        return " / ".join(shown)
+
     def value_sql(self, num: str, den: str) -> str:
         """A group's value from its summed numerator and denominator expressions."""
         return f"CAST({num} AS DOUBLE) / nullif({den}, 0)" if self.is_ratio else num
@@ -86,6 +103,11 @@ def _check(entry: dict, seen: set[str]) -> Metric:
         raise RegistryError(f"metric {m.key}: template {m.template!r}")
     if m.percent and not m.is_ratio:
         raise RegistryError(f"metric {m.key}: a percentage must be a rate")
+    if (m.flag_yellow is not None or m.flag_red is not None) and not m.direction:
+        raise RegistryError(f"metric {m.key}: flags need a polarity (higher_better or higher_worse)")
+    if m.flag_yellow is not None and m.flag_red is not None and (
+            (m.flag_red < m.flag_yellow) if m.direction < 0 else (m.flag_red > m.flag_yellow)):
+        raise RegistryError(f"metric {m.key}: flag_red must lie beyond flag_yellow on the bad side")
     return m
 
 
@@ -130,12 +152,13 @@ def reference_markdown() -> str:
         "[`spec/metrics.md`](spec/metrics.md). Every metric is a column triple `<key>_num`, `<key>_den`,",
         "`<key>` of `report_metrics`; a group's rate is `sum(num) / sum(den)`, a count or amount `sum(num)`.",
         "",
-        "| key | 名称 | 类型 | 单位 | 方向 | 公式 | 分母 | numerator | denominator |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| key | 名称 | 类型 | 单位 | 方向 | 公式 | 分母 | 预警阈值（黄 / 红） | numerator | denominator |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for k, m in METRICS.items():
         cells = [f"`{k}`", m.label + ("（仅 2021 版模板）" if m.template == "2021" else ""), _KIND_ZH[m.kind],
-                 m.unit, _POLARITY_ZH[m.polarity], m.formula, m.base, m.numerator, m.denominator]
+                 m.unit, _POLARITY_ZH[m.polarity], m.formula, m.base, m.flags_text() or "—", m.numerator,
+                 m.denominator]
         lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
     return "\n".join(lines) + "\n"
 

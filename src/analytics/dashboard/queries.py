@@ -175,13 +175,23 @@ def filter_datasets(con) -> pd.DataFrame:
 # ---------------------------------------------------------------- overview
 
 
-def kpi_by_year(con, **params) -> pd.DataFrame:
+def _headline(con, name: str, params: dict) -> pd.DataFrame:
     columns = [f"{k}_{part}" for k in HEADLINE for part in ("num", "den")]
-    df = _in_order(run(con, "kpi_by_year", {**_filters(params), "columns": columns}), columns)
+    df = _in_order(run(con, name, {**_filters(params), "columns": columns}), columns)
     for k in HEADLINE:
         den = df[k + "_den"].astype("float64")
         df[k] = df[k + "_num"].astype("float64") / den.where(den != 0)
     return df
+
+
+def kpi_by_year(con, **params) -> pd.DataFrame:
+    """Headline figures per year over every current report of the chosen region."""
+    return _headline(con, "kpi_by_year", params)
+
+
+def kpi_matched(con, **params) -> pd.DataFrame:
+    """Headline figures of year_to and the year before over the agencies that reported in both."""
+    return _headline(con, "kpi_matched", params)
 
 
 def top_agencies(con, *, limit: int = 15, **params) -> pd.DataFrame:
@@ -364,6 +374,7 @@ CATALOGUE: dict[str, tuple] = {
     "filter_regions": (filter_regions, {}),
     "filter_datasets": (filter_datasets, {}),
     "kpi_by_year": (kpi_by_year, dict(_EX)),
+    "kpi_matched": (kpi_matched, dict(_EX)),
     "top_agencies": (top_agencies, {**_EX, "limit": 15}),
     "agency_metrics": (agency_metrics, {**_EX, "limit": 2000}),
     "whole_warehouse": (whole_warehouse, dict(_EX)),
