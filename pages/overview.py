@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from analytics.dashboard import charts, ui
+from analytics.dashboard import charts, comparison, ui
 from analytics.dashboard.filters import KINDS, LEVELS
 from analytics.dashboard.metrics import HEADLINE, METRICS, fmt
+from analytics.stats import MIN_DENOMINATOR
 
 f = ui.header("总览", "核心指标、同比变化与趋势")
 kpi = ui.query("kpi_by_year", **f.params())
@@ -13,6 +14,8 @@ last = kpi[kpi["year"] == f.year_to - 1]
 
 # A rise is good news (green), bad news (red, "inverse") or neither (grey), from the registry.
 DELTA_COLOUR = {1: "normal", -1: "inverse", 0: "off"}
+QUADRANT = ("denial_rate", "review_correction_rate")
+QUADRANT_MIN_REVIEWS = 5  # decided reviews: few agencies see more, so 30 would leave the chart empty
 CARDS = [("n_reports", "已导入报告数", None), ("applications", "新收申请量", None)] + [
     (k, METRICS[k].label, k) for k in HEADLINE
 ]
@@ -32,29 +35,79 @@ def _delta(key, now, before):
     return f"{change:+,.0f}{pct}"
 
 
+FLAG_TEXT = {"red": "🔴 达到红色预警阈值", "yellow": "🟡 达到黄色预警阈值"}
+
+# Year on year over the agencies that reported in both years: a change in who reported is no change.
+matched = ui.query("kpi_matched", **f.params())
+m_this, m_last = matched[matched["year"] == f.year_to], matched[matched["year"] == f.year_to - 1]
+n_matched = int(_value(m_this, "n_reports") or 0)
+
 st.subheader(f"{f.year_to} 年核心指标（与 {f.year_to - 1} 年相比）")
 if this.empty:
     st.warning(f"{f.year_to} 年在所选范围内没有报告。")
-n_reports = _value(this, "n_reports")
+st.caption(f"同比变化只比较两年都有报告的 {n_matched:,} 个机构（同口径）；卡片下方另列全部机构的同比，"
+           "以及该年各机构该指标的 P25 / 中位数 / P75。")
 # Four cards a row: seven in one row cut rates such as 48.2% to "48.…" on a laptop screen.
 CARD_ROWS = [CARDS[i:i + 4] for i in range(0, len(CARDS), 4)]
 for col, (column, title, metric) in ((c, card) for row in CARD_ROWS for c, card in zip(st.columns(4), row)):
     with col:
         now, before = _value(this, column), _value(last, column)
         shown = fmt(metric, now) if metric else ("—" if now is None else f"{now:,.0f}")
-        st.metric(title, shown, _delta(metric or column, now, before),
-                  delta_color=DELTA_COLOUR[METRICS[metric].direction if metric else 0], border=True)
+        if column == "n_reports":
+            delta, delta_all = _delta(column, now, before), None
+        else:
+            delta = _delta(metric or column, _value(m_this, metric or column), _value(m_last, metric or column))
+            delta_all = _delta(metric or column, now, before)
+        st.metric(title, shown, delta, delta_color=DELTA_COLOUR[METRICS[metric].direction if metric else 0],
+                  border=True)
+        notes = []
+        if delta_all is not None:
+            notes.append(f"全部机构：{delta_all}")
+        if metric:
+            m = METRICS[metric]
+            den = _value(this, metric + "_den")
+            notes.append(f"分母：{'—' if den is None or den != den else f'{den:,.0f}'} 件（{m.base}）")
+            q = ui.query("metric_quantiles", **{**f.params(), "year_from": f.year_to}, metric=metric, group="all")
+            if not q.empty:
+                r = q.iloc[0]
+                notes.append(f"各机构 P25 {fmt(metric, r['p25'])} · 中位数 {fmt(metric, r['p50'])} · "
+                             f"P75 {fmt(metric, r['p75'])}（{int(r['n_agencies'])} 个机构）")
+            flag = m.flag(now)
+            if flag:
+                notes.append(f"{FLAG_TEXT[flag]}（{m.flags_text()}）")
+            elif m.flags_text():
+                notes.append(f"预警阈值：{m.flags_text()}")
+            caution = ui.caution_text(den) if m.is_ratio else ""
+            if caution:
+                notes.append(caution)
+        st.caption("  \n".join(notes))
         with st.popover("公式与分母"):
             if metric:
                 st.markdown(ui.metric_help(metric))
-                den = _value(this, metric + "_den")
-                st.markdown(f"本年分母：{'—' if den is None else f'{den:,.0f}'} 件")
             elif column == "applications":
                 st.markdown(ui.metric_help("applications"))
             else:
                 st.markdown("所选地区与年份内已导入的现行报告份数（每个机构每年取最新版本）。")
-        if metric and METRICS[metric].is_ratio:
-            st.caption(ui.caution_text(_value(this, metric + "_den")))
+
+st.subheader(f"{f.year_to} 年象限图：不予公开率 × 复议纠错率")
+quad = ui.query("agency_metrics", **{**f.params(), "year_from": f.year_to}, limit=5000,
+                metrics=list(QUADRANT))
+x_key, y_key = QUADRANT
+quad = quad[(quad[x_key + "_den"] >= MIN_DENOMINATOR) & (quad[y_key + "_den"] >= QUADRANT_MIN_REVIEWS)]
+if quad.empty:
+    st.caption(f"没有同时满足分母条件（办理结果 ≥ {MIN_DENOMINATOR} 件、已审结复议 ≥ {QUADRANT_MIN_REVIEWS} 件）的机构。")
+else:
+    x_line, y_line = _value(this, x_key), _value(this, y_key)
+    quad = quad.assign(quadrant=comparison.quadrant(quad[x_key], quad[y_key], x_line, y_line))
+    st.plotly_chart(charts.quadrant(quad, x_key, y_key, x_line, y_line,
+                                    title=f"{f.year_to} 年各机构不予公开率与复议纠错率"), key="quadrant")
+    st.caption(f"每个点是一个机构（办理结果 ≥ {MIN_DENOMINATOR} 件且已审结复议 ≥ {QUADRANT_MIN_REVIEWS} 件），"
+               "点的大小为新收申请量；虚线为所选范围的合计比率。右上象限：不予公开多、复议中又常被纠正，宜优先关注。")
+    counts = quad.groupby("quadrant").size()
+    st.caption("　".join(f"{q}：{counts.get(q, 0)} 个" for q in comparison.QUADRANTS))
+    ui.table(quad.sort_values([x_key], ascending=False), "quadrant",
+             {"name": "机构", "quadrant": "象限", x_key: METRICS[x_key].label, x_key + "_den": "办理结果（件）",
+              y_key: METRICS[y_key].label, y_key + "_den": "已审结复议（件）"})
 
 st.subheader("趋势")
 in_range = kpi[kpi["year"].between(f.year_from, f.year_to)].copy()

@@ -43,8 +43,8 @@ def test_overview_cards_trends_and_top_agencies(warehouse):
     labels = [m.label for m in at.metric]
     assert labels[:2] == ["已导入报告数", "新收申请量"]
     assert labels[2:] == [METRICS[k].label for k in HEADLINE]
-    assert charts(at) == len(labels) + 1  # one trend per card, one ranking
-    assert len(at.dataframe) == 1
+    assert charts(at) == len(labels) + 2  # one trend per card, the quadrant, one ranking
+    assert len(at.dataframe) == 2  # the quadrant's agencies, the largest agencies
     assert any("演示数据" in i.value for i in at.info)  # demo data is present and marked
 
 
@@ -184,3 +184,31 @@ def test_the_funnel_lists_outliers_with_observed_and_expected_counts(warehouse):
     if tables:  # outliers of this warehouse, if any, with their counts
         out = tables[0]
         assert ((out["观察数（件）"] > out["期望数（件）"]) == out["判断"].str.contains("偏高")).all()
+
+
+def test_year_on_year_compares_the_agencies_that_reported_in_both_years(warehouse):
+    """The card's change equals a hand computation over the matched agencies."""
+    with connect_read(warehouse) as con:
+        rows = con.execute("SELECT agency_id, year, denial_rate_num AS num, denial_rate_den AS den "
+                           "FROM report_metrics").df()
+    years = sorted(rows["year"].unique())
+    for year in reversed(years[1:]):
+        pair = rows[rows["year"].isin([year - 1, year])]
+        both = pair.groupby("agency_id")["year"].nunique()
+        matched = pair[pair["agency_id"].isin(both[both == 2].index)]
+        by_year = matched.groupby("year")[["num", "den"]].sum()
+        if len(by_year) == 2 and (by_year["den"] > 0).all() and len(both[both == 2]) < pair["agency_id"].nunique():
+            break  # a year whose matched agencies are fewer than all: the two figures differ
+    rate = by_year["num"] / by_year["den"]
+    at = open_page(query={"years": f"{years[0]}-{year}"})
+    card = next(m for m in at.metric if m.label == METRICS["denial_rate"].label)
+    assert card.proto.delta == f"{(rate[year] - rate[year - 1]) * 100:+.1f} 个百分点"
+    assert any(f"两年都有报告的 {both[both == 2].size:,} 个机构" in c.value for c in at.caption)
+
+
+def test_the_quadrant_places_each_agency_against_the_region_rates(warehouse):
+    at = open_page()
+    table = next(d.value for d in at.dataframe if "象限" in d.value.columns)
+    assert len(table) and (table["办理结果（件）"] >= 30).all() and (table["已审结复议（件）"] >= 5).all()
+    spec = next(json.loads(c.proto.spec) for c in at.get("plotly_chart") if c.proto.id.endswith("-quadrant"))
+    assert spec["layout"]["xaxis"]["title"]["text"].startswith("不予公开率")

@@ -303,3 +303,24 @@ def control_funnel(points: pd.DataFrame, curves: pd.DataFrame, metric: str, titl
     fig.update_yaxes(title_text=f"{METRICS[metric].label}（%）", rangemode="tozero")
     _axis_format(fig, metric)
     return _layout(fig, title, height=440)
+
+
+def quadrant(df: pd.DataFrame, x: str, y: str, x_line: float | None, y_line: float | None,
+             title: str | None = None, label: str = "name", size: str = "applications") -> go.Figure:
+    """Agencies on two rates, split by the region's own rates into four quadrants."""
+    sizes = pd.to_numeric(df.get(size, pd.Series(1.0, index=df.index)), errors="coerce").fillna(1.0)
+    scaled = 8 + 22 * (sizes / sizes.max()) ** 0.5 if len(sizes) and sizes.max() > 0 else 10
+    fig = go.Figure(go.Scatter(
+        x=df[x], y=df[y], mode="markers", text=df[label], marker=dict(size=scaled, color=PALETTE[0], opacity=0.75,
+                                                                       line=dict(color="white", width=0.5)),
+        hovertemplate=f"%{{text}}<br>{METRICS[x].label} %{{x:.1%}}<br>{METRICS[y].label} %{{y:.1%}}<extra></extra>",
+        showlegend=False))
+    if x_line is not None and x_line == x_line:
+        fig.add_vline(x=x_line, line=dict(color="gray", dash="dash", width=1))
+    if y_line is not None and y_line == y_line:
+        fig.add_hline(y=y_line, line=dict(color="gray", dash="dash", width=1))
+    fig.update_xaxes(title_text=f"{METRICS[x].label}（%）", rangemode="tozero")
+    fig.update_yaxes(title_text=f"{METRICS[y].label}（%）", rangemode="tozero")
+    _axis_format(fig, x, axis="x")
+    _axis_format(fig, y)
+    return _layout(fig, title, height=460)

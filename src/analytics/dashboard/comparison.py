@@ -158,3 +158,17 @@ def peer_group_labels(groups, levels: dict, kinds: dict) -> dict[str, str]:
         else:
             out[g] = str(g)
     return out
+
+
+QUADRANTS = ("右上：两项均高", "右下：不予公开率高", "左上：复议纠错率高", "左下：两项均低")
+
+
+def quadrant(x: pd.Series, y: pd.Series, x_line: float | None, y_line: float | None) -> list[str]:
+    """The quadrant of each agency around two reference lines (at or above a line counts as high)."""
+    out = []
+    for a, b in zip(x, y):
+        high_x = x_line is not None and a >= x_line
+        high_y = y_line is not None and b >= y_line
+        out.append(QUADRANTS[0] if high_x and high_y else QUADRANTS[1] if high_x else
+                   QUADRANTS[2] if high_y else QUADRANTS[3])
+    return out
