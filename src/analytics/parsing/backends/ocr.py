@@ -53,7 +53,7 @@ class OcrPage:
     vs: list[Seg]
     width: float  # points
     height: float
-    skew: float  # degrees undone
+    skew: float  # degrees the page was turned counter-clockwise (and turned back before reading)
 
 
 @lru_cache(maxsize=1)
@@ -111,7 +111,7 @@ def read_page(img, dpi: float) -> OcrPage:
     if abs(skew) >= 0.05:
         from PIL import Image
 
-        pil = Image.fromarray(gray).rotate(skew, resample=Image.BILINEAR, fillcolor=255, expand=False)
+        pil = Image.fromarray(gray).rotate(-skew, resample=Image.BILINEAR, fillcolor=255, expand=False)
         gray = np.asarray(pil)
     dark = gray < _threshold(gray)
     hs, vs, mask = _rulings(dark, dpi)
@@ -210,7 +210,8 @@ def _threshold(gray) -> int:
 
 
 def _skew(gray) -> float:
-    """Degrees to rotate (counter-clockwise) so that text rows run level, from ±6°.
+    """Degrees the page is turned counter-clockwise (within ±6°): text rows run level once it is
+    turned back.
 
     Dark pixels of a downscaled page are projected on the vertical axis at trial angles; rows of
     text give the sharpest profile when level."""
