@@ -43,7 +43,7 @@ def test_walker_finds_every_registered_suffix_and_nothing_else(tmp_path):
             (tmp_path / "sub" / name).parent.mkdir(exist_ok=True)
             (tmp_path / "sub" / name).write_text("x", encoding="utf-8")
             wanted.add(name)
-    for other in ("notes.json", "table.xlsx", "scan.png", "README"):
+    for other in ("notes.json", "table.xlsx", "scan.gif", "README"):
         (tmp_path / other).write_text("x", encoding="utf-8")
     assert {p.name for p in collect([tmp_path])} == wanted
 
@@ -65,7 +65,7 @@ def test_upload_widget_accepts_what_the_walker_accepts(tmp_path, monkeypatch):
     monkeypatch.setenv("ANALYTICS_UPLOADS", str(tmp_path / "uploads"))
     types = _upload_widget_types()
     names = [f"报告{s}" for s in accepted_suffixes()] + [f"REPORT{s.upper()}" for s in accepted_suffixes()]
-    names += ["notes.json", "table.xlsx", "scan.png", "report.pdf.exe", "README"]
+    names += ["notes.json", "table.xlsx", "scan.gif", "report.pdf.exe", "README"]
     folder = tmp_path / "walk"
     folder.mkdir()
     for name in names:

@@ -32,11 +32,14 @@ class Cell(NamedTuple):
     kind: str | None  # number | blank | not_applicable | text
     value: Number | None  # null when blank: blank is not zero
     where: str | None  # page, line or table/row/column in the source
+    # OCR's confidence (0–1) in the raw text; None when the text came from a text layer or markup
+    confidence: float | None = None
 
     @classmethod
     def from_json(cls, data: Mapping) -> Cell:
         get = data.get
-        return cls(get("table"), get("row"), get("col"), get("raw"), get("kind"), get("value"), get("where"))
+        return cls(get("table"), get("row"), get("col"), get("raw"), get("kind"), get("value"), get("where"),
+                   get("confidence"))
 
 
 class ReportWarning(NamedTuple):
@@ -122,7 +125,10 @@ class Report:
         if cells:
             # unpacked by hand: some two hundred cells, and _asdict costs twice as much
             out["cells"] = [{"table": t, "row": r, "col": c, "raw": raw, "kind": k, "value": v, "where": w}
-                            for t, r, c, raw, k, v, w in self.cells]
+                            if conf is None else
+                            {"table": t, "row": r, "col": c, "raw": raw, "kind": k, "value": v, "where": w,
+                             "confidence": conf}
+                            for t, r, c, raw, k, v, w, conf in self.cells]
         out["warnings"] = [w._asdict() for w in self.warnings]
         return out
 

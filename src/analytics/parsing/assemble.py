@@ -15,7 +15,7 @@ from .document import Document
 from .fit import fit_tokens
 from .glued import Group
 from .meta import agency_and_year, published_date, scope
-from .record import Sink
+from .record import Sink, mark_confidence
 from .review import read_review
 from .sections import read_sections
 from .stream import build_stream
@@ -79,6 +79,11 @@ def assemble(doc: Document, *, source: Source | dict) -> Report:
     else:
         sink.warn("table_missing", "未找到表4（行政复议、行政诉讼）", "")
 
+    cells = sink.cells
+    if doc.meta.get("ocr"):
+        from .backends.ocr import LOW_CONFIDENCE
+
+        cells = mark_confidence(cells, doc.rows, sink, LOW_CONFIDENCE)
     return Report(
         source=source,
         agency=agency,
@@ -91,7 +96,7 @@ def assemble(doc: Document, *, source: Source | dict) -> Report:
         applications=applications,
         review_litigation=review,
         sections=read_sections(plain),
-        cells=tuple(sink.cells),
+        cells=tuple(cells),
         warnings=tuple(sink.warnings),
     )
 

@@ -19,6 +19,7 @@ class Cell:
 
     text: str  # raw text; "" for a blank cell (kept, because blanks position the other cells)
     where: str  # human pointer back into the source: "page 3", "line 120", "table 2 r5 c3"
+    confidence: float | None = None  # OCR's confidence (0–1) in the text; None when it was not recognised
 
 
 @dataclass

@@ -79,13 +79,22 @@ HTML = Format("html", "HTML", (".html", ".htm", ".shtml", ".xhtml"), "analytics.
 MARKDOWN = Format("markdown", "Markdown", (".md", ".markdown"), "analytics.parsing.backends.text", name_decides=True)
 TEXT = Format("text", "文本", (".txt",), "analytics.parsing.backends.text", name_decides=True)
 
+
+def _is_image(data: bytes) -> bool:
+    return data[:8] == b"\x89PNG\r\n\x1a\n" or data[:3] == b"\xff\xd8\xff" or data[:4] in (b"II*\x00", b"MM\x00*")
+
+
+# A page scan or a table published as a picture: read by OCR (Tesseract's Chinese model).
+IMAGE = Format("image", "图片（扫描件）", (".png", ".jpg", ".jpeg", ".tif", ".tiff"), "analytics.parsing.backends.image",
+               magic=_is_image, binary=True, options=PdfSettings, preload=False)
+
 # Sniffing tries the signatures in this order; text is what is left.
-FORMATS: dict[str, Format] = {f.name: f for f in (PDF, DOCX, DOC, HTML, MARKDOWN, TEXT)}
+FORMATS: dict[str, Format] = {f.name: f for f in (PDF, DOCX, DOC, IMAGE, HTML, MARKDOWN, TEXT)}
 FALLBACK = TEXT
 
 # Formats recognised only to be refused with a useful reason, checked after the signatures above.
 REFUSED: tuple[tuple[Callable[[bytes], bool], str], ...] = (
-    (lambda h: h[:4] in (b"\x89PNG", b"GIF8") or h[:3] == b"\xff\xd8\xff", "这是图片；扫描的报告须先做文字识别（OCR）"),
+    (lambda h: h[:4] == b"GIF8", "这是 GIF 动图；扫描的报告请存为 PNG、JPEG 或 TIFF"),
     (lambda h: h.startswith(b"{\\rtf"), "这是 RTF 文件；请另存为 .docx 后再读取"),
 )
 

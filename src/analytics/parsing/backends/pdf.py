@@ -11,7 +11,7 @@ next page kept as one table.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ...errors import CorruptFile, EncryptedFile, ScannedDocument
 from ..document import Cell, Document, Row
@@ -59,12 +59,20 @@ def _short(exc: Exception) -> str:
 def load(data: bytes, name: str = "", settings: PdfSettings = DEFAULT) -> Document:
     doc = _open(data)
     try:
-        return _read(doc, settings)
+        try:
+            return _read(doc, settings)
+        except ScannedDocument:
+            # only a file without a usable text layer is recognised: OCR never overrides text
+            from . import ocr
+
+            if not ocr.available():
+                raise
+            return _read(doc, settings, ocr_dpi=settings.ocr_dpi)
     finally:
         doc.close()
 
 
-def _read(doc, settings: PdfSettings) -> Document:
+def _read(doc, settings: PdfSettings, ocr_dpi: float = 0.0) -> Document:
     warnings: list[dict] = []
     total = doc.page_count
     count = min(total, settings.max_pages)
@@ -75,11 +83,14 @@ def _read(doc, settings: PdfSettings) -> Document:
     repaired = bool(getattr(doc, "is_repaired", False))
     pages: list[list[tuple[float, object]]] = []  # per page: (top y, Line | Grid)
     zones: list[tuple[float, float]] = []  # per page: bottom of the top margin, top of the bottom one
+    confs: dict[int, dict[str, float]] = {}  # OCR: page number -> text -> confidence
     n_chars = undecodable = dropped = 0
     for pno in range(count):
-        read = _read_page(doc, pno, settings, warnings)
+        read = _read_page(doc, pno, settings, warnings) if not ocr_dpi else _ocr_page(doc, pno, settings, ocr_dpi)
         pages.append(read.items)
         zones.append(read.zone)
+        if read.confs:
+            confs[pno + 1] = read.confs
         n_chars += read.chars
         undecodable += read.unmapped
         dropped += read.dropped
@@ -93,10 +104,13 @@ def _read(doc, settings: PdfSettings) -> Document:
     if repaired:
         warnings.append({"code": "pdf_repaired", "message": "PDF 已损坏并经过修复，部分内容可能缺失", "where": "file"})
 
+    if ocr_dpi:
+        warnings.append({"code": "ocr", "where": "file",
+                         "message": f"扫描件，已做文字识别（OCR，{int(ocr_dpi)} dpi）；低置信度的单元格已标出，须人工核对"})
     flat = _stitch(pages)
     blocks = _blocks(flat, settings)
     prose_lines = [b for kind, b in blocks if kind == "line"]
-    rows = _rows(blocks, prose_lines)
+    rows = _rows(blocks, prose_lines, confs)
 
     first_page = [it for _y, it in pages[0] if isinstance(it, Line)] if pages else []
     title, used = find_title(first_page)
@@ -109,6 +123,8 @@ def _read(doc, settings: PdfSettings) -> Document:
         "creator": (doc.metadata or {}).get("creator") or None,
         "pdf_title": (doc.metadata or {}).get("title") or None,
     }
+    if ocr_dpi:
+        meta["ocr"] = True
     return Document(format="pdf", rows=rows, title=title, published=published, meta=meta, warnings=warnings)
 
 
@@ -119,6 +135,7 @@ class _Page:
     chars: int
     unmapped: int
     dropped: int
+    confs: dict[str, float] = field(default_factory=dict)  # OCR: cell or segment text -> confidence
 
 
 def _read_page(doc, pno: int, settings: PdfSettings, warnings: list[dict]) -> _Page:
@@ -129,11 +146,33 @@ def _read_page(doc, pno: int, settings: PdfSettings, warnings: list[dict]) -> _P
         hs, vs = page_rulings(page, settings) if settings.use_rulings else ([], [])
     except Exception as exc:  # a page whose content stream cannot be decoded
         raise CorruptFile(f"PDF 已损坏：第 {pno + 1} 页无法读取（{_short(exc)}）") from None
-    n_chars = len(chars)
     # text and drawing positions are in the unrotated page; so must the margins be
     width, height = page.rect.width, page.rect.height
     if page.rotation in (90, 270):
         width, height = height, width
+    return page_items(chars, hs, vs, pno, width, height, settings, warnings, unmapped)
+
+
+def _ocr_page(doc, pno: int, settings: PdfSettings, dpi: float) -> _Page:
+    """A page without text: its image recognised, then read like a page with text."""
+    from PIL import Image
+
+    from . import ocr
+
+    try:
+        pix = doc.load_page(pno).get_pixmap(dpi=int(dpi), colorspace=import_pymupdf().csRGB, alpha=False)
+    except Exception as exc:
+        raise CorruptFile(f"PDF 已损坏：第 {pno + 1} 页无法读取（{_short(exc)}）") from None
+    img = Image.frombytes("RGB", (pix.width, pix.height), pix.samples)
+    got = ocr.read_page(img, dpi)
+    hs, vs = (got.hs, got.vs) if settings.use_rulings else ([], [])
+    return page_items(list(got.chars), hs, vs, pno, got.width, got.height, settings, [], 0)
+
+
+def page_items(chars: list, hs: list, vs: list, pno: int, width: float, height: float,
+               settings: PdfSettings, warnings: list[dict], unmapped: int = 0) -> _Page:
+    """Characters and rulings of one page, from its text layer or from OCR, as lines and grids."""
+    n_chars = len(chars)
     items: list[tuple[float, object]] = []
     if len(hs) + len(vs) > settings.max_rulings:
         warnings.append({"code": "rulings_ignored", "where": f"page {pno + 1}",
@@ -156,7 +195,27 @@ def _read_page(doc, pno: int, settings: PdfSettings, warnings: list[dict]) -> _P
             items.append((line.y0, line))
     items.sort(key=lambda it: it[0])
     zone = (height * settings.margin_zone, height * (1 - settings.margin_zone))
-    return _Page(items, zone, n_chars, unmapped, dropped)
+    return _Page(items, zone, n_chars, unmapped, dropped, _confidences(items))
+
+
+def _confidences(items: list[tuple[float, object]]) -> dict[str, float]:
+    """Recognised text of a page's cells and line segments -> the lowest confidence it was read with."""
+    out: dict[str, float] = {}
+
+    def put(text: str, conf: float) -> None:
+        text = text.strip()
+        if text:
+            out[text] = min(conf, out.get(text, 1.0))
+
+    for _y, it in items:
+        if isinstance(it, Line):
+            for seg in it.segments:
+                if seg.chars and hasattr(seg.chars[0], "conf"):
+                    put(seg.text, min(ch.conf for ch in seg.chars))
+        elif hasattr(it, "confs"):
+            for key, conf in it.confs.items():  # type: ignore[attr-defined]
+                put(it.texts.get(key, ""), conf)  # type: ignore[attr-defined]
+    return out
 
 
 def _drop_running_lines(pages: list[list[tuple[float, object]]], zones: list[tuple[float, float]]) -> int:
@@ -238,7 +297,25 @@ def _blocks(flat: list[object], settings: PdfSettings) -> list[tuple[str, object
     return out
 
 
-def _rows(blocks: list[tuple[str, object]], lines: list[Line]) -> list[Row]:
+def _confidence(confs: dict[int, dict[str, float]], page: int, text: str) -> float | None:
+    """What OCR gave for a cell text of a page: its own confidence, else the lowest of the
+    recognised pieces it was joined from (or cut out of)."""
+    known = confs.get(page)
+    if not known:
+        return None
+    text = text.strip()
+    if text in known:
+        return known[text]
+    parts = [c for t, c in known.items() if t in text or text in t] if text else []
+    return min(parts) if parts else None
+
+
+def _rows(blocks: list[tuple[str, object]], lines: list[Line], confs: dict[int, dict[str, float]] | None = None) -> list[Row]:
+    confs = confs or {}
+
+    def cell(text: str, where: str, page: int) -> Cell:
+        return Cell(text, where, _confidence(confs, page, text)) if confs else Cell(text, where)
+
     rows: list[Row] = []
     index = -1
     prev_table: tuple[str, object] | None = None
@@ -270,12 +347,14 @@ def _rows(blocks: list[tuple[str, object]], lines: list[Line]) -> list[Row]:
             grid: Grid = block  # type: ignore[assignment]
             where = f"page {grid.page}"
             for texts in grid.rows():
-                rows.append(Row(cells=[Cell(t, where) for t in texts], where=where, in_table=True, table_index=index))
+                rows.append(Row(cells=[cell(t, where, grid.page) for t in texts], where=where, in_table=True,
+                                table_index=index))
         else:
             table: StreamTable = block  # type: ignore[assignment]
             for texts, page in table.rows:
                 where = f"page {page}"
-                rows.append(Row(cells=[Cell(t, where) for t in texts], where=where, in_table=True, table_index=index))
+                rows.append(Row(cells=[cell(t, where, page) for t in texts], where=where, in_table=True,
+                                table_index=index))
     end_paragraph()
     return rows
 

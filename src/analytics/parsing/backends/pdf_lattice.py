@@ -229,6 +229,8 @@ def fill_grid(grid: Grid, chars: list[Char], settings: PdfSettings) -> list[Char
         r = min(max(bisect_right(grid.ys, ch.yc) - 1, 0), len(grid.ys) - 2)
         inside.setdefault(owner[(r, c)], []).append(ch)
     grid.texts = {key: cell_text(group, settings) for key, group in inside.items()}
+    if chars and hasattr(chars[0], "conf"):  # recognised characters: each cell's weakest one
+        grid.confs = {key: min(ch.conf for ch in group) for key, group in inside.items()}  # type: ignore[attr-defined]
     grid.coarse = any(_several_values(group, settings) for group in inside.values())  # type: ignore[attr-defined]
     return rest
 

@@ -18,18 +18,21 @@ class PdfSettings:
     max_row_gap: float = 2.6  # lines further apart than this (x line height) do not share a table
     use_rulings: bool = True  # read drawn ruling lines; off, every table is read from positions only
     max_rulings: int = 5000  # a page drawing more line pieces than this is a picture, not a table
+    ocr_dpi: int = 300  # resolution at which a page without a text layer is rendered for OCR
 
     def __post_init__(self) -> None:
         if not isinstance(self.max_pages, int) or self.max_pages < 1:
             raise ValueError("max_pages 须为正整数")
         for f in fields(self):
-            if f.name in ("max_pages", "use_rulings", "max_rulings"):
+            if f.name in ("max_pages", "use_rulings", "max_rulings", "ocr_dpi"):
                 continue
             value = getattr(self, f.name)
             if not isinstance(value, (int, float)) or value <= 0:
                 raise ValueError(f"{f.name} 须为正数，而不是 {value!r}")
         if not isinstance(self.max_rulings, int) or self.max_rulings < 0:
             raise ValueError("max_rulings 须为非负整数")
+        if not isinstance(self.ocr_dpi, int) or not 100 <= self.ocr_dpi <= 600:
+            raise ValueError("ocr_dpi 须为 100 到 600 之间的整数")
         if self.margin_zone >= 0.5:
             raise ValueError("margin_zone 须小于 0.5（页面高度的比例）")
 

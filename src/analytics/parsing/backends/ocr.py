@@ -1,0 +1,340 @@
+"""Optical character recognition of a page image: words with boxes and confidences, and the ruling
+lines of its tables, in the PDF backend's own units (points), so one table reader serves both.
+
+The engine is Tesseract with its Simplified Chinese model as the distribution packages it
+(Debian ``tesseract-ocr-chi-sim``): nothing is downloaded at run time. It is called as a command
+(TSV output), so no Python binding is needed.
+
+Before recognition the image is cleaned the way scanned reports need:
+
+- red ink (a seal stamped over a table) is dropped by reading the red channel, in which red ink is
+  as light as the paper while black print stays black;
+- a skew of a few degrees is measured from the text rows and undone;
+- table rulings are found as long straight runs of dark pixels, handed to the lattice reader as
+  segments, and erased, since Tesseract reads a ruling beside a digit as "1" or "|".
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ...errors import ReportError
+from .pdf_lattice import Seg
+from .pdf_text import Char, is_cjk
+
+LANG = "chi_sim"
+# Word confidence (0–1) below which a cell is kept as read but marked for review.
+LOW_CONFIDENCE = float(os.environ.get("ANALYTICS_OCR_LOW_CONFIDENCE", "0.80"))
+MAX_PIXELS = 60_000_000  # a larger image is not a page scan (decompression bombs stop here)
+TIMEOUT = 120  # seconds for one page
+
+
+class OcrUnavailable(ReportError):
+    reason = "ocr_unavailable"
+    label_zh = "无法做文字识别"
+
+
+@dataclass(frozen=True)
+class OcrChar(Char):
+    """A recognised character: its box is its share of the recognised word's box."""
+
+    conf: float = 1.0  # the word's confidence, 0–1
+
+
+@dataclass
+class OcrPage:
+    chars: list[OcrChar]
+    hs: list[Seg]
+    vs: list[Seg]
+    width: float  # points
+    height: float
+    skew: float  # degrees the page was turned counter-clockwise (and turned back before reading)
+
+
+@lru_cache(maxsize=1)
+def available() -> bool:
+    """Whether Tesseract and its Chinese model are installed."""
+    exe = shutil.which("tesseract")
+    if not exe:
+        return False
+    try:
+        out = subprocess.run([exe, "--list-langs"], capture_output=True, text=True, timeout=30).stdout
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return LANG in out.split()
+
+
+def require() -> None:
+    if not available():
+        raise OcrUnavailable("这是扫描件或图片，需要文字识别，但本机未安装 Tesseract 中文模型（tesseract-ocr-chi-sim）")
+
+
+def open_image(data: bytes):
+    """Pillow image of an image file's bytes, or ``CorruptFile``."""
+    from PIL import Image
+
+    from ...errors import CorruptFile
+
+    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+    try:
+        img = Image.open(io.BytesIO(data))
+        img.load()
+    except Image.DecompressionBombError:
+        raise CorruptFile("图片像素过多，不像是一页扫描件") from None
+    except Exception as exc:  # Pillow raises many types for a damaged file
+        raise CorruptFile(f"图片已损坏，无法打开（{' '.join(str(exc).split())[:100]}）") from None
+    return img
+
+
+def image_dpi(img, default: float = 200.0) -> float:
+    """The resolution an image states, else ``default``; a page scan is 100–600 dpi."""
+    dpi = img.info.get("dpi")
+    try:
+        value = float(dpi[0]) if dpi else 0.0
+    except (TypeError, ValueError, IndexError):
+        value = 0.0
+    return value if 72 <= value <= 1200 else default
+
+
+def read_page(img, dpi: float) -> OcrPage:
+    """Recognise one page image taken at ``dpi``."""
+    import numpy as np
+
+    require()
+    gray = _ink(img)
+    skew = _skew(gray)
+    if abs(skew) >= 0.05:
+        from PIL import Image
+
+        pil = Image.fromarray(gray).rotate(-skew, resample=Image.BILINEAR, fillcolor=255, expand=False)
+        gray = np.asarray(pil)
+    dark = gray < _threshold(gray)
+    hs, vs, mask = _rulings(dark, dpi)
+    clean = gray.copy()
+    clean[mask] = 255
+    scale = 72.0 / dpi
+    h, w = gray.shape
+    crops = _cell_crops(clean, hs, vs, dpi)
+    rest = clean.copy()
+    for x0, y0, x1, y1 in crops:
+        rest[y0:y1, x0:x1] = 255
+    # cells one by one: Tesseract's page layout analysis loses lone digits in a grid of cells
+    per_cell = _recognise([clean[y0:y1, x0:x1] for x0, y0, x1, y1 in crops], dpi, "6",
+                          [(x0, y0) for x0, y0, _x1, _y1 in crops])
+    # A cell read as a short text is read again as a figure: the Chinese model takes a lone
+    # "4" for 和 or a "1" for ]; the figure reading wins when it is the more confident one.
+    again = [k for k, got in enumerate(per_cell) if _figure_candidate(got)]
+    if again:
+        figures = _recognise([clean[crops[k][1]:crops[k][3], crops[k][0]:crops[k][2]] for k in again], dpi, "7",
+                             [crops[k][:2] for k in again], lang="eng", whitelist=FIGURE_CHARS)
+        for k, got in zip(again, figures):
+            if got and "".join(c.c for c in got) and _mean_conf(got) > _mean_conf(per_cell[k]):
+                per_cell[k] = got
+    chars = [ch for got in per_cell for ch in got]
+    for got in _recognise([rest], dpi, "3", [(0, 0)]):
+        chars += got
+    return OcrPage(chars, hs, vs, w * scale, h * scale, skew)
+
+
+FIGURE_CHARS = "0123456789.,/-"
+
+
+def _figure_candidate(got: list[OcrChar]) -> bool:
+    """A cell reading that may be a misread figure: nothing, or at most three characters not
+    all of which are Chinese words a table cell holds alone (无, 是, 否)."""
+    text = "".join(c.c for c in got)
+    return len(text) <= 3 and text not in ("无", "是", "否", "其他", "合计", "总计", "小计")
+
+
+def _mean_conf(got: list[OcrChar]) -> float:
+    return min((c.conf for c in got), default=0.0)
+
+
+def _cell_crops(clean, hs, vs, dpi: float) -> list[tuple[int, int, int, int]]:
+    """Pixel boxes of the cells of every ruled table on the page that hold any ink."""
+    from .pdf_lattice import find_grids
+    from .pdf_settings import DEFAULT
+
+    px = dpi / 72.0
+    pad = max(int(dpi * 0.01), 1)
+    out = []
+    for grid in find_grids(hs, vs, 0, DEFAULT):
+        for r0, c0, r1, c1 in grid.cells:
+            x0, x1 = int(grid.xs[c0] * px) + pad, int(grid.xs[c1 + 1] * px) - pad
+            y0, y1 = int(grid.ys[r0] * px) + pad, int(grid.ys[r1 + 1] * px) - pad
+            if x1 - x0 < 4 or y1 - y0 < 4:
+                continue
+            if (clean[y0:y1, x0:x1] < 128).sum() < 4:
+                continue  # a blank cell
+            out.append((x0, y0, x1, y1))
+    return out
+
+
+def _ink(img):
+    """Grey levels in which red ink vanishes: the red channel (seal red is as light as paper there)."""
+    import numpy as np
+
+    if img.mode in ("RGBA", "LA", "P", "PA"):
+        from PIL import Image
+
+        rgba = img.convert("RGBA")
+        bg = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        img = Image.alpha_composite(bg, rgba)
+    if img.mode in ("1", "L", "I", "I;16", "F"):
+        return np.asarray(img.convert("L"))
+    rgb = np.asarray(img.convert("RGB"))
+    return np.ascontiguousarray(rgb[:, :, 0])
+
+
+def _threshold(gray) -> int:
+    """Otsu's threshold, kept between sensible bounds (a nearly blank page has no two classes)."""
+    import numpy as np
+
+    hist = np.bincount(gray.ravel(), minlength=256).astype(float)
+    total = hist.sum()
+    levels = np.arange(256)
+    w0 = np.cumsum(hist)
+    m0 = np.cumsum(hist * levels)
+    w1 = total - w0
+    mean_all = m0[-1]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        between = (mean_all * w0 / total - m0) ** 2 / (w0 * w1)
+    between[~np.isfinite(between)] = 0
+    t = int(np.argmax(between))
+    return min(max(t, 90), 200)
+
+
+def _skew(gray) -> float:
+    """Degrees the page is turned counter-clockwise (within ±6°): text rows run level once it is
+    turned back.
+
+    Dark pixels of a downscaled page are projected on the vertical axis at trial angles; rows of
+    text give the sharpest profile when level."""
+    import numpy as np
+
+    step = max(1, gray.shape[1] // 1000)
+    small = gray[::step, ::step]
+    ys, xs = np.nonzero(small < _threshold(small))
+    if len(ys) < 200:
+        return 0.0
+    if len(ys) > 60000:
+        pick = np.random.default_rng(0).choice(len(ys), 60000, replace=False)
+        ys, xs = ys[pick], xs[pick]
+    ys = ys.astype(float)
+    xs = xs.astype(float) - small.shape[1] / 2
+
+    def score(angle: float) -> float:
+        # PIL rotates counter-clockwise for positive angles; a point's row after that rotation
+        t = np.deg2rad(angle)
+        rows = ys * np.cos(t) + xs * np.sin(t)
+        hist = np.bincount((rows - rows.min()).astype(int))
+        return float(np.sum(np.diff(hist.astype(float)) ** 2))
+
+    best = max(np.arange(-6.0, 6.01, 0.5), key=score)
+    best = max(np.arange(best - 0.5, best + 0.51, 0.1), key=score)
+    best = max(np.arange(best - 0.1, best + 0.101, 0.02), key=score)
+    return float(round(best, 2))
+
+
+def _rulings(dark, dpi: float):
+    """Ruling segments (points) and the mask of their pixels, slightly widened for erasing."""
+    import numpy as np
+    from scipy import ndimage
+
+    length = max(int(dpi * 0.28), 20)  # shorter than the narrowest table column, longer than 一
+    scale = 72.0 / dpi
+    thick = ndimage.binary_dilation(dark, structure=np.ones((3, 1), bool))
+    h_mask = ndimage.binary_opening(thick, structure=np.ones((1, length), bool))
+    thick = ndimage.binary_dilation(dark, structure=np.ones((1, 3), bool))
+    v_mask = ndimage.binary_opening(thick, structure=np.ones((length, 1), bool))
+    max_width = max(int(dpi * 0.04), 4)  # a ruling is thin; a long thick run is a filled block
+    hs: list[Seg] = []
+    vs: list[Seg] = []
+    labels, _n = ndimage.label(h_mask)
+    for sl in ndimage.find_objects(labels):
+        ys, xs = sl
+        if ys.stop - ys.start <= max_width + 2:
+            hs.append(Seg((ys.start + ys.stop - 1) / 2 * scale, xs.start * scale, (xs.stop - 1) * scale))
+    labels, _n = ndimage.label(v_mask)
+    for sl in ndimage.find_objects(labels):
+        ys, xs = sl
+        if xs.stop - xs.start <= max_width + 2:
+            vs.append(Seg((xs.start + xs.stop - 1) / 2 * scale, ys.start * scale, (ys.stop - 1) * scale))
+    mask = ndimage.binary_dilation(h_mask | v_mask, iterations=2)
+    return hs, vs, mask
+
+
+def _recognise(images, dpi: float, psm: str, offsets, lang: str = LANG, whitelist: str = "") -> list[list[OcrChar]]:
+    """Tesseract's words as characters with boxes in points, each with its word's confidence.
+
+    Several images go to one Tesseract run as the pages of one TIFF: the model loads once.
+    Returns the characters of each image."""
+    import tempfile
+
+    from PIL import Image, ImageOps
+
+    if not images:
+        return []
+    border = 12  # white margin: Tesseract misreads glyphs touching the image edge
+    pics = [ImageOps.expand(Image.fromarray(a), border=border, fill=255) for a in images]
+    env = dict(os.environ, OMP_THREAD_LIMIT="1")  # one page, one core: pages run in parallel instead
+    with tempfile.TemporaryDirectory(prefix="analytics-ocr-") as tmp:
+        path = os.path.join(tmp, "in.tif")
+        pics[0].save(path, save_all=True, append_images=pics[1:], dpi=(dpi, dpi), compression="tiff_lzw")
+        cmd = ["tesseract", path, "stdout", "-l", lang, "--psm", psm, "--dpi", str(int(dpi))]
+        if whitelist:
+            cmd += ["-c", f"tessedit_char_whitelist={whitelist}"]
+        cmd.append("tsv")
+        try:
+            run = subprocess.run(cmd, capture_output=True, timeout=TIMEOUT, env=env)
+        except subprocess.TimeoutExpired:
+            raise OcrUnavailable(f"文字识别超时（单页超过 {TIMEOUT} 秒）") from None
+        except OSError as exc:
+            raise OcrUnavailable(f"无法运行 Tesseract（{exc.strerror}）") from None
+    if run.returncode != 0:
+        raise OcrUnavailable(f"Tesseract 识别失败（{run.stderr.decode('utf-8', 'replace').strip()[:100]}）")
+    shifted = [(ox - border, oy - border) for ox, oy in offsets]
+    return words_to_chars(run.stdout.decode("utf-8", "replace"), 72.0 / dpi, shifted)
+
+
+
+def words_to_chars(tsv: str, scale: float, offsets) -> list[list[OcrChar]]:
+    """Characters per image of a Tesseract TSV (``offsets``: where each image sits on the page)."""
+    out: list[list[OcrChar]] = [[] for _ in offsets]
+    for line in tsv.splitlines()[1:]:
+        parts = line.split("\t")
+        if len(parts) < 12 or parts[0] != "5":
+            continue
+        text = "".join(parts[11].split())
+        if not text:
+            continue
+        page = int(parts[1]) - 1
+        if not 0 <= page < len(offsets):
+            continue
+        ox, oy = offsets[page]
+        left, top, width, height = (int(v) for v in parts[6:10])
+        left, top = left + ox, top + oy
+        conf = max(float(parts[10]), 0.0) / 100.0
+        out[page].extend(_split_word(text, left * scale, top * scale, width * scale, height * scale, conf))
+    return out
+
+
+def _split_word(text: str, x: float, y: float, w: float, h: float, conf: float) -> list[OcrChar]:
+    """A word's box shared out among its characters: a CJK character is about twice as wide as a
+    digit. The size is the font size the box suggests (digits stand about 0.7 of the em high)."""
+    weights = [2.0 if is_cjk(c) else 1.0 for c in text]
+    total = sum(weights)
+    cjk = any(is_cjk(c) for c in text)
+    size = h if cjk else h / 0.72
+    out = []
+    x0 = x
+    for c, wt in zip(text, weights):
+        x1 = x0 + w * wt / total
+        out.append(OcrChar(c, x0, y, x1, y + h, size, conf))
+        x0 = x1
+    return out

@@ -1,0 +1,99 @@
+"""OCR of scanned reports: the real PDFs of data/real rendered to images (tests/fixtures/ocr_images.py),
+read back through Tesseract and the PDF table reader, against the hand-checked gold records.
+
+OCR costs seconds a page on a shared machine, so this suite reads the two pages of table 3 of one
+report at 300 dpi with a red seal and a skew, the same pages at 150 dpi with JPEG noise, and one page
+as a PNG file; benchmarks/bench_ocr.py runs the whole matrix."""
+
+from __future__ import annotations
+
+import pytest
+
+from analytics.parsing import load_document, parse_bytes
+from analytics.parsing.backends import ocr
+from fixtures.corpus import REAL, gold_of
+from fixtures.ocr_images import gold_comparison, page_png, scanned_pdf
+
+pytestmark = pytest.mark.skipif(not ocr.available(), reason="Tesseract with chi_sim is not installed")
+
+PDF = REAL / "淮安市洪泽区人民政府_2023.pdf"
+TABLE3_PAGES = (2, 3)  # 0-based: 三、收到和处理政府信息公开申请情况 starts on page 3 and runs onto page 4
+
+
+def _table3(record: dict):
+    return gold_comparison(record, gold_of(PDF), tables=("applications",))
+
+
+@pytest.fixture(scope="module")
+def at_300_with_seal():
+    data = scanned_pdf(PDF, 300, pages=TABLE3_PAGES, skew=1.5, seal=True, jpeg=90)
+    return parse_bytes(data, "扫描件.pdf")
+
+
+@pytest.fixture(scope="module")
+def at_150_blurred():
+    data = scanned_pdf(PDF, 150, pages=TABLE3_PAGES, jpeg=70, blur=0.6)
+    return parse_bytes(data, "扫描件.pdf")
+
+
+def test_300_dpi_with_seal_and_skew_no_silent_error(at_300_with_seal):
+    record = at_300_with_seal
+    n, wrong, unmarked = _table3(record)
+    assert n >= 90
+    assert not unmarked, unmarked  # a cell not read right is absent with a warning, never a wrong figure
+    assert any(w["code"] == "ocr" for w in record["warnings"])
+    # every recognised cell carries its confidence, and a low one is named for review
+    confs = [c.get("confidence") for c in record["cells"] if c["table"] == "applications"]
+    assert confs and all(isinstance(c, float) and 0 <= c <= 1 for c in confs)
+    low = [c for c in record["cells"] if c.get("confidence", 1.0) < ocr.LOW_CONFIDENCE]
+    named = [w for w in record["warnings"] if w["code"] == "ocr_low_confidence"]
+    assert len(named) == len(low)
+    for c, w in zip(low, named):
+        assert f"{c['table']}.{c['row']}" in w["message"] and c["where"] == w["where"]
+
+
+@pytest.mark.xfail(strict=True, reason="measured: 2 of 161 table-3 cells under the red seal are missed "
+                                        "(absent with a warning, not wrong); the target is every cell")
+def test_300_dpi_with_seal_and_skew_every_gold_cell_right(at_300_with_seal):
+    n, wrong, _ = _table3(at_300_with_seal)
+    assert not wrong, wrong
+
+
+def test_150_dpi_jpeg_no_silent_error(at_150_blurred):
+    n, wrong, unmarked = _table3(at_150_blurred)
+    assert n >= 90
+    assert not unmarked, unmarked
+
+
+@pytest.mark.xfail(strict=True, reason="measured: 16 of 161 table-3 cells missed at 150 dpi with blur and "
+                                        "JPEG (absent with a warning, none wrong); the target is at most 1%")
+def test_150_dpi_jpeg_at_least_99_percent(at_150_blurred):
+    n, wrong, _ = _table3(at_150_blurred)
+    assert len(wrong) <= 0.01 * n, wrong
+
+
+def test_png_page_image_is_read_as_an_image():
+    data = page_png(PDF, 2, 200)
+    doc = load_document(data, "表格.png")
+    assert doc.format == "image" and doc.meta.get("ocr")
+    rows = [r.texts for r in doc.rows if r.in_table]
+    new_received = [r for r in rows if r and "本年新收" in r[0]]
+    assert new_received and new_received[0][1:] == ["21", "0", "0", "0", "0", "0", "21"]
+    assert all(c.confidence is not None for r in doc.rows if r.in_table for c in r.cells if c.text)
+
+
+def test_pdf_with_text_layer_is_not_recognised():
+    doc = load_document(PDF.read_bytes(), PDF.name)
+    assert not doc.meta.get("ocr")
+    assert all(c.confidence is None for r in doc.rows for c in r.cells)
+    assert not any(w["code"] == "ocr" for w in doc.warnings)
+
+
+def test_seal_is_dropped_and_skew_measured():
+    from fixtures.ocr_images import page_image
+
+    img = page_image(PDF, 2, 150, skew=2.0, seal=True)
+    got = ocr.read_page(img, 150)
+    assert abs(got.skew - 2.0) <= 0.15
+    text = "".join(c.c for c in got.chars)
+    assert "专用章" not in text and "人民政府办公室" not in text
