@@ -7,7 +7,7 @@ import streamlit as st
 
 from analytics.dashboard import report_tables as rt
 from analytics.dashboard import ui
-from analytics.dashboard.labels import warning_frame
+from analytics.dashboard.labels import findings_frame, warning_frame
 from analytics.dashboard.safe_text import md
 
 f = ui.header("报告详情", "单份报告的三张表格、单元格来源、检查发现与正文")
@@ -74,10 +74,8 @@ findings = ui.query("report_findings", report_id=report_id, agency_id=head["agen
 if findings.empty:
     st.caption("没有检查发现。")
 else:
-    findings = findings.assign(
-        severity=findings["severity"].map({"error": "错误", "warning": "警告", "not_assessable": "无法判断"}),
-        status=findings["status"].map({"open": "未处理", "confirmed": "已确认", "dismissed": "已驳回"}))
-    ui.table(findings, "report_findings", {"rule": "规则", "severity": "级别", "message": "说明",
+    ui.table(findings_frame(findings), "report_findings", {"rule_name": "规则", "rule": "代码", "severity": "级别",
+                                                           "message": "说明",
                                            "expected": "应为", "actual": "实为", "status": "状态"})
 
 st.subheader("正文")

@@ -59,7 +59,33 @@ def warning_frame(warnings: list[dict]):
     """A record's parse warnings as a table with Chinese headings (a missing field shows blank)."""
     frame = pd.DataFrame(warnings).reindex(columns=list(WARNING_COLUMNS))
     frame["where"] = frame["where"].map(where_zh)
+    frame["message"] = frame["message"].map(message_zh)
     return frame.rename(columns=WARNING_COLUMNS)
+
+
+def _field_names() -> dict[str, str]:
+    """Field keys as the parsers write them into warnings (表3 new_received …), by Chinese name;
+    a key of several tables takes the first table's name (the row keys of table 3 come first)."""
+    names: dict[str, str] = {}
+    for table, name in (("applications_row", row_label), ("applications_col", lambda k: fields.label("applications_col", k)),
+                        ("review_group", lambda k: fields.label("review_group", k)),
+                        ("review_col", lambda k: fields.label("review_col", k)), ("active", active_label)):
+        for key in fields.keys(table):
+            names.setdefault(key, name(key))
+    return names
+
+
+_FIELD_NAMES = _field_names()
+_KEY_TOKEN = re.compile(r"(?<![A-Za-z0-9_])[a-z][a-z0-9_]*(?![A-Za-z0-9_])")
+
+
+def message_zh(message):
+    """A stored warning's text with the field keys in it (表3 denied_state_secret) shown by their
+    Chinese names (表3 “属于国家秘密”); other text is left as stored."""
+    if not isinstance(message, str):
+        return message
+    return _KEY_TOKEN.sub(lambda m: f"“{_FIELD_NAMES[m.group()]}”" if m.group() in _FIELD_NAMES else m.group(),
+                          message)
 
 # Source pointers are stored as the backends write them ("page 3", "line 120, page 2",
 # "table 2 r5 c3", "paragraph 4", "file"); they are translated only where they are shown.
@@ -82,3 +108,48 @@ def where_zh(where: str | None) -> str | None:
         if pattern.fullmatch(where):
             return pattern.sub(zh, where)
     return where
+
+
+# The consistency rules of docs/spec/rules.md by code, in Chinese for the findings tables and
+# charts; the code itself stays beside the name for readers who know the rules by their codes.
+RULES = {
+    "T3_FLOW": "表三收支平衡（新收 + 上年结转 = 办结 + 结转下年）",
+    "T3_OUTCOME_SUM": "表三办理结果之和等于办理总计",
+    "T3_COLUMN_SUM": "表三各类申请人之和等于总计",
+    "T4_GROUP_SUM": "表四各项结果之和等于总计",
+    "NEGATIVE": "数量不得为负",
+    "NOT_INTEGER": "数量应为整数",
+    "T3_BLANK_TOTAL": "表三总计为空而分项有数",
+    "TEMPLATE_YEAR": "模板与年度不符",
+    "YEAR_IN_TEXT": "正文所称“本年”与报告年度不符",
+    "TEXT_VS_TABLE": "正文数字与表格不符",
+    "SECTION_MISSING": "缺少章节或第五部分为空",
+    "FEE_WITHOUT_NOTE": "称未收费但收费金额大于 0",
+    "IMPLAUSIBLE_LEVEL": "层级不应制定规章",
+    "X_CARRYOVER": "上年结转与上一年结转下年不符",
+    "X_STOCK": "现行有效件数与上年存量不符",
+    "X_JUMP": "主要数字较上年剧烈变化",
+    "X_MISSING_YEAR": "缺少中间年度的报告",
+    "H_SUM": "上级数字小于所辖各部分之和",
+    "DUPLICATE_TEXT": "正文与其他报告大量雷同",
+}
+# error: the published numbers contradict each other; warning: implausible or not fully checkable;
+# not_assessable: every input of the rule is blank, so there is nothing to check.
+SEVERITIES = {"error": "错误", "warning": "警告", "not_assessable": "无法判断"}
+FINDING_STATUSES = {"open": "未处理", "confirmed": "已确认", "dismissed": "已驳回"}
+
+
+def rule_name(code: str) -> str:
+    """A rule's Chinese name; a code the app does not know yet is shown as it is."""
+    return RULES.get(code, code)
+
+
+def findings_frame(findings: pd.DataFrame) -> pd.DataFrame:
+    """Findings with the rule's Chinese name (``rule_name``) beside its code and the severity and
+    status in Chinese, for the findings tables."""
+    out = findings.assign(rule_name=findings["rule"].map(rule_name))
+    if "severity" in out:
+        out["severity"] = out["severity"].map(SEVERITIES).fillna(out["severity"])
+    if "status" in out:
+        out["status"] = out["status"].map(FINDING_STATUSES).fillna(out["status"])
+    return out
