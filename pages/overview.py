@@ -66,7 +66,7 @@ for row in rows:
         with col:
             st.markdown(f"**{title}**")
             fig = charts.sparkline(in_range, metric or "applications", column=metric or column,
-                                   title=f"{title}（{f.year_from}–{f.year_to} 年）")
+                                   title=f"{f.year_from}–{f.year_to} 年")
             st.plotly_chart(fig, key=f"trend_{column}")
 
 st.subheader(f"{f.year_to} 年新收申请最多的机构")

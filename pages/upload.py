@@ -17,7 +17,7 @@ st.caption(f"可一次上传多份年度报告（PDF、Word、网页、文本）
 
 # Streamlit 1.67 writes the uploader's own button and limit line ("Upload", "… per file") in
 # English and has no option to change them: the label and help text say the same in Chinese.
-files = st.file_uploader("报告文件（点击“Upload”按钮选择文件，或将文件拖到此处）", type=uploads.ACCEPTED_TYPES,
+files = st.file_uploader("报告文件（点击下方按钮选择文件，或将文件拖到此处）", type=uploads.ACCEPTED_TYPES,
                          accept_multiple_files=True, key="up_files", max_upload_size=uploads.MAX_UPLOAD_MB,
                          help=f"可选多个文件，单个文件不超过 {uploads.MAX_UPLOAD_MB} MB；"
                               f"接受的文件类型：{'、'.join(uploads.ACCEPTED_TYPES)}。")

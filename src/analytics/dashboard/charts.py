@@ -255,11 +255,9 @@ def hierarchy(nodes: pd.DataFrame, title: str | None = None, kind: str = "sunbur
     fig = go.Figure(trace(ids=nodes["id"], parents=nodes["parent"], labels=nodes["label"],
                           values=nodes["value"], branchvalues="total",
                           hovertemplate="%{label}<br>%{value:,} 件<br>占上级 %{percentParent:.1%}<extra></extra>"))
-    # A label that cannot be drawn at 11 px is left out rather than shrunk to an unreadable size:
+    # A label that cannot be drawn at 12 px is left out rather than shrunk to an unreadable size:
     # the hover label names every segment, and a click on a group enlarges it.
-    fig.update_layout(uniformtext=dict(minsize=11, mode="hide"))
-    if kind == "sunburst":
-        fig.update_traces(insidetextorientation="horizontal")
+    fig.update_layout(uniformtext=dict(minsize=12, mode="hide"))
     return _layout(fig, title, height=560)
 
 
