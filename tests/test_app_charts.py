@@ -152,3 +152,30 @@ def test_every_rule_the_warehouse_runs_has_a_chinese_name():
     assert {"YEAR_IN_TEXT", "TEXT_VS_TABLE", "SECTION_MISSING", "FEE_WITHOUT_NOTE"} <= codes
     assert codes <= RULES.keys()
     assert all(any("\u4e00" <= ch <= "\u9fff" for ch in RULES[c]) for c in codes)
+
+
+def test_coverage_lists_the_agencies_needing_attention_first_and_searches_names(pages):
+    at = pages["quality"]
+    grid = next(f for f in figures(at) if _title(f["layout"]).startswith("各机构各年度的报告"))
+    rows = list(grid["data"][0]["y"])
+    assert rows != sorted(rows)  # not alphabetical
+    attention = next(df.value for df in at.dataframe if "缺少报告的年数" in df.value.columns)
+    keys = list(zip(-attention["缺少报告的年数"], -attention["错误级发现条数"]))
+    assert keys == sorted(keys) and len(keys) > 1
+    assert rows[: len(attention)] == list(attention["机构"])  # the grid's top rows are the same agencies
+    at.text_input(key="q_cov").set_value("演示市").run()
+    assert not at.exception
+    grid = next(f for f in figures(at) if _title(f["layout"]).startswith("各机构各年度的报告"))
+    shown = list(grid["data"][0]["y"])
+    assert shown and all("演示市" in n for n in shown)
+    at.text_input(key="q_cov").set_value("").run()
+
+
+def test_parse_warnings_name_fields_in_chinese():
+    from analytics.dashboard.labels import warning_frame
+
+    frame = warning_frame([{"code": "row_missing", "message": "表3 未读到行 new_received", "where": "page 3"},
+                           {"code": "cell_missing", "message": "表3 denied_state_secret 未能确定: total", "where": None}])
+    assert list(frame.columns) == ["代码", "说明", "位置"]
+    assert frame["说明"].tolist() == ["表3 未读到行 “本年新收政府信息公开申请数量”", "表3 “属于国家秘密” 未能确定: “总计”"]
+    assert frame["代码"].tolist() == ["row_missing", "cell_missing"]  # codes kept for experts
