@@ -54,7 +54,7 @@ for template, title in TEMPLATES.items():
             chart_title = f"{shown}（{unit}）" if unit else f"{shown}（按原表单位相加，单位不一，无法换算）"
             st.plotly_chart(charts.stacked_years(part, {f"ad_{k}": shown}, title=chart_title,
                                                  y_title=f"金额（{unit}）" if unit else "金额（原表单位）",
-                                                 tickformat=",.2f"),
+                                                 tickformat=",.2~f"),
                             key=f"money_{template}_{k}")
         if any(k not in MONEY_UNITS for k in money):
             st.caption("采购总金额的单位以各报告原表为准（有的为元，有的为万元），原表未注明单位，无法统一换算；"
