@@ -89,7 +89,9 @@ labels = LEVELS if group == "level" else KINDS
 if quant.empty:
     st.caption("没有可显示的分布。")
 else:
-    st.plotly_chart(charts.distribution(quant, metric, points, group_labels=labels), key="distribution")
+    st.plotly_chart(charts.distribution(quant, metric, points, group_labels=labels,
+                                        title=f"{METRICS[metric].label}的同类分布",
+                                        x_title="层级" if group == "level" else "类型"), key="distribution")
     st.caption("箱体为 P25–P75，中线为中位数，须线为 P10–P90（在数据库中计算）。")
     ui.table(quant.assign(grp=quant["grp"].map(labels).fillna(quant["grp"])), "distribution",
              {"grp": "分组", "n_agencies": "机构数", "p10": "P10", "p25": "P25", "p50": "中位数", "p75": "P75",
@@ -100,7 +102,7 @@ heat = ui.query("metric_heatmap", **params, limit=25)
 if heat.empty:
     st.caption("没有数据。")
 else:
-    st.plotly_chart(charts.percentile_heatmap(heat, HEATMAP_METRICS), key="heatmap")
+    st.plotly_chart(charts.percentile_heatmap(heat, HEATMAP_METRICS, title="新收申请量最大的 25 个机构各指标的百分位"), key="heatmap")
     st.caption("新收申请量最大的 25 个机构；格中为各指标在所选地区全部机构中的百分位。绿色为该指标较好的一端、"
                "红色为较差的一端（如不予公开率越高越红），蓝色为没有好坏方向的中性指标；空白为无法计算。")
 
@@ -114,7 +116,8 @@ else:
     side = ui.query("agency_outcomes", **params, agencies=pick)
     outcome_cols = {"a_new_received": "新收申请", **OUTCOME_GROUPS, "rv_total": "行政复议",
                     "ld_total": "直接起诉", "la_total": "复议后起诉"}
-    st.plotly_chart(charts.side_by_side(side, outcome_cols), key="side_by_side")
+    st.plotly_chart(charts.side_by_side(side, outcome_cols, title="所选机构的申请、办理结果与复议诉讼",
+                                      x_title="项目"), key="side_by_side")
     ui.table(side, "side_by_side", {"name": "机构", "n_reports": "报告数", **outcome_cols})
 
 st.subheader("离群机构")

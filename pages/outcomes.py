@@ -49,7 +49,7 @@ st.subheader("办理结果层级")
 kind = page_state.radio(st, "图形", ["sunburst", "treemap"], format_func={"sunburst": "旭日图", "treemap": "矩形树图"}.get,
                 horizontal=True, key="oc_kind")
 if total > 0:
-    st.plotly_chart(charts.hierarchy(tree, kind=kind), key="hierarchy")
+    st.plotly_chart(charts.hierarchy(tree, kind=kind, title="办理结果层级（点击一组可放大）"), key="hierarchy")
 else:
     st.caption("办理结果均为 0 或未填报。")
 st.caption(f"办理结果合计 {total:,.0f} 件；报告所列“总计”行合计 {_n('a_total_processed'):,.0f} 件（两者不等时见数据质量页）。")
@@ -61,7 +61,8 @@ with c1:
                            "count": [_n(f"a_{k}") for k in fields.DENIED_ROWS]})
     all_denied = denied["count"].sum()
     denied["share"] = denied["count"] / all_denied if all_denied else None
-    st.plotly_chart(charts.bars(denied.sort_values("count", ascending=False), "reason", "count"), key="denied")
+    st.plotly_chart(charts.bars(denied.sort_values("count", ascending=False), "reason", "count",
+                                title="不予公开理由", category_title="理由", value_title="件数（件）"), key="denied")
     ui.table(denied, "denied", {"reason": "理由", "count": "件数", "share": "占不予公开比例"},
              percent=("share",))
     ui.caution(all_denied)
@@ -69,7 +70,8 @@ with c2:
     st.subheader("申请人类型")
     applicants = pd.DataFrame({"type": list(APPLICANTS.values()),
                                "count": [_n(f"nr_{c}") for c in APPLICANTS]})
-    st.plotly_chart(charts.bars(applicants, "type", "count"), key="applicants")
+    st.plotly_chart(charts.bars(applicants, "type", "count", title="本年新收申请的申请人类型",
+                                category_title="申请人类型", value_title="新收申请（件）"), key="applicants")
     ui.table(applicants, "applicants", {"type": "申请人类型", "count": "本年新收申请"})
 
 st.subheader("申请人类型 → 办理结果")
@@ -82,5 +84,5 @@ else:
                           target=flows["group"].map(GROUP_NAMES))
              .groupby(["source", "target"], as_index=False)["value"].sum())
     links = links[links["value"] > 0]
-    st.plotly_chart(charts.sankey(links), key="sankey")
+    st.plotly_chart(charts.sankey(links, title="申请人类型 → 办理结果（件）"), key="sankey")
     ui.table(links, "flows", {"source": "申请人类型", "target": "办理结果", "value": "件数"})

@@ -118,7 +118,8 @@ for row in rows:
     for col, (column, title, metric) in zip(st.columns(4), row):
         with col:
             st.markdown(f"**{title}**")
-            fig = charts.sparkline(in_range, metric or "applications", column=metric or column)
+            fig = charts.sparkline(in_range, metric or "applications", column=metric or column,
+                                   title=f"{f.year_from}–{f.year_to} 年")
             st.plotly_chart(fig, key=f"trend_{column}")
 
 st.subheader(f"{f.year_to} 年新收申请最多的机构")
@@ -126,7 +127,8 @@ top = ui.query("top_agencies", **{**f.params(), "year_from": f.year_to}, limit=1
 if top.empty:
     st.caption("没有数据。")
 else:
-    st.plotly_chart(charts.bars(top, "name", "applications"), key="top_agencies")
+    st.plotly_chart(charts.bars(top, "name", "applications", title=f"{f.year_to} 年新收申请最多的机构",
+                                 category_title="机构"), key="top_agencies")
     top = top.assign(level=top["level"].map(LEVELS).fillna(top["level"]),
                      kind=top["kind"].map(KINDS).fillna(top["kind"]))
     ui.table(top, "top_agencies", {"name": "机构", "level": "层级", "kind": "类型", "applications": "新收申请量"})

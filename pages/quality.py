@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics.dashboard import charts, db, ui, writes
+from analytics.dashboard.labels import SEVERITIES, findings_frame, rule_name
 from analytics.warehouse.review import STATUS_ZH, allowed_next, history
 
 # The buttons of each step; confirm and dismiss keep the keys they always had.
@@ -23,25 +24,39 @@ else:
     ui.table(per_year, "coverage_by_year", {"year": "年份", "n_agencies": "有报告的机构数",
                                             "n_known": "出现过的机构数", "share": "覆盖比例"},
              percent=("share",))
-grid = ui.query("coverage", **params, limit=60)
-if not grid.empty:
+cov_q = st.text_input("在覆盖表中查找机构", key="q_cov", placeholder="输入机构名称的一部分")
+grid = ui.query("coverage", **params, limit=60, q=cov_q)
+if grid.empty:
+    st.caption("没有名称包含该文字的机构。" if cov_q.strip() else "所选范围内没有机构。")
+else:
     grid["status"] = 1 + (grid["n_findings_error"].fillna(0) > 0).astype(int)
-    st.plotly_chart(charts.coverage_grid(grid, range(f.year_from, f.year_to + 1)), key="coverage")
-    st.caption("绿色：有报告；橙色：有报告且存在错误级发现；灰色：缺少该年报告（最多显示 60 个机构）。")
+    order = list(dict.fromkeys(grid["name"]))
+    st.plotly_chart(charts.coverage_grid(grid, range(f.year_from, f.year_to + 1), order=order,
+                                         title="各机构各年度的报告（需关注的排在前面）"), key="coverage")
+    st.caption("排序：缺少报告的年数最多的在前，其次是错误级发现最多的，再按名称。"
+               "绿色：有报告；橙色：有报告且存在错误级发现；灰色：缺少该年报告（最多显示 60 个机构）。")
+    attention = grid.drop_duplicates("agency_id")[["name", "n_missing", "n_errors"]]
+    attention = attention[(attention["n_missing"] > 0) | (attention["n_errors"] > 0)]
+    if not attention.empty:
+        with st.expander(f"需要关注的机构（{len(attention)} 个）"):
+            ui.table(attention, "coverage_attention", {"name": "机构", "n_missing": "缺少报告的年数",
+                                                        "n_errors": "错误级发现条数"})
 
 st.subheader("一致性检查发现")
 summary = ui.query("findings_summary", **params)
 if summary.empty:
     st.caption("所选范围内没有检查发现。")
 else:
-    st.plotly_chart(charts.bars(summary.groupby("rule", as_index=False)["n"].sum().sort_values("n", ascending=False),
-                                "rule", "n"), key="findings_by_rule")
-    ui.table(summary, "findings_summary", {"rule": "规则", "severity": "级别", "n": "条数", "n_open": "待确认"})
+    by_rule = summary.groupby("rule", as_index=False)["n"].sum().sort_values("n", ascending=False)
+    st.plotly_chart(charts.bars(findings_frame(by_rule), "rule_name", "n", title="各规则的检查发现条数",
+                                category_title="规则", value_title="发现条数（条）"), key="findings_by_rule")
+    ui.table(findings_frame(summary), "findings_summary", {"rule_name": "规则", "rule": "代码", "severity": "级别",
+                                                          "n": "条数", "n_open": "待确认"})
 
-SEVERITIES = {"error": "错误", "warning": "警告", "not_assessable": "无法判断"}
 STATUSES = {"all": "全部", **STATUS_ZH}
 c1, c2, c3 = st.columns(3)
-rules = c1.multiselect("规则", sorted(summary["rule"].unique()) if not summary.empty else [], key="q_rules")
+rules = c1.multiselect("规则", sorted(summary["rule"].unique()) if not summary.empty else [], key="q_rules",
+                       format_func=lambda code: f"{rule_name(code)}（{code}）")
 severities = c2.multiselect("级别", list(SEVERITIES), format_func=SEVERITIES.get, key="q_sev")
 status = c3.selectbox("处理状态", list(STATUSES), format_func=STATUSES.get, key="q_status")
 found = ui.query("findings_list", **params, rules=rules, severities=severities, status=status, limit=500)
@@ -51,14 +66,13 @@ if done:  # the step of the previous run, said after the page reloaded with its 
 if found.empty:
     st.caption("没有符合条件的发现。")
 else:
-    shown = found.assign(severity=found["severity"].map(SEVERITIES).fillna(found["severity"]),
-                         status=found["status"].map(STATUSES).fillna(found["status"]))
-    ui.table(shown, "findings", {"name": "机构", "year": "年份", "rule": "规则", "severity": "级别",
+    shown = findings_frame(found)
+    ui.table(shown, "findings", {"name": "机构", "year": "年份", "rule_name": "规则", "rule": "代码", "severity": "级别",
                                  "message": "说明", "expected": "应为", "actual": "实为", "status": "状态",
                                  "note": "备注", "fingerprint": "指纹"})
 
     st.markdown("**处理一条发现**（决定在重新导入和重新检查后仍然保留，每一步都记入处理记录）")
-    labels = {fp: f"{n} {y} · {r} · {m[:40]}" for fp, n, y, r, m in
+    labels = {fp: f"{n} {y} · {rule_name(r)} · {m[:40]}" for fp, n, y, r, m in
               found[["fingerprint", "name", "year", "rule", "message"]].itertuples(index=False)}
     fp = st.selectbox("发现", list(labels), format_func=labels.get, key="q_fp")
     now = found.loc[found["fingerprint"] == fp, "status"].iloc[0]

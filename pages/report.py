@@ -7,12 +7,14 @@ import streamlit as st
 
 from analytics.dashboard import report_tables as rt
 from analytics.dashboard import ui
-from analytics.dashboard.labels import warning_frame
+from analytics.dashboard.filters import KINDS, LEVELS
+from analytics.dashboard.labels import findings_frame, warning_frame
 from analytics.dashboard.safe_text import md
-from analytics.warehouse.review import STATUS_ZH
 
 f = ui.header("报告详情", "单份报告的三张表格、单元格来源、检查发现与正文")
 params = f.params()
+# What a report covers (report_record.scope), as the reader says it.
+SCOPES = {"jurisdiction": "全辖区", "office": "政府办公厅（室）本级", "agency": "本机关"}
 
 search = st.text_input("按机构名称查找", key="rp_q", placeholder="输入机构名称的一部分")
 found = ui.query("report_search", **params, q=search, limit=300)
@@ -44,7 +46,8 @@ with st.expander("来源与导入信息"):
         f"- 文件：{md(head['source_path'])}（{md(head['source_format'])}）\n"
         f"- SHA-256：`{head['source_sha256']}`\n"
         f"- 解析器版本：{head['parser_version']}；读取单元格 {head['n_cells']} 个；解析警告 {head['n_warnings']} 条\n"
-        f"- 范围：{md(head['scope'] or '未注明')}；层级/类型：{md(head['level'])} / {md(head['kind'])}")
+        f"- 范围：{md(SCOPES.get(head['scope'], head['scope']) or '未注明')}；层级/类型：{md(LEVELS.get(head['level'], head['level']) or '未注明')} / "
+        f"{md(KINDS.get(head['kind'], head['kind']) or '未注明')}")
     warnings = json.loads(head["warnings"]) if isinstance(head["warnings"], str) else []
     if warnings:
         ui.table(warning_frame(warnings), "parse_warnings")
@@ -75,10 +78,8 @@ findings = ui.query("report_findings", report_id=report_id, agency_id=head["agen
 if findings.empty:
     st.caption("没有检查发现。")
 else:
-    findings = findings.assign(
-        severity=findings["severity"].map({"error": "错误", "warning": "警告", "not_assessable": "无法判断"}),
-        status=findings["status"].map(STATUS_ZH).fillna(findings["status"]))
-    ui.table(findings, "report_findings", {"rule": "规则", "severity": "级别", "message": "说明",
+    ui.table(findings_frame(findings), "report_findings", {"rule_name": "规则", "rule": "代码", "severity": "级别",
+                                                           "message": "说明",
                                            "expected": "应为", "actual": "实为", "status": "状态"})
 
 st.subheader("正文")

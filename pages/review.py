@@ -50,7 +50,8 @@ for prefix, group in REVIEW_GROUPS.items():
     rows.append({"group": group, **{label: _n(f"{prefix}_{c}") for c, label in REVIEW_COLS.items()}})
 results = pd.DataFrame(rows)
 parts = {v: v for k, v in REVIEW_COLS.items() if k != "total"}
-st.plotly_chart(charts.side_by_side(results.rename(columns={"group": "name"}), parts), key="results")
+st.plotly_chart(charts.side_by_side(results.rename(columns={"group": "name"}), parts, title="复议与诉讼结果（所选年份合计）",
+                                    x_title="结果"), key="results")
 ui.table(results, "results", {"group": "类别", **{v: v for v in REVIEW_COLS.values()}})
 
 st.subheader("从申请到复议、诉讼")
@@ -59,7 +60,7 @@ stages = pd.DataFrame({
     "value": [_n("applications"), _n("rv_total"), _n("ld_total"), _n("la_total"),
               _n("rv_corrected") + _n("ld_corrected") + _n("la_corrected")],
 })
-st.plotly_chart(charts.funnel(stages), key="funnel")
+st.plotly_chart(charts.funnel(stages, title="从申请到复议、诉讼的件数"), key="funnel")
 st.caption("各阶段件数来自同一批报告的表四；复议与诉讼可能针对往年的申请，故各阶段并非严格嵌套。")
 
 st.subheader("年度变化")
@@ -73,7 +74,8 @@ yearly["litigation_decided"] = dec_lit
 long_rates = yearly.melt(id_vars="year", value_vars=["review_correction_rate", "litigation_correction_rate"],
                          var_name="grp", value_name="value")
 long_rates["grp"] = long_rates["grp"].map(lambda k: METRICS[k].label)
-st.plotly_chart(charts.trend(long_rates, "review_correction_rate"), key="yearly_rates")
+st.plotly_chart(charts.trend(long_rates, "review_correction_rate", title="复议与诉讼纠错率的年度变化",
+                              y_title="纠错率（%）"), key="yearly_rates")
 ui.table(yearly, "yearly", {"year": "年份", "rv_total": "复议总计", "review_decided": "复议已审结",
                             "review_correction_rate": "复议纠错率", "litigation_decided": "诉讼已审结",
                             "litigation_correction_rate": "诉讼纠错率"})

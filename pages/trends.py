@@ -33,7 +33,8 @@ if trend.empty:
     st.caption("该指标在所选范围内没有可计算的值。")
 else:
     trend["grp"] = trend["grp"].map(lambda g: NAMES.get(g, g))
-    st.plotly_chart(charts.trend(trend, metric, boundary=boundary), key="trend")
+    st.plotly_chart(charts.trend(trend, metric, boundary=boundary,
+                                 title=f"{METRICS[metric].label}的年度变化（{GROUP_LABELS[group]}）"), key="trend")
     if boundary:
         st.caption("虚线为 2020/2021 模板分界：该项在 2019 版与 2021 版模板中口径不同，跨越分界的比较不可比。")
     trend["caution"] = [ui.caution_text(d) if METRICS[metric].is_ratio else "" for d in trend["den"]]
@@ -43,7 +44,9 @@ else:
 
 st.subheader("分组小图")
 if not trend.empty and trend["grp"].nunique() > 1:
-    st.plotly_chart(charts.small_multiples(trend, metric, boundary=boundary), key="small_multiples")
+    st.plotly_chart(charts.small_multiples(trend, metric, boundary=boundary,
+                                           title=f"{METRICS[metric].label}：各分组的年度变化"),
+                    key="small_multiples")
 else:
     st.caption("选择一个包含多个分组的维度以显示分组小图。")
 
@@ -52,7 +55,7 @@ outcomes = ui.query("outcome_by_year", **params)
 if outcomes.empty:
     st.caption("没有数据。")
 else:
-    st.plotly_chart(charts.composition(outcomes, OUTCOME_GROUPS), key="composition")
+    st.plotly_chart(charts.composition(outcomes, OUTCOME_GROUPS, title="各年度办理结果构成"), key="composition")
     st.caption("虚线为 2020/2021 模板分界：2021 版将“其他处理”拆为三项，此处合并为一组以便比较。")
     ui.table(outcomes, "composition", {"year": "年份", "n_reports": "报告数", **OUTCOME_GROUPS,
                                        "total_processed": "办理结果总计"})

@@ -366,11 +366,25 @@ def check_active_by_year(got, p, fr):
 
 
 def check_coverage(got, p, fr):
+    """The agencies needing most attention first: most years of the range without a report, then
+    most error findings; an agency with no report in the range still has its row (year NULL)."""
     region = _select(fr["report_wide"], p, years=False)
-    first = sorted(region.agency_id.unique())[: p["limit"]]
-    rows = region[region.agency_id.isin(first) & region.year.between(p["year_from"], p["year_to"])]
-    assert len(got) == len(rows)
-    assert set(got.agency_id) == set(rows.agency_id)
+    in_range = region[region.year.between(p["year_from"], p["year_to"])]
+    span = p["year_to"] - p["year_from"] + 1
+    missing = span - in_range.groupby("agency_id").year.nunique().reindex(region.agency_id.unique(), fill_value=0)
+    errors = in_range.groupby("agency_id").n_findings_error.sum().reindex(missing.index, fill_value=0)
+    chosen = set(got.agency_id)
+    assert len(chosen) == min(p["limit"], len(missing))
+    per = got.drop_duplicates("agency_id").set_index("agency_id")
+    assert (per.n_missing == missing.reindex(per.index)).all()
+    assert (per.n_errors == errors.reindex(per.index)).all()
+    keys = list(zip(-per.n_missing, -per.n_errors))
+    assert keys == sorted(keys)  # in order of attention
+    if len(missing) > p["limit"]:  # nobody left out needs more attention than the last one shown
+        worst_left = max(zip(missing.drop(per.index), errors.drop(per.index)))
+        assert worst_left <= (per.n_missing.iloc[-1], per.n_errors.iloc[-1])
+    rows = in_range[in_range.agency_id.isin(chosen)]
+    assert len(got.dropna(subset=["year"])) == len(rows)
 
 
 def check_coverage_by_year(got, p, fr):

@@ -44,10 +44,29 @@ def _plain_traces(fig: go.Figure) -> None:
                 trace[attr] = [plain(v) for v in value]
 
 
+# Axis titles: a metric's axis says its unit, a year axis says 年份, counts are in 件.
+YEAR_AXIS = "年份"
+COUNT_AXIS = "数量（件）"
+AGENCY_AXIS = "机构"
+
+
+def metric_axis_title(metric: str) -> str:
+    """The axis title of a metric from the registry, its unit in full-width brackets: 实质公开率（%）."""
+    m = METRICS.get(metric)
+    if m is None:
+        return COUNT_AXIS
+    return f"{m.label}（{m.unit}）"
+
+
+def year_axis(fig: go.Figure, title: str | None = YEAR_AXIS, **where) -> None:
+    """Whole years on a numeric year axis: one tick a year, written 2021 (never 2,021 or 2021.5)."""
+    fig.update_xaxes(title_text=title, dtick=1, tickformat="d", **where)
+
+
 def _layout(fig: go.Figure, title: str | None = None, height: int = 380) -> go.Figure:
     _plain_traces(fig)
     fig.update_layout(
-        title=title,
+        title=dict(text=title, font=dict(size=15)) if title else None,
         height=height,
         margin=dict(l=10, r=10, t=50 if title else 20, b=10),
         legend_title_text="",
@@ -81,17 +100,25 @@ def _colour(i: int) -> str:
 # Figures are built with graph_objects: plotly express costs about ten times more per figure.
 
 
-def sparkline(df: pd.DataFrame, metric: str, column: str = "value") -> go.Figure:
+def sparkline(df: pd.DataFrame, metric: str, column: str = "value", title: str | None = None,
+              x_title: str | None = YEAR_AXIS, y_title: str | None = None) -> go.Figure:
     fig = go.Figure(go.Scatter(x=df["year"], y=df[column], mode="lines+markers", line_color=_colour(0),
                                showlegend=False))
-    fig.update_xaxes(title=None, dtick=1)
-    fig.update_yaxes(title=None)
+    year_axis(fig, x_title)
+    fig.update_yaxes(title_text=y_title or _unit_title(metric))
     _axis_format(fig, metric)
-    return _layout(fig, height=160)
+    return _layout(fig, title, height=230 if title else 200)
+
+
+def _unit_title(metric: str) -> str:
+    """A small chart's y axis: the metric's unit alone (the card above names the metric)."""
+    m = METRICS.get(metric)
+    return f"（{m.unit}）" if m else "（件）"
 
 
 def ranking(df: pd.DataFrame, metric: str, label: str = "name", median_col: str | None = None,
-            title: str | None = None, highlight: list[str] | None = None) -> go.Figure:
+            title: str | None = None, highlight: list[str] | None = None, x_title: str | None = None,
+            y_title: str | None = AGENCY_AXIS) -> go.Figure:
     """Horizontal bars of one metric per agency; each bar's peer median as a black diamond."""
     d = df.iloc[::-1]
     colours = [HIGHLIGHT if highlight and n in highlight else PALETTE[0] for n in d[label]]
@@ -107,11 +134,14 @@ def ranking(df: pd.DataFrame, metric: str, label: str = "name", median_col: str 
         fig.add_trace(go.Scatter(x=d[median_col], y=d[label], mode="markers", name="同类中位数",
                                  marker=dict(symbol="diamond", color="black", size=9)))
     _axis_format(fig, metric, axis="x")
+    fig.update_xaxes(title_text=x_title or metric_axis_title(metric))
+    fig.update_yaxes(title_text=y_title)
     return _layout(fig, title, height=max(300, 24 * len(d) + 90))
 
 
 def distribution(quantiles: pd.DataFrame, metric: str, points: pd.DataFrame | None = None,
-                 group_labels: dict | None = None, title: str | None = None) -> go.Figure:
+                 group_labels: dict | None = None, title: str | None = None, x_title: str | None = "分组",
+                 y_title: str | None = None) -> go.Figure:
     """Box plots drawn from quantiles computed in the database; chosen agencies as red points."""
     labels = [(group_labels or {}).get(g, g) for g in quantiles["grp"]]
     fig = go.Figure(go.Box(
@@ -125,10 +155,13 @@ def distribution(quantiles: pd.DataFrame, metric: str, points: pd.DataFrame | No
                                  textposition="middle right", marker=dict(color=HIGHLIGHT, size=11),
                                  name="所选机构"))
     _axis_format(fig, metric)
+    fig.update_xaxes(title_text=x_title)
+    fig.update_yaxes(title_text=y_title or metric_axis_title(metric))
     return _layout(fig, title, height=420)
 
 
-def percentile_heatmap(df: pd.DataFrame, metric_keys: list[str], title: str | None = None) -> go.Figure:
+def percentile_heatmap(df: pd.DataFrame, metric_keys: list[str], title: str | None = None,
+                       x_title: str | None = "指标（颜色为同类百分位）", y_title: str | None = AGENCY_AXIS) -> go.Figure:
     """Percentiles coloured by what they mean: green is the good end of each metric's polarity
     (a high refusal rate is red), blue shades for metrics with no good or bad direction."""
     pct = df[metric_keys].astype("float64") * 100
@@ -144,28 +177,30 @@ def percentile_heatmap(df: pd.DataFrame, metric_keys: list[str], title: str | No
         showscale=False, hoverongaps=False,
         hovertemplate="%{y}<br>%{x}: 第 %{customdata:.0f} 百分位<extra></extra>",
     ))
-    fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(tickangle=-30)
+    fig.update_yaxes(autorange="reversed", title_text=y_title)
+    fig.update_xaxes(tickangle=-30, title_text=x_title)
     return _layout(fig, title, height=max(320, 24 * len(df) + 140))
 
 
-def side_by_side(df: pd.DataFrame, columns: dict[str, str], title: str | None = None) -> go.Figure:
+def side_by_side(df: pd.DataFrame, columns: dict[str, str], title: str | None = None,
+                 x_title: str | None = "项目", y_title: str | None = COUNT_AXIS) -> go.Figure:
     """Grouped bars: one group per outcome, one bar per agency."""
     labels = list(columns.values())
     fig = go.Figure([go.Bar(x=labels, y=[row[c] for c in columns], name=row["name"], marker_color=_colour(i))
                      for i, (_, row) in enumerate(df.iterrows())])
     fig.update_layout(barmode="group")
-    fig.update_xaxes(title=None)
-    fig.update_yaxes(title="件数")
+    fig.update_xaxes(title_text=x_title)
+    fig.update_yaxes(title_text=y_title, tickformat=",")
     return _layout(fig, title, height=420)
 
 
-def trend(df: pd.DataFrame, metric: str, title: str | None = None, boundary: bool = False) -> go.Figure:
+def trend(df: pd.DataFrame, metric: str, title: str | None = None, boundary: bool = False,
+          x_title: str | None = YEAR_AXIS, y_title: str | None = None) -> go.Figure:
     fig = go.Figure([go.Scatter(x=part["year"], y=part["value"], mode="lines+markers", name=str(grp),
                                 line_color=_colour(i))
                      for i, (grp, part) in enumerate(df.groupby("grp", sort=False))])
-    fig.update_xaxes(title=None, dtick=1)
-    fig.update_yaxes(title=METRICS[metric].label)
+    year_axis(fig, x_title)
+    fig.update_yaxes(title_text=y_title or metric_axis_title(metric))
     _axis_format(fig, metric)
     if boundary:
         mark_template_boundary(fig, df["year"])
@@ -173,7 +208,7 @@ def trend(df: pd.DataFrame, metric: str, title: str | None = None, boundary: boo
 
 
 def small_multiples(df: pd.DataFrame, metric: str, title: str | None = None, boundary: bool = False,
-                    wrap: int = 4) -> go.Figure:
+                    wrap: int = 4, x_title: str | None = YEAR_AXIS, y_title: str | None = None) -> go.Figure:
     """One small panel per group on a shared y axis (built from graph_objects: a faceted
     plotly express figure cost ~300 ms CPU to build and serialise)."""
     groups = list(dict.fromkeys(df["grp"]))
@@ -185,8 +220,14 @@ def small_multiples(df: pd.DataFrame, metric: str, title: str | None = None, bou
         fig.add_trace(go.Scatter(x=part["year"], y=part["value"], mode="lines+markers", name=str(grp),
                                  line_color=_colour(0), showlegend=False),
                       row=i // wrap + 1, col=i % wrap + 1)
-    fig.update_xaxes(title=None, dtick=1)
+    year_axis(fig, None)
     fig.update_yaxes(title=None, matches="y")
+    # Axis titles once: years under the bottom row, the metric left of the first column.
+    for c in range(n_cols):
+        last_row = max(r for r in range(n_rows) if r * wrap + c < n)
+        fig.update_xaxes(title_text=x_title, row=last_row + 1, col=c + 1)
+    for r in range(1, n_rows + 1):
+        fig.update_yaxes(title_text=y_title or metric_axis_title(metric), row=r, col=1)
     _axis_format(fig, metric)
     if boundary:
         ys = [int(y) for y in df["year"]]
@@ -196,13 +237,13 @@ def small_multiples(df: pd.DataFrame, metric: str, title: str | None = None, bou
 
 
 def composition(df: pd.DataFrame, columns: dict[str, str], title: str | None = None,
-                boundary: bool = True) -> go.Figure:
+                boundary: bool = True, x_title: str | None = YEAR_AXIS, y_title: str | None = "占比（%）") -> go.Figure:
     """Shares of each outcome group per year (100 % stacked bars)."""
     fig = go.Figure([go.Bar(x=df["year"], y=df[c], name=label, marker_color=_colour(i))
                      for i, (c, label) in enumerate(columns.items())])
     fig.update_layout(barmode="stack", barnorm="percent")
-    fig.update_xaxes(title=None, dtick=1)
-    fig.update_yaxes(title="占比（%）")
+    year_axis(fig, x_title)
+    fig.update_yaxes(title_text=y_title)
     if boundary:
         mark_template_boundary(fig, df["year"])
     return _layout(fig, title, height=420)
@@ -214,21 +255,28 @@ def hierarchy(nodes: pd.DataFrame, title: str | None = None, kind: str = "sunbur
     fig = go.Figure(trace(ids=nodes["id"], parents=nodes["parent"], labels=nodes["label"],
                           values=nodes["value"], branchvalues="total",
                           hovertemplate="%{label}<br>%{value:,} 件<br>占上级 %{percentParent:.1%}<extra></extra>"))
-    return _layout(fig, title, height=520)
+    # A label that cannot be drawn at 12 px is left out rather than shrunk to an unreadable size:
+    # the hover label names every segment, and a click on a group enlarges it.
+    fig.update_layout(uniformtext=dict(minsize=12, mode="hide"))
+    return _layout(fig, title, height=560)
 
 
 def bars(df: pd.DataFrame, x: str, y: str, title: str | None = None, horizontal: bool = True,
-         percent: bool = False) -> go.Figure:
+         percent: bool = False, category_title: str | None = "类别", value_title: str | None = None) -> go.Figure:
+    """Bars of ``y`` per ``x``; the value axis is titled with the metric's unit when ``y`` is a
+    registry metric, else as a share (%) or a count (件)."""
     tick = ".0%" if percent else ","
+    value_title = value_title or (metric_axis_title(y) if y in METRICS else "比例（%）" if percent else COUNT_AXIS)
+    hover = "%{y}: %{x:" + tick + "}<extra></extra>" if horizontal else "%{x}: %{y:" + tick + "}<extra></extra>"
     if horizontal:
         d = df.iloc[::-1]
-        fig = go.Figure(go.Bar(x=d[y], y=d[x], orientation="h", marker_color=_colour(0)))
-        fig.update_yaxes(title=None)
-        fig.update_xaxes(title=None, tickformat=tick)
+        fig = go.Figure(go.Bar(x=d[y], y=d[x], orientation="h", marker_color=_colour(0), hovertemplate=hover))
+        fig.update_yaxes(title_text=category_title)
+        fig.update_xaxes(title_text=value_title, tickformat=tick)
     else:
-        fig = go.Figure(go.Bar(x=df[x], y=df[y], marker_color=_colour(0)))
-        fig.update_xaxes(title=None)
-        fig.update_yaxes(title=None, tickformat=tick)
+        fig = go.Figure(go.Bar(x=df[x], y=df[y], marker_color=_colour(0), hovertemplate=hover))
+        fig.update_xaxes(title_text=category_title)
+        fig.update_yaxes(title_text=value_title, tickformat=tick)
     return _layout(fig, title, height=max(300, 26 * len(df) + 80) if horizontal else 380)
 
 
@@ -236,46 +284,79 @@ def sankey(links: pd.DataFrame, title: str | None = None) -> go.Figure:
     """links: source, target (labels) and value."""
     labels = list(dict.fromkeys(list(links["source"]) + list(links["target"])))
     index = {lab: i for i, lab in enumerate(labels)}
+    colours = [PALETTE[i % len(PALETTE)] for i in range(len(labels))]
+    # Wide gaps between nodes keep the labels of small nodes (社会公益组织, 法律服务机构 …) apart;
+    # dark text without Plotly's white halo, links tinted by their source.
     fig = go.Figure(go.Sankey(
-        node=dict(label=labels, pad=14, thickness=16, color=[PALETTE[i % len(PALETTE)] for i in range(len(labels))]),
+        arrangement="snap",
+        node=dict(label=labels, pad=28, thickness=18, color=colours, line=dict(width=0),
+                  hovertemplate="%{label}<br>%{value:,.0f} 件<extra></extra>"),
         link=dict(source=[index[s] for s in links["source"]], target=[index[t] for t in links["target"]],
-                  value=links["value"]),
+                  value=links["value"], color=[_tint(colours[index[s]]) for s in links["source"]],
+                  hovertemplate="%{source.label} → %{target.label}<br>%{value:,.0f} 件<extra></extra>"),
+        textfont=dict(size=13, color="#222", shadow="none"),
     ))
-    return _layout(fig, title, height=460)
+    return _layout(fig, title, height=max(480, 40 * len(labels)))
 
 
-def funnel(stages: pd.DataFrame, title: str | None = None) -> go.Figure:
+def _tint(colour: str, alpha: float = 0.35) -> str:
+    """A palette colour (``rgb(r, g, b)`` or ``#rrggbb``) made translucent."""
+    if colour.startswith("#"):
+        r, g, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    else:
+        r, g, b = (int(float(v)) for v in colour[colour.index("(") + 1:colour.index(")")].split(","))
+    return f"rgba({r}, {g}, {b}, {alpha})"
+
+
+def funnel(stages: pd.DataFrame, title: str | None = None, x_title: str | None = COUNT_AXIS,
+           y_title: str | None = "阶段") -> go.Figure:
     """stages: stage, value."""
-    fig = go.Figure(go.Funnel(y=stages["stage"], x=stages["value"], textinfo="value+percent initial"))
+    fig = go.Figure(go.Funnel(y=stages["stage"], x=stages["value"], textinfo="value+percent initial",
+                              texttemplate="%{value:,.0f} 件（%{percentInitial:.1%}）"))
+    fig.update_xaxes(title_text=x_title)
+    fig.update_yaxes(title_text=y_title)
     return _layout(fig, title, height=380)
 
 
 def stacked_years(df: pd.DataFrame, columns: dict[str, str], title: str | None = None,
-                  boundary: bool = False) -> go.Figure:
-    """Bars per year, one per column, side by side."""
+                  boundary: bool = False, x_title: str | None = YEAR_AXIS, y_title: str | None = COUNT_AXIS,
+                  tickformat: str = ",") -> go.Figure:
+    """Bars per year, one per column, side by side (counts unless ``y_title`` says another unit)."""
     fig = go.Figure([go.Bar(x=df["year"], y=df[c], name=label, marker_color=_colour(i))
                      for i, (c, label) in enumerate(columns.items())])
     fig.update_layout(barmode="group")
-    fig.update_xaxes(title=None, dtick=1)
-    fig.update_yaxes(title=None)
+    year_axis(fig, x_title)
+    fig.update_yaxes(title_text=y_title, tickformat=tickformat)
     if boundary:
         mark_template_boundary(fig, df["year"])
     return _layout(fig, title, height=400)
 
 
-def coverage_grid(df: pd.DataFrame, years, title: str | None = None) -> go.Figure:
-    """df: name, year, status (1 present, 2 with errors); a year without a row is missing (0)."""
-    grid = (df.pivot_table(index="name", columns="year", values="status", aggfunc="max")
-            .reindex(columns=list(years)).fillna(0).sort_index())
+def coverage_grid(df: pd.DataFrame, years, title: str | None = None, order: list[str] | None = None,
+                  x_title: str | None = YEAR_AXIS, y_title: str | None = AGENCY_AXIS) -> go.Figure:
+    """df: name, year, status (1 present, 2 with errors); a year without a row is missing (0).
+
+    Rows are in alphabetical order, or in ``order`` (names, top first), where an agency with no
+    report in the years shown still has its (grey) row."""
+    present = df.dropna(subset=["year"])
+    grid = (present.pivot_table(index="name", columns="year", values="status", aggfunc="max")
+            .reindex(columns=list(years)))
+    grid = grid.reindex(list(dict.fromkeys(order))) if order is not None else grid.sort_index()
+    grid = grid.fillna(0)
     fig = go.Figure(go.Heatmap(
         z=grid.values, x=[str(c) for c in grid.columns], y=list(grid.index), zmin=0, zmax=2,
         colorscale=[[0, "#eeeeee"], [0.33, "#eeeeee"], [0.34, "#4c9f70"], [0.66, "#4c9f70"],
                     [0.67, "#e4a11b"], [1, "#e4a11b"]],
         showscale=False, xgap=2, ygap=2,
-        hovertemplate="%{y} %{x}<extra></extra>",
+        customdata=[[_STATUS[int(v)] for v in row] for row in grid.values],
+        hovertemplate="%{y}<br>%{x} 年：%{customdata}<extra></extra>",
     ))
-    fig.update_yaxes(autorange="reversed")
-    return _layout(fig, title, height=max(260, 22 * len(grid) + 100))
+    fig.update_yaxes(autorange="reversed", title_text=y_title)
+    fig.update_xaxes(title_text=x_title, type="category")
+    return _layout(fig, title, height=max(280, 22 * len(grid) + 130))
+
+
+_STATUS = {0: "缺少报告", 1: "有报告", 2: "有报告，存在错误级发现"}
 
 
 def control_funnel(points: pd.DataFrame, curves: pd.DataFrame, metric: str, title: str | None = None,

@@ -7,6 +7,9 @@ import re
 
 import pandas as pd
 
+from .. import rules as rules_registry
+from ..warehouse.review import STATUS_ZH
+
 from .. import fields
 
 OUTCOME_GROUPS = {
@@ -59,7 +62,33 @@ def warning_frame(warnings: list[dict]):
     """A record's parse warnings as a table with Chinese headings (a missing field shows blank)."""
     frame = pd.DataFrame(warnings).reindex(columns=list(WARNING_COLUMNS))
     frame["where"] = frame["where"].map(where_zh)
+    frame["message"] = frame["message"].map(message_zh)
     return frame.rename(columns=WARNING_COLUMNS)
+
+
+def _field_names() -> dict[str, str]:
+    """Field keys as the parsers write them into warnings (表3 new_received …), by Chinese name;
+    a key of several tables takes the first table's name (the row keys of table 3 come first)."""
+    names: dict[str, str] = {}
+    for table, name in (("applications_row", row_label), ("applications_col", lambda k: fields.label("applications_col", k)),
+                        ("review_group", lambda k: fields.label("review_group", k)),
+                        ("review_col", lambda k: fields.label("review_col", k)), ("active", active_label)):
+        for key in fields.keys(table):
+            names.setdefault(key, name(key))
+    return names
+
+
+_FIELD_NAMES = _field_names()
+_KEY_TOKEN = re.compile(r"(?<![A-Za-z0-9_])[a-z][a-z0-9_]*(?![A-Za-z0-9_])")
+
+
+def message_zh(message):
+    """A stored warning's text with the field keys in it (表3 denied_state_secret) shown by their
+    Chinese names (表3 “属于国家秘密”); other text is left as stored."""
+    if not isinstance(message, str):
+        return message
+    return _KEY_TOKEN.sub(lambda m: f"“{_FIELD_NAMES[m.group()]}”" if m.group() in _FIELD_NAMES else m.group(),
+                          message)
 
 # Source pointers are stored as the backends write them ("page 3", "line 120, page 2",
 # "table 2 r5 c3", "paragraph 4", "file"); they are translated only where they are shown.
@@ -82,3 +111,26 @@ def where_zh(where: str | None) -> str | None:
         if pattern.fullmatch(where):
             return pattern.sub(zh, where)
     return where
+
+
+# Rule names, severities and review states in Chinese come from their registries (spec/rules.toml,
+# warehouse/review.py); the code stays beside the name for readers who know the rules by their codes.
+RULES = {code: rule.name for code, rule in rules_registry.rules().items()}
+SEVERITIES = rules_registry.SEVERITY_ZH
+FINDING_STATUSES = STATUS_ZH
+
+
+def rule_name(code: str) -> str:
+    """A rule's Chinese name; a code the app does not know yet is shown as it is."""
+    return rules_registry.name_zh(code)
+
+
+def findings_frame(findings: pd.DataFrame) -> pd.DataFrame:
+    """Findings with the rule's Chinese name (``rule_name``) beside its code and the severity and
+    status in Chinese, for the findings tables."""
+    out = findings.assign(rule_name=findings["rule"].map(rule_name))
+    if "severity" in out:
+        out["severity"] = out["severity"].map(SEVERITIES).fillna(out["severity"])
+    if "status" in out:
+        out["status"] = out["status"].map(FINDING_STATUSES).fillna(out["status"])
+    return out

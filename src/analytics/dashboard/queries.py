@@ -315,8 +315,9 @@ def active_by_year(con, **params) -> pd.DataFrame:
 # ---------------------------------------------------------------- data quality
 
 
-def coverage(con, *, limit: int = 60, **params) -> pd.DataFrame:
-    return run(con, "coverage", {**_filters(params), "limit": int(limit)})
+def coverage(con, *, limit: int = 60, q: str = "", **params) -> pd.DataFrame:
+    """Agencies by year, those needing attention first (see coverage.sql); ``q`` searches names."""
+    return run(con, "coverage", {**_filters(params), "limit": int(limit), "q": q.strip()})
 
 
 def coverage_by_year(con, **params) -> pd.DataFrame:

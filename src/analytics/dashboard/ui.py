@@ -3,6 +3,8 @@ download, the demo-data notice and the small-sample caution."""
 
 from __future__ import annotations
 
+import datetime
+
 import pandas as pd
 import streamlit as st
 
@@ -102,6 +104,14 @@ def _display(shown: pd.DataFrame, columns: dict[str, str], percent) -> tuple[pd.
     config = {}
     for src, dst in columns.items():
         col = view[dst]
+        # Dates as 2026-01-19 (a time of day, where there is one, as 2026-01-19 18:24).
+        if pd.api.types.is_datetime64_any_dtype(col):
+            has_time = bool((col.dropna() != col.dropna().dt.normalize()).any())
+            config[dst] = st.column_config.DatetimeColumn(dst, format="YYYY-MM-DD HH:mm" if has_time else "YYYY-MM-DD")
+            continue
+        if col.dtype == object and len(col.dropna()) and all(isinstance(v, datetime.date) for v in col.dropna()):
+            config[dst] = st.column_config.DateColumn(dst, format="YYYY-MM-DD")
+            continue
         if not pd.api.types.is_numeric_dtype(col) or pd.api.types.is_bool_dtype(col):
             continue
         if src == "year":

@@ -1,11 +1,28 @@
--- Which agencies have which years (current reports), for the first agencies of the region.
-WITH a AS (
-    SELECT DISTINCT agency_id FROM report_wide WHERE is_current AND {region}
-    ORDER BY agency_id LIMIT $limit
+-- Which agencies of the region have which years (current reports), the agencies that need most
+-- attention first: the most years of the chosen range without a report, then the most error-level
+-- findings in that range, then by name. An agency whose name contains $q ('' for all) is listed
+-- even with no report in the range (one row with a NULL year), so a missing agency is not hidden.
+WITH cur AS (
+    SELECT agency_id, year, template, n_findings_error, n_findings_warning,
+           name || CASE WHEN dataset = 'demo' THEN '（演示）' ELSE '' END AS shown
+    FROM report_wide
+    WHERE is_current AND {region}
+),
+agency AS (
+    SELECT agency_id, arg_max(shown, year) AS name,
+           ($year_to - $year_from + 1)
+             - count(DISTINCT year) FILTER (WHERE year BETWEEN $year_from AND $year_to) AS n_missing,
+           coalesce(sum(n_findings_error) FILTER (WHERE year BETWEEN $year_from AND $year_to), 0) AS n_errors
+    FROM cur
+    GROUP BY agency_id
+),
+chosen AS (
+    SELECT * FROM agency
+    WHERE $q = '' OR contains(name, $q)
+    ORDER BY n_missing DESC, n_errors DESC, name, agency_id
+    LIMIT $limit
 )
-SELECT w.agency_id,
-       w.name || CASE WHEN w.dataset = 'demo' THEN '（演示）' ELSE '' END AS name,
-       w.year, w.template, w.n_findings_error, w.n_findings_warning
-FROM report_wide w SEMI JOIN a USING (agency_id)
-WHERE w.is_current AND w.year BETWEEN $year_from AND $year_to
-ORDER BY name, year
+SELECT c.agency_id, c.name, c.n_missing, c.n_errors, r.year, r.template, r.n_findings_error, r.n_findings_warning
+FROM chosen c
+LEFT JOIN cur r ON r.agency_id = c.agency_id AND r.year BETWEEN $year_from AND $year_to
+ORDER BY c.n_missing DESC, c.n_errors DESC, c.name, c.agency_id, r.year
