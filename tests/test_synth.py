@@ -232,6 +232,28 @@ def check_kpi_by_year(got, p, fr):
             _close(got[key], _rate(g[[key + "_num", key + "_den"]].sum(), key))
 
 
+def check_kpi_matched(got, p, fr):
+    sel = _metrics(_select(fr["report_wide"], {**p, "year_from": p["year_to"] - 1}))
+    both = sel.groupby("agency_id").year.nunique()
+    sel = sel[sel.agency_id.isin(both[both == 2].index)]
+    g = sel.groupby("year")
+    assert list(got.year) == sorted(g.groups)
+    _close(got.n_reports, g.size())
+    _close(got.applications, g.applications_num.sum())
+    for key in ("substantive_disclosure_rate", "denial_rate", "review_correction_rate"):
+        _close(got[key], _rate(g[[key + "_num", key + "_den"]].sum(), key))
+
+
+def check_metric_funnel(got, p, fr):
+    sel = _metrics(_select(fr["report_wide"], p))
+    per = _per_agency(sel, p["metric"])
+    per = per[per.den > 0].sort_values("den", ascending=False, kind="mergesort")
+    assert len(got) == min(p["limit"], len(per))
+    _close(got.num, per.num.reindex(got.agency_id))
+    _close(got.den, per.den.reindex(got.agency_id))
+    assert list(got.den) == sorted(got.den, reverse=True)
+
+
 def check_top_agencies(got, p, fr):
     sel = _metrics(_select(fr["report_wide"], p))
     s = sel.groupby("agency_id").applications_num.sum().sort_values(ascending=False)
