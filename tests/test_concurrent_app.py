@@ -181,10 +181,12 @@ def test_sigkill_during_ingest_loses_nothing(warehouse):
     work = Path(f"{db}.writing")
     deadline = time.monotonic() + 120
     while not work.exists() and proc.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.02)
-    time.sleep(0.3)  # into the batch: parsing and loading
-    if proc.poll() is not None:
-        pytest.skip("the ingest finished before it could be killed")
+        time.sleep(0.002)
+    # Stopped the moment its working copy appears, the writer is caught mid-write every time:
+    # copying, loading and publishing a batch take far longer than one poll, and publishing
+    # renames the working copy away, so its presence after the stop proves the write unfinished.
+    os.kill(proc.pid, signal.SIGSTOP)
+    assert proc.poll() is None and work.exists(), "the writer finished before it was stopped"
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(timeout=30)
     assert proc.returncode == -signal.SIGKILL

@@ -19,6 +19,7 @@ from . import wide
 # imports them cheaply); they are re-exported here for the loader's callers.
 from .records import CELL_COLUMNS, CELL_SCHEMA, Prepared, agency_id, agency_row, prepare  # noqa: F401
 from .sqlfiles import read
+from .transaction import transaction
 
 AGENCY_COLUMNS = ["agency_id", "name", "level", "kind", "province", "city", "county", "parent_id",
                   "division_code", "dataset", "parent_code", "info_source"]
@@ -115,8 +116,7 @@ def load_prepared(con, items: list, *, batch_id: int | None = None,
         outcomes[i] = Outcome("loaded_with_warnings" if n else "loaded", rid, reason=f"{n} 条警告" if n else None,
                               sha256=row["source_sha256"], agency_id=row["agency_id"])
 
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         _upsert_agencies(con, list(agencies.values()))
         con.register("_new_reports", _reports_table([it.report for _, it in fresh]))
         con.execute(read("load/insert_reports"))
@@ -138,10 +138,6 @@ def load_prepared(con, items: list, *, batch_id: int | None = None,
             con.execute(read("load/batch_from_new"))
             wide.insert_batch(con)
         con.unregister("_new_reports")
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     return outcomes, set(agencies)
 
 
@@ -193,16 +189,11 @@ def add_wide_rows(con, report_ids: list[int]) -> None:
     """The report_wide rows of reports loaded with ``wide_rows=False``, in one statement."""
     if not report_ids:
         return
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         con.register("_new_reports", pa.table({"report_id": pa.array(report_ids, pa.int64())}))
         con.execute(read("load/batch_from_new"))
         wide.insert_batch(con)
         con.unregister("_new_reports")
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
 
 
 def insert_rows(con, table: str, data: pa.Table) -> None:

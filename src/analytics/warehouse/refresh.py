@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .checks import set_scope  # noqa
 from .sqlfiles import read
+from .transaction import transaction
 
 
 def refresh(con, agency_ids=None) -> None:
@@ -12,8 +13,7 @@ def refresh(con, agency_ids=None) -> None:
     from .models import after_refresh
     from .review import after_checks
 
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         con.execute(read("resolve_parents"))
         # Parent links can change for agencies outside the batch (a newly loaded government
         # becomes the parent of departments loaded earlier), so the sync looks at every row.
@@ -23,7 +23,3 @@ def refresh(con, agency_ids=None) -> None:
         after_checks(con)  # decisions follow their findings; corrected reports close theirs
         con.execute(read("report_wide_finding_counts"))
         after_refresh(con, full=agency_ids is None)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise

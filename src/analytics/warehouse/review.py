@@ -29,6 +29,7 @@ import pyarrow as pa
 from ..errors import ReportError
 from .sqlfiles import read
 from .store import write_session
+from .transaction import transaction
 
 STATUS_ZH = {
     "open": "待确认",
@@ -169,14 +170,9 @@ def transition(path: str | os.PathLike | None, to_status: str, *, fingerprint: s
             first = next(iter(outcome.skipped))
             raise ForbiddenStep(f"符合条件的 {len(matched)} 条发现都不能改为“{STATUS_ZH[to_status]}”"
                                 f"（例如：{step_problem(first, to_status)}）")
-        con.execute("BEGIN TRANSACTION")
-        try:
+        with transaction(con):
             apply_steps(con, rows, datetime.now())
             _refresh_counts(con, {r["agency_id"] for r in rows if r["agency_id"] is not None})
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
         outcome.changed = [r["fingerprint"] for r in rows]
     return outcome
 
