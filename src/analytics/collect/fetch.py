@@ -27,8 +27,9 @@ from .. import __version__
 from ..errors import ReportError
 
 AGENT_TOKEN = "analytics-collect"
-USER_AGENT = (f"{AGENT_TOKEN}/{__version__} (政府信息公开年报采集; 遵守 robots.txt; "
-              "每站每秒至多一次请求)")
+# HTTP headers are Latin-1: the User-Agent says in ASCII what it is and that it obeys robots.txt.
+USER_AGENT = (f"{AGENT_TOKEN}/{__version__} (+government information disclosure annual reports; "
+              "obeys robots.txt; 1 request/s per host)")
 DEFAULT_DELAY_S = 1.0  # one request per second per host unless robots.txt asks for more
 DEFAULT_TIMEOUT_S = 20.0
 DEFAULT_RETRIES = 3

@@ -95,6 +95,9 @@ class _State:
             data = {}
         self.docs: dict[str, dict] = data.get("documents", {})
         self.pages: dict[str, dict] = data.get("pages", {})  # report page URL → its attachments
+        # Pages looked at and not kept (no report by their own title, or a copy of a saved file):
+        # a rerun does not open them again.
+        self.skipped: dict[str, str] = data.get("skipped", {})
         self.out = folder
         self.hashes = {d["sha256"]: url for url, d in self.docs.items() if self.exists(d)}
 
@@ -107,7 +110,7 @@ class _State:
 
     def save(self) -> None:
         self.file.parent.mkdir(parents=True, exist_ok=True)
-        data = {"documents": self.docs, "pages": self.pages}
+        data = {"documents": self.docs, "pages": self.pages, "skipped": self.skipped}
         write_atomic(self.file, json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"))
 
 
@@ -187,6 +190,9 @@ def _collect_report(link, list_url, target, site, out, since, fetcher, state, ou
                 "published": link.date, "title": link.text, "page_url": list_url}
         _attachment(link.url, link.text, meta, site, out, fetcher, state, outcome, fail)
         return
+    if link.url in state.skipped:
+        outcome.already += 1
+        return
     if link.url in state.pages and state.known(link.url):
         outcome.already += 1
         meta = {k: state.docs[link.url].get(k) for k in ("agency", "year", "published", "title")}
@@ -204,6 +210,7 @@ def _collect_report(link, list_url, target, site, out, since, fetcher, state, ou
     title = next((t for t in (info.title, link.text) if t and pick.is_report_title(t)), None)
     if title is None:
         outcome.not_reports.append(link.url)
+        state.skipped[link.url] = "not_report"
         return
     year = pick.report_year(title)
     if since and year and year < since:
@@ -237,6 +244,7 @@ def _save(page, role, name, meta, out, state, outcome) -> None:
     sha = page.sha256
     if sha in state.hashes and state.hashes[sha] != page.url:
         outcome.duplicates.append(page.url)  # the same bytes under another URL (a re-post)
+        state.skipped[page.url] = "duplicate:" + state.hashes[sha]
         return
     folder = out / _safe(urlsplit(page.url).netloc) / str(meta.get("year") or "未知年度")
     folder.mkdir(parents=True, exist_ok=True)
