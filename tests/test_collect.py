@@ -211,3 +211,12 @@ def test_pagination_patterns():
     assert set(found.pages) == {"http://x.gov.cn/nb/index_2.html", "http://x.gov.cn/nb/index.html?page=4",
                                 "http://x.gov.cn/nb/index_1.shtml", "http://x.gov.cn/nb/index_2.shtml",
                                 "http://x.gov.cn/nb/index.shtml"}
+
+
+def test_manifest_published_dates_are_checked(tmp_path):
+    from analytics.manifest import BadManifest, parse_manifest
+
+    good = parse_manifest("path,published\na.html,２０２４-03-08\n".encode(), "m.csv", folder=tmp_path)
+    assert good.lookup(tmp_path / "a.html")["published"] == "2024-03-08"
+    with pytest.raises(BadManifest, match="第 2 行第 2 列（published）：发布日期“2024-13-01”无效"):
+        parse_manifest(b"path,published\na.html,2024-13-01\n", "m.csv", folder=tmp_path)
