@@ -23,7 +23,8 @@ files = st.file_uploader("报告文件（点击下方按钮选择文件，或将
                               f"接受的文件类型：{'、'.join(uploads.ACCEPTED_TYPES)}。")
 # The manifest's column names are read as written: they are named with their Chinese meaning.
 MANIFEST_MEANING = {"path": "文件名", "agency": "机构", "year": "年度", "province": "省份", "city": "市",
-                    "county": "县区", "level": "层级", "kind": "类型", "parent": "上级机构"}
+                    "county": "县区", "level": "层级", "kind": "类型", "parent": "上级机构",
+                    "published": "发布日期"}
 manifest_file = st.file_uploader("清单（可选，CSV 文件，按文件名匹配）", type=["csv"], key="up_manifest",
                                  help="第 1 行为列名，须按原样书写：" + "；".join(
                                      f"{c}（{MANIFEST_MEANING.get(c, c)}）" for c in uploads.MANIFEST_COLUMNS) + "。")

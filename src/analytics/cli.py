@@ -23,6 +23,7 @@ SIGPIPE_EXIT = 128 + signal.SIGPIPE  # what a shell reports for a tool that SIGP
 COMMANDS = {
     "parse": "读取一份年报并输出标准记录 (parse one report into the canonical record)",
     "ingest": "把文件或文件夹载入数据仓库 (load files and folders into the warehouse)",
+    "collect": "从机构网站的年报栏目采集年报网页和附件 (collect reports from agencies' websites)",
     "check": "重新计算一致性规则 (recompute the consistency rules)",
     "findings": "列出、处理规则发现并导出处理记录 (list findings, review them, export the decision log)",
     "notice": "生成各机构的整改通知和问题清单 (write rectification notices per agency)",

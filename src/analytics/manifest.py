@@ -1,6 +1,6 @@
 """The manifest: a CSV that says, per file, what parsing cannot know or got wrong.
 
-Columns: path, agency, year, province, city, county, level, kind, parent (only ``path`` is
+Columns: path, agency, year, province, city, county, level, kind, parent, published (only ``path`` is
 required; empty cells leave the parsed or derived value alone; other columns are ignored). A
 relative path is taken from the manifest's own folder.
 
@@ -20,7 +20,7 @@ from pathlib import Path
 from .errors import ReportError
 from .report_record import Report, as_report
 
-COLUMNS = ["path", "agency", "year", "province", "city", "county", "level", "kind", "parent"]
+COLUMNS = ["path", "agency", "year", "province", "city", "county", "level", "kind", "parent", "published"]
 LEVELS = ("national", "province", "city", "county", "township")
 KINDS = ("government", "office", "department", "zone", "township")
 FIRST_YEAR = 2008  # the disclosure regulation took effect in 2008: no annual report is older
@@ -122,6 +122,14 @@ def _check(column: str, value: str, source: str, line: int, col: int):
         if not digits.isdigit() or not FIRST_YEAR <= int(digits) <= last:
             raise BadManifest(f"{where}：年度“{value}”无效，应为 {FIRST_YEAR} 至 {last} 之间的年份", source)
         return int(digits)
+    if column == "published":
+        try:
+            day = date.fromisoformat(unicodedata.normalize("NFKC", value))
+        except ValueError:
+            day = None
+        if day is None or not date(FIRST_YEAR, 1, 1) <= day <= date.today():
+            raise BadManifest(f"{where}：发布日期“{value}”无效，应为 YYYY-MM-DD 格式且不晚于今天", source)
+        return day.isoformat()
     if column == "level" and value not in LEVELS:
         raise BadManifest(f"{where}：层级“{value}”无效，应为 {'、'.join(LEVELS)} 之一", source)
     if column == "kind" and value not in KINDS:
@@ -130,11 +138,12 @@ def _check(column: str, value: str, source: str, line: int, col: int):
 
 
 def apply(record: Report | dict, row: dict | None) -> tuple[Report | dict, dict | None]:
-    """The report with the manifest's agency and year (``Report.overridden``), and the agency
+    """The report with the manifest's agency, year and publication date (``Report.overridden``), and the agency
     description the row gives. A record dict (the upload page keeps the JSON) gives a new dict;
     neither is changed in place."""
     if not row:
         return record, None
     info = {k: row[k] for k in ("province", "city", "county", "level", "kind", "parent") if row.get(k)}
-    report = as_report(record).overridden(agency=row.get("agency"), year=row.get("year"))
+    report = as_report(record).overridden(agency=row.get("agency"), year=row.get("year"),
+                                          published=row.get("published"))
     return (report if isinstance(record, Report) else report.to_json()), info or None

@@ -91,10 +91,14 @@ class Report:
         """The report with facts about its file that the bytes alone do not give (its path)."""
         return replace(self, source=replace(self.source, **changes))
 
-    def overridden(self, *, agency: str | None = None, year: int | None = None) -> Report:
-        """The report with a manifest's agency and year instead of what parsing found; an empty
-        value leaves the parsed one."""
+    def overridden(self, *, agency: str | None = None, year: int | None = None,
+                   published: str | None = None) -> Report:
+        """The report with a manifest's agency, year and publication date (the date the page
+        states, from ``analytics collect``) instead of what parsing found; an empty value leaves
+        the parsed one."""
         changes: dict[str, Any] = {}
+        if published:
+            changes["published"] = published
         if agency:
             changes["agency"] = agency
         if year:

@@ -30,7 +30,6 @@ def configure(p):
 def run(args) -> int:
     from ..parsing.isolate import Limits
     from ..warehouse.ingest import ingest
-    from ..warehouse.loader import OLD_VERSION
 
     if not args.paths and not args.manifest:
         raise ReportError("请至少给出一个文件或文件夹，或用 --manifest 给出列有文件的清单")
@@ -46,6 +45,14 @@ def run(args) -> int:
     workers = min(args.workers, os.cpu_count() or 1) if args.workers > 1 else 1
     summary = ingest(args.paths, db=args.db, manifest=args.manifest, workers=workers,
                      dataset=args.dataset, progress=not args.quiet, limits=limits)
+    report_summary(summary)
+    return 0
+
+
+def report_summary(summary) -> None:
+    """The summary lines of an ingest (also printed by ``collect --ingest``)."""
+    from ..warehouse.loader import OLD_VERSION
+
     loaded = summary.count("loaded")
     warned = summary.count("loaded_with_warnings")
     print(f"载入 {loaded + warned} 份（其中有警告 {warned} 份），重复跳过 {summary.count('duplicate')} 份，"
@@ -60,4 +67,3 @@ def run(args) -> int:
         elif r.status.startswith("loaded") and r.reason and OLD_VERSION in r.reason:
             print(f"  旧版本 {r.path}: {r.reason[r.reason.index(OLD_VERSION):]}")
     sys.stdout.flush()
-    return 0
