@@ -55,14 +55,17 @@ PARAMS = {
 def _frames(con) -> None:
     """The frames some statements read, registered as the loader and checks register them."""
     from analytics.warehouse.checks import FINDING_COLUMNS
-    from analytics.warehouse.loader import AGENCY_COLUMNS, REPORT_COLUMNS, _cells_table, agency_row
+    import pyarrow as pa
+
+    from analytics.warehouse.loader import AGENCY_COLUMNS, CELL_SCHEMA, REPORT_COLUMNS, _report_cells, agency_row
 
     con.register("_current_pairs", pd.DataFrame({"agency_id": ["江苏省淮安市人民政府"], "year": [2023]}))
     report = {k: None for k in REPORT_COLUMNS} | {
         "report_id": NEW_ID, "agency_id": "江苏省淮安市人民政府", "year": 2030, "source_sha256": "x",
         "dataset": "real", "is_current": True, "n_cells": 1, "n_warnings": 0, "warnings": "[]"}
     con.register("_new_reports", pd.DataFrame([report], columns=REPORT_COLUMNS))
-    con.register("_new_cells", _cells_table([(NEW_ID, "active_disclosure", "fees_amount", "value", 1.5, "number", "1.5", None)]))
+    cell = dict(zip(CELL_SCHEMA.names, ("active_disclosure", "fees_amount", "value", 1.5, "number", "1.5", None)))
+    con.register("_new_cells", _report_cells([(NEW_ID, pa.RecordBatch.from_pylist([cell], schema=CELL_SCHEMA))]))
     con.register("_new_agencies", pd.DataFrame([agency_row("江苏省淮安市人民政府", "real", None, "name")],
                                                columns=AGENCY_COLUMNS))
     con.register("_scope_df", pd.DataFrame({"agency_id": ["江苏省淮安市人民政府"]}))

@@ -10,7 +10,7 @@ import streamlit as st
 
 from ..warehouse import cell_safety
 from . import db, navigation, sidebar
-from .filters import DATASETS, Filters
+from .filters import Filters
 from ..stats import MIN_DENOMINATOR
 from .metrics import METRICS, fmt, grid_format, help_text
 from .safe_text import md
@@ -134,7 +134,3 @@ def _display(shown: pd.DataFrame, columns: dict[str, str], percent) -> tuple[pd.
 def _whole(series: pd.Series) -> bool:
     values = pd.to_numeric(series, errors="coerce").dropna()
     return bool(len(values)) and bool((values == values.round()).all())
-
-
-def dataset_label(key: str) -> str:
-    return DATASETS.get(key, key)

@@ -220,13 +220,6 @@ def _report_cells(pairs: list[tuple[int, pa.RecordBatch]]) -> pa.Table:
     return table.add_column(0, "report_id", pa.array(ids, pa.int64()))
 
 
-def _cells_table(cells: list[tuple]) -> pa.Table:
-    """Full cell tuples (report_id first) as one Arrow table."""
-    columns = list(zip(*cells)) if cells else [[] for _ in CELL_COLUMNS]
-    types = [pa.int64(), *CELL_SCHEMA.types]
-    return pa.table({name: pa.array(col, type=t) for name, col, t in zip(CELL_COLUMNS, columns, types)})
-
-
 _REPORT_TYPES = {"report_id": pa.int64(), "year": pa.int64(), "published": pa.date32(), "is_current": pa.bool_(),
                  "batch_id": pa.int64(), "loaded_at": pa.timestamp("us"), "n_cells": pa.int64(),
                  "n_warnings": pa.int64()}
