@@ -212,3 +212,16 @@ def test_the_quadrant_places_each_agency_against_the_region_rates(warehouse):
     assert len(table) and (table["办理结果（件）"] >= 30).all() and (table["已审结复议（件）"] >= 5).all()
     spec = next(json.loads(c.proto.spec) for c in at.get("plotly_chart") if c.proto.id.endswith("-quadrant"))
     assert spec["layout"]["xaxis"]["title"]["text"].startswith("不予公开率")
+
+
+def test_the_demo_notice_shows_only_when_the_view_holds_demo_data(warehouse):
+    at = open_page()
+    assert any("演示数据" in i.value for i in at.info)
+    at = open_page(query={"dataset": "real"})
+    assert not any("演示数据" in i.value for i in at.info)
+    with connect_read(warehouse) as con:
+        real_only = con.execute("SELECT DISTINCT province FROM report_wide WHERE is_current AND province IS NOT NULL "
+                                "GROUP BY province HAVING bool_and(dataset <> 'demo')").fetchall()
+    if real_only:  # a region that holds no demo report: no notice, although demo data is chosen
+        at = open_page(query={"province": real_only[0][0]})
+        assert not any("演示数据" in i.value for i in at.info)

@@ -221,6 +221,11 @@ def check_filter_datasets(got, p, fr):
     assert dict(zip(got.dataset, got.n_reports)) == w[w.is_current].dataset.value_counts().to_dict()
 
 
+def check_demo_in_view(got, p, fr):
+    sel = _select(fr["report_wide"], p)
+    assert int(got.n_demo.iloc[0]) == int((sel.dataset == "demo").sum())
+
+
 def check_kpi_by_year(got, p, fr):
     sel = _metrics(_select(fr["report_wide"], {**p, "year_from": p["year_from"] - 1}))
     g = sel.groupby("year")

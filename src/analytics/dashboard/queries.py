@@ -172,6 +172,11 @@ def filter_datasets(con) -> pd.DataFrame:
     return run(con, "filter_datasets", {})
 
 
+def demo_in_view(con, **params) -> pd.DataFrame:
+    """One row: the number of demo reports the filters choose."""
+    return run(con, "demo_in_view", _filters(params))
+
+
 # ---------------------------------------------------------------- overview
 
 
@@ -374,6 +379,7 @@ CATALOGUE: dict[str, tuple] = {
     "filter_years": (filter_years, {}),
     "filter_regions": (filter_regions, {}),
     "filter_datasets": (filter_datasets, {}),
+    "demo_in_view": (demo_in_view, dict(_EX)),
     "kpi_by_year": (kpi_by_year, dict(_EX)),
     "kpi_matched": (kpi_matched, dict(_EX)),
     "top_agencies": (top_agencies, {**_EX, "limit": 15}),
