@@ -14,7 +14,7 @@ from fixtures.streamlit_server import serve
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
-PAGES = ["", "compare", "trends", "outcomes", "review", "active", "quality", "report", "upload"]
+PAGES = ["", "compare", "trends", "outcomes", "review", "active", "quality", "report", "profile", "builder", "upload"]
 SHOTS = ARTIFACTS / "laptop"
 
 # English words a reader could meet in a half-translated page: Streamlit's own texts, Python's
