@@ -20,13 +20,12 @@ chosen = page_state.multiselect(st, "机构（不选则为侧栏所选地区、�
                                 format_func=names.get)
 
 by_table = {t: [k for k, fl in builder.FIELDS.items() if fl.table == t] for t in ("表二", "表三", "表四")}
-c2, c3, c4 = st.columns(3)
 picked_fields = []
-for col, (table, keys), default, key in zip(
-        (c2, c3, c4), by_table.items(),
-        ([], ["a_new_received", "a_total_processed", "a_granted"], ["rv_total", "rv_corrected"]),
+# One picker a table, each the page's width: the official labels are long.
+for (table, keys), default, key in zip(
+        by_table.items(), ([], ["a_new_received", "a_total_processed", "a_granted"], ["rv_total", "rv_corrected"]),
         ("rb_t2", "rb_t3", "rb_t4")):
-    picked_fields += page_state.multiselect(col, f"{table}字段", keys, key=key, default=default,
+    picked_fields += page_state.multiselect(st, f"{table}字段", keys, key=key, default=default,
                                             format_func=lambda k: builder.FIELDS[k].label)
 c5, c6 = st.columns([3, 1])
 metrics = page_state.multiselect(c5, "指标（比率按分子之和 ÷ 分母之和计算小计与合计）", list(METRICS), key="rb_metrics",

@@ -55,12 +55,12 @@ k4.metric("警告级发现", int(years["n_findings_warning"].sum()))
 st.subheader("历年主要数字")
 years = years.assign(link=[ui.report_url(r) for r in years["report_id"]])
 ui.table(years, "profile_years",
-         {"year": "年度", "template": "模板", "published": "发布日期", "a_new_received": "新收申请（件）",
+         {"year": "年度", "link": ui.REPORT_LINK, "template": "模板", "published": "发布日期", "a_new_received": "新收申请（件）",
           "a_carried_over": "上年结转（件）", "a_total_processed": "办理结果合计（件）", "a_granted": "予以公开（件）",
           "a_partially_granted": "部分公开（件）", "denied": "不予公开（件）", "unable": "无法提供（件）",
           "refused": "不予处理（件）", "other_handled": "其他处理（件）", "a_carried_forward": "结转下年（件）",
           "rv_total": "行政复议（件）", "ld_total": "直接起诉（件）", "la_total": "复议后起诉（件）",
-          "n_findings_error": "错误级发现（条）", "n_findings_warning": "警告级发现（条）", "link": ui.REPORT_LINK},
+          "n_findings_error": "错误级发现（条）", "n_findings_warning": "警告级发现（条）"},
          file_name=f"机构画像_{me['agency_id']}_历年数字", urls={"link": "打开报告"})
 
 st.subheader("指标与同类比较")
@@ -106,8 +106,8 @@ if findings.empty:
 else:
     shown = findings_frame(findings).assign(link=[ui.report_url(r) for r in findings["report_id"]])
     ui.table(shown, "profile_findings",
-             {"year": "年度", "rule_name": "规则", "rule": "代码", "severity": "级别", "message": "说明",
-              "expected": "应为", "actual": "实为", "status": "状态", "link": ui.REPORT_LINK},
+             {"year": "年度", "link": ui.REPORT_LINK, "rule_name": "规则", "rule": "代码", "severity": "级别",
+              "message": "说明", "expected": "应为", "actual": "实为", "status": "状态"},
              urls={"link": "打开报告"}, file_name=f"机构画像_{me['agency_id']}_检查发现")
 
 st.subheader("某一年的三张表格")

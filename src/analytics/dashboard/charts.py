@@ -18,6 +18,7 @@ TEMPLATE_BOUNDARY = 2020.5  # reports of 2021 onwards use the 2021 template
 PALETTE = qualitative.Safe
 HIGHLIGHT = "#d62728"
 BELOW_MINIMUM = "#c7c7c7"
+AGENCY_LINE = "#1f4e99"  # one agency against its peers' grey median and pale band: dark enough to lead
 
 
 # Trace attributes that Plotly draws as text with its own small HTML (<a href>, <b>, <br> …).
@@ -419,7 +420,7 @@ def peer_band(df: pd.DataFrame, metric: str, agency: str = "本机构", title: s
                    fillcolor=_tint(_colour(1), 0.25), name="同类 P25–P75", hoverinfo="skip"),
         go.Scatter(x=df["year"], y=df["peer_median"], mode="lines+markers", name="同类中位数",
                    line=dict(color="gray", dash="dash")),
-        go.Scatter(x=df["year"], y=df["value"], mode="lines+markers", name=agency, line=dict(color=_colour(0), width=3)),
+        go.Scatter(x=df["year"], y=df["value"], mode="lines+markers", name=agency, line=dict(color=AGENCY_LINE, width=3)),
     ])
     year_axis(fig, x_title)
     fig.update_yaxes(title_text=y_title or metric_axis_title(metric))
