@@ -28,7 +28,7 @@ st.caption(f"共 {len(agencies)} 个机构（按新收申请量排序，最多�
 shown_metrics = TABLE_METRICS
 columns = {"name": "机构", "level": "层级", "kind": "类型", "n_reports": "报告数"}
 columns.update({k: METRICS[k].label for k in shown_metrics})
-ui.table(agencies, "agency_metrics", columns)
+ui.table(agencies, "agency_metrics", columns, links={"name": "agency_id"})
 
 metric_keys = list(METRICS)
 st.subheader("指标排名")
@@ -73,7 +73,7 @@ else:
         percent += ("lo", "hi", "shrunk")
     ranked = ranked.rename(columns={"value": metric})
     ui.table(ranked, "ranking", {metric if k == "value" else k: v for k, v in columns.items()
-                                 if (metric if k == "value" else k) in ranked}, percent=percent)
+                                 if (metric if k == "value" else k) in ranked}, percent=percent, links={"name": "agency_id"})
 
 st.subheader("同类分布")
 c1, c2 = st.columns([1, 3])
@@ -118,7 +118,7 @@ else:
                     "ld_total": "直接起诉", "la_total": "复议后起诉"}
     st.plotly_chart(charts.side_by_side(side, outcome_cols, title="所选机构的申请、办理结果与复议诉讼",
                                       x_title="项目"), key="side_by_side")
-    ui.table(side, "side_by_side", {"name": "机构", "n_reports": "报告数", **outcome_cols})
+    ui.table(side, "side_by_side", {"name": "机构", "n_reports": "报告数", **outcome_cols}, links={"name": "agency_id"})
 
 st.subheader("离群机构")
 if m.is_ratio:
@@ -149,7 +149,7 @@ if m.is_ratio:
             ui.table(out, "outliers",
                      {"name": "机构", "group_label": "同类组", "num": "观察数（件）", "expected": "期望数（件）",
                       "den": "分母（件）", "rate": m.label, "p0": "同类合并比率", "wording": "判断"},
-                     percent=("rate", "p0"))
+                     percent=("rate", "p0"), links={"name": "agency_id"})
 else:
     out = ui.query("metric_peers", **params, metric=metric, order="outlier", limit=50)
     if not out.empty:
@@ -161,4 +161,4 @@ else:
     else:
         ui.table(out.rename(columns={"value": metric}), "outliers",
                  {"name": "机构", metric: m.label, "peer_median": "同类中位数",
-                  "robust_score": "稳健离群分数", "n_peers": "同类机构数"})
+                  "robust_score": "稳健离群分数", "n_peers": "同类机构数"}, links={"name": "agency_id"})

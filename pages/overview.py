@@ -107,7 +107,7 @@ else:
     st.caption("　".join(f"{q}：{counts.get(q, 0)} 个" for q in comparison.QUADRANTS))
     ui.table(quad.sort_values([x_key], ascending=False), "quadrant",
              {"name": "机构", "quadrant": "象限", x_key: METRICS[x_key].label, x_key + "_den": "办理结果（件）",
-              y_key: METRICS[y_key].label, y_key + "_den": "已审结复议（件）"})
+              y_key: METRICS[y_key].label, y_key + "_den": "已审结复议（件）"}, links={"name": "agency_id"})
 
 st.subheader("趋势")
 in_range = kpi[kpi["year"].between(f.year_from, f.year_to)].copy()
@@ -131,4 +131,4 @@ else:
                                  category_title="机构"), key="top_agencies")
     top = top.assign(level=top["level"].map(LEVELS).fillna(top["level"]),
                      kind=top["kind"].map(KINDS).fillna(top["kind"]))
-    ui.table(top, "top_agencies", {"name": "机构", "level": "层级", "kind": "类型", "applications": "新收申请量"})
+    ui.table(top, "top_agencies", {"name": "机构", "level": "层级", "kind": "类型", "applications": "新收申请量"}, links={"name": "agency_id"})

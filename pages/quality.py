@@ -35,12 +35,12 @@ else:
                                          title="各机构各年度的报告（需关注的排在前面）"), key="coverage")
     st.caption("排序：缺少报告的年数最多的在前，其次是错误级发现最多的，再按名称。"
                "绿色：有报告；橙色：有报告且存在错误级发现；灰色：缺少该年报告（最多显示 60 个机构）。")
-    attention = grid.drop_duplicates("agency_id")[["name", "n_missing", "n_errors"]]
+    attention = grid.drop_duplicates("agency_id")[["agency_id", "name", "n_missing", "n_errors"]]
     attention = attention[(attention["n_missing"] > 0) | (attention["n_errors"] > 0)]
     if not attention.empty:
         with st.expander(f"需要关注的机构（{len(attention)} 个）"):
             ui.table(attention, "coverage_attention", {"name": "机构", "n_missing": "缺少报告的年数",
-                                                        "n_errors": "错误级发现条数"})
+                                                        "n_errors": "错误级发现条数"}, links={"name": "agency_id"})
 
 st.subheader("一致性检查发现")
 summary = ui.query("findings_summary", **params)
@@ -69,7 +69,7 @@ else:
     shown = findings_frame(found)
     ui.table(shown, "findings", {"name": "机构", "year": "年份", "rule_name": "规则", "rule": "代码", "severity": "级别",
                                  "message": "说明", "expected": "应为", "actual": "实为", "status": "状态",
-                                 "note": "备注", "fingerprint": "指纹"})
+                                 "note": "备注", "fingerprint": "指纹"}, links={"name": "agency_id"})
 
     st.markdown("**处理一条发现**（决定在重新导入和重新检查后仍然保留，每一步都记入处理记录）")
     labels = {fp: f"{n} {y} · {rule_name(r)} · {m[:40]}" for fp, n, y, r, m in

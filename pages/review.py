@@ -105,7 +105,7 @@ else:
     if m.is_ratio:
         columns |= {"lo": "95% 区间下限", "hi": "95% 区间上限", "reason": "说明"}
     ui.table(ranked.rename(columns={"value": metric}), "review_ranking", columns,
-             percent=("peer_median", "lo", "hi") if m.percent else ())
+             percent=("peer_median", "lo", "hi") if m.percent else (), links={"name": "agency_id"})
 
 if m.is_ratio:
     st.subheader("漏斗图")
@@ -134,4 +134,4 @@ if m.is_ratio:
             ui.table(out.sort_values("den", ascending=False), "review_outliers",
                      {"name": "机构", "group_label": "同类组", "num": "观察数（件）", "expected": "期望数（件）",
                       "den": "分母（件）", "rate": m.label, "p0": "同类合并比率", "wording": "判断"},
-                     percent=("rate", "p0"))
+                     percent=("rate", "p0"), links={"name": "agency_id"})

@@ -14,7 +14,7 @@ from fixtures.gold_warehouse import build_warehouse
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 # The default page (总览) lives at the root URL.
-PAGES = ["", "compare", "trends", "outcomes", "review", "active", "quality", "report", "upload"]
+PAGES = ["", "compare", "trends", "outcomes", "review", "active", "quality", "report", "profile", "builder", "upload"]
 
 playwright_api = playwright_or_skip()
 

@@ -22,7 +22,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 FILE_NAMES = {"app", "overview", "compare", "trends", "outcomes", "review", "active", "quality", "report",
               "upload"}
-TITLES = ["总览", "地区对比", "趋势", "办理结果", "复议诉讼", "主动公开", "数据质量", "报告详情", "数据导入"]
+TITLES = ["总览", "地区对比", "趋势", "办理结果", "复议诉讼", "主动公开", "数据质量", "报告详情", "机构画像", "自定义报表", "数据导入"]
 VIEWPORT = {"width": 1280, "height": 800}
 playwright_api = playwright_or_skip()
 

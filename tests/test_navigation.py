@@ -21,7 +21,7 @@ from fixtures.gold_warehouse import DEMO_REGION, build_warehouse
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
 DASHBOARD = ROOT / "src" / "analytics" / "dashboard"
-TITLES = ["总览", "地区对比", "趋势", "办理结果", "复议诉讼", "主动公开", "数据质量", "报告详情", "数据导入"]
+TITLES = ["总览", "地区对比", "趋势", "办理结果", "复议诉讼", "主动公开", "数据质量", "报告详情", "机构画像", "自定义报表", "数据导入"]
 # Streamlit's documented modules; everything else under streamlit.* is its implementation.
 PUBLIC_MODULES = {"column_config", "components"}
 

@@ -493,6 +493,97 @@ def check_report_previous(got, p, fr):
     assert list(got.report_id) == list(want)
 
 
+def _agency_for_profile(p, fr):
+    """The agency the profile checks look at: the one the parameters name."""
+    w = fr["report_wide"]
+    return w[w.is_current & (w.agency_id == p["agency_id"]) & w.dataset.isin(p["datasets"])]
+
+
+def check_profile_agencies(got, p, fr):
+    """Every agency of the place (all years), the named one first even when outside it."""
+    w = fr["report_wide"]
+    sel = _select(w, p, years=False)
+    want = set(sel.agency_id)
+    assert got.agency_id.is_unique
+    assert set(got.agency_id) - {p["agency_id"]} == want - {p["agency_id"]} or len(got) == p["limit"]
+    if p["agency_id"] in set(w[w.is_current].agency_id):
+        assert got.agency_id.iloc[0] == p["agency_id"]
+    reports = sel.groupby("agency_id").size()
+    shown = got.set_index("agency_id")
+    common = reports.index.intersection(shown.index)
+    assert (shown.loc[common, "n_reports"] == reports.loc[common]).all()
+
+
+def check_profile_years(got, p, fr):
+    mine = _agency_for_profile(p, fr).sort_values(["year", "dataset"])
+    assert list(got.year) == list(mine.year)
+    _close(got.a_new_received, mine.a_new_received)
+    _close(got.denied, mine.denied)
+
+
+def check_profile_peers(got, p, fr):
+    """Peers: same level and kind within the base, each year; quartiles and rank recomputed."""
+    from analytics.dashboard.metrics import METRICS
+
+    w = _metrics(fr["report_wide"])
+    cur = w[w.is_current & w.dataset.isin(p["datasets"])]
+    me = cur[cur.agency_id == p["agency_id"]]
+    if me.empty:
+        assert got.empty
+        return
+    first = me.iloc[0]
+    same = lambda col: cur[col].fillna("∅") == (first[col] if first[col] == first[col] else "∅")  # noqa: E731
+    peers = cur[same("level") & same("kind")]
+    if p["base"] in ("province", "city"):
+        peers = peers[same("province").loc[peers.index]]
+    if p["base"] == "city":
+        peers = peers[same("city").loc[peers.index]]
+    key, ratio = p["metric"], METRICS[p["metric"]].is_ratio
+    num = peers[key + "_num"] if key + "_num" in peers else peers.a_new_received
+    den = peers[key + "_den"] if key + "_den" in peers else peers.a_new_received.notna().astype(float)
+    g = pd.DataFrame({"agency_id": peers.agency_id, "year": peers.year, "num": num, "den": den}) \
+        .groupby(["agency_id", "year"], as_index=False).sum(min_count=1)
+    g["value"] = g.num / g.den.where(g.den != 0) if ratio else g.num
+    valued = g.dropna(subset=["value"])
+    assert list(got.year) == sorted(me.year.unique())
+    for row in got.itertuples():
+        year_peers = valued[valued.year == row.year].value
+        mine = g[(g.agency_id == p["agency_id"]) & (g.year == row.year)].iloc[0]
+        _close([row.value], [mine.value])
+        _close([row.n_peers], [len(year_peers)] if len(year_peers) else [np.nan])
+        if len(year_peers):
+            _close([row.peer_p25, row.peer_median, row.peer_p75], np.quantile(year_peers, [0.25, 0.5, 0.75]))
+        if mine.value != mine.value or (ratio and mine.den < p["min_den"]):
+            assert row.peer_percentile != row.peer_percentile
+        else:
+            n = len(year_peers)
+            _close([row.peer_percentile], [(year_peers < mine.value).sum() / (n - 1) if n > 1 else 0])
+
+
+def check_profile_findings(got, p, fr):
+    w = fr["report_wide"]
+    cur = w[w.is_current & (w.agency_id == p["agency_id"]) & w.dataset.isin(p["datasets"])]
+    f = fr["findings"]
+    want = f.merge(cur[["agency_id", "year"]], on=["agency_id", "year"])
+    assert set(got.fingerprint) == set(want.fingerprint)
+
+
+def check_builder_rows(got, p, fr):
+    """One row per current report of the filters, the chosen fields as report_wide holds them."""
+    sel = _metrics(_select(fr["report_wide"], p))
+    if p["agencies"]:
+        sel = sel[sel.agency_id.isin(p["agencies"])]
+    assert len(got) == min(len(sel), p["limit"])
+    a = got.sort_values("report_id")
+    b = sel.sort_values("report_id")
+    assert list(a.report_id) == list(b.report_id)
+    for k in p["fields"]:
+        _close(a[k], b[k])
+    _close(a.substantive_disclosure_rate_num, b.substantive_disclosure_rate_num)
+    _close(a.substantive_disclosure_rate_den, b.substantive_disclosure_rate_den)
+    _close(a.applications_num, b.applications_num)
+
+
 CHECKS = {k[len("check_"):]: v for k, v in globals().items() if k.startswith("check_")}
 
 
@@ -514,6 +605,11 @@ def _params(name: str, fn, example: dict, kind: str, frames) -> dict:
         p["agencies"] = list(sel.agency_id.drop_duplicates().iloc[:3])
     if "q" in p:
         p["q"] = "人民政府"
+    if name.startswith("profile_"):  # an agency with several years and findings
+        f_cur = f.merge(w[w.is_current][["agency_id", "year"]], on=["agency_id", "year"])
+        p["agency_id"] = f_cur.agency_id.value_counts().index[0]
+        if "year" not in example:
+            p.pop("year", None)
     return p
 
 

@@ -18,6 +18,7 @@ TEMPLATE_BOUNDARY = 2020.5  # reports of 2021 onwards use the 2021 template
 PALETTE = qualitative.Safe
 HIGHLIGHT = "#d62728"
 BELOW_MINIMUM = "#c7c7c7"
+AGENCY_LINE = "#1f4e99"  # one agency against its peers' grey median and pale band: dark enough to lead
 
 
 # Trace attributes that Plotly draws as text with its own small HTML (<a href>, <b>, <br> …).
@@ -405,3 +406,25 @@ def quadrant(df: pd.DataFrame, x: str, y: str, x_line: float | None, y_line: flo
     _axis_format(fig, x, axis="x")
     _axis_format(fig, y)
     return _layout(fig, title, height=460)
+
+
+def peer_band(df: pd.DataFrame, metric: str, agency: str = "本机构", title: str | None = None,
+              x_title: str | None = YEAR_AXIS, y_title: str | None = None) -> go.Figure:
+    """One agency's yearly value against its peers: the P25–P75 band shaded, the peer median
+    dashed, the agency's own line on top. Columns year, value, peer_p25, peer_median, peer_p75."""
+    band = df.dropna(subset=["peer_p25", "peer_p75"])
+    fig = go.Figure([
+        go.Scatter(x=band["year"], y=band["peer_p75"], mode="lines", line=dict(width=0), showlegend=False,
+                   hoverinfo="skip", name="P75"),
+        go.Scatter(x=band["year"], y=band["peer_p25"], mode="lines", line=dict(width=0), fill="tonexty",
+                   fillcolor=_tint(_colour(1), 0.25), name="同类 P25–P75", hoverinfo="skip"),
+        go.Scatter(x=df["year"], y=df["peer_median"], mode="lines+markers", name="同类中位数",
+                   line=dict(color="gray", dash="dash")),
+        go.Scatter(x=df["year"], y=df["value"], mode="lines+markers", name=agency, line=dict(color=AGENCY_LINE, width=3)),
+    ])
+    year_axis(fig, x_title)
+    fig.update_yaxes(title_text=y_title or metric_axis_title(metric))
+    _axis_format(fig, metric)
+    mark_template_boundary(fig, df["year"])
+    fig.update_layout(legend=dict(orientation="h", yanchor="bottom", y=-0.35, x=0))
+    return _layout(fig, title, height=340)

@@ -42,6 +42,8 @@ def pages() -> list[st.Page]:
         st.Page(PAGES_DIR / "active.py", title="主动公开", icon=":material/campaign:", url_path="active"),
         st.Page(PAGES_DIR / "quality.py", title="数据质量", icon=":material/fact_check:", url_path="quality"),
         st.Page(PAGES_DIR / "report.py", title="报告详情", icon=":material/description:", url_path="report"),
+        st.Page(PAGES_DIR / "profile.py", title="机构画像", icon=":material/account_balance:", url_path="profile"),
+        st.Page(PAGES_DIR / "builder.py", title="自定义报表", icon=":material/table_view:", url_path="builder"),
         st.Page(PAGES_DIR / "upload.py", title="数据导入", icon=":material/upload_file:", url_path="upload"),
     ]
 

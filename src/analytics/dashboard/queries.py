@@ -19,6 +19,7 @@ from importlib import resources
 import pandas as pd
 
 from .. import fields
+from . import builder
 from . import filters as flt
 from ..warehouse.wide import OUTCOME_GROUP_ROWS, PART_COLS
 from .metrics import HEADLINE, METRICS
@@ -373,6 +374,47 @@ def report_previous(con, *, agency_id: str, year: int) -> pd.DataFrame:
     return run(con, "report_previous", {"agency_id": agency_id, "year": int(year)})
 
 
+# ---------------------------------------------------------------- one agency (机构画像)
+
+# The comparison bases of a profile: the agency's own city, its province, the whole warehouse.
+PROFILE_BASES = ("city", "province", "all")
+
+
+def profile_agencies(con, *, agency_id: str = "", limit: int = 3000, **params) -> pd.DataFrame:
+    """Agencies of the chosen place, levels, kinds and datasets, the one named first whatever they are."""
+    return run(con, "profile_agencies", {**_filters(params), "agency_id": agency_id, "limit": int(limit)})
+
+
+def profile_years(con, *, agency_id: str, datasets: list[str] | None = None) -> pd.DataFrame:
+    return run(con, "profile_years", {"agency_id": agency_id, "datasets": list(datasets or flt.DATASETS)})
+
+
+def profile_peers(con, *, agency_id: str, metric: str = "substantive_disclosure_rate", base: str = "province",
+                  min_den: int = 0, datasets: list[str] | None = None) -> pd.DataFrame:
+    """One metric of one agency per year with its peers' quartiles and its percentile rank."""
+    if base not in PROFILE_BASES:
+        raise ValueError(f"unknown comparison base {base!r}")
+    return run(con, "profile_peers", {"agency_id": agency_id, "base": base, "min_den": int(min_den),
+                                      "datasets": list(datasets or flt.DATASETS), **_metric(metric)})
+
+
+def profile_findings(con, *, agency_id: str, datasets: list[str] | None = None) -> pd.DataFrame:
+    return run(con, "profile_findings", {"agency_id": agency_id, "datasets": list(datasets or flt.DATASETS)})
+
+
+# ---------------------------------------------------------------- custom report (自定义报表)
+
+
+def builder_rows(con, *, fields: list[str] | None = None, metrics: list[str] | None = None,
+                 agencies: list[str] | None = None, limit: int = 20000, **params) -> pd.DataFrame:
+    """One row per current report with the chosen fields and metric numerators/denominators;
+    column names come from the allow-lists of ``builder`` (fields.csv keys, registry keys)."""
+    field_keys = [k for k in (fields or []) if k in builder.FIELDS]
+    metric_keys = [_metric_key(k) for k in (metrics or [])]
+    return run(con, "builder_rows", {**_filters(params), "agencies": list(agencies or []), "limit": int(limit)},
+               field_columns=builder.field_columns(field_keys), metric_columns=builder.metric_columns(metric_keys))
+
+
 _EX = flt.example()
 
 CATALOGUE: dict[str, tuple] = {
@@ -408,4 +450,14 @@ CATALOGUE: dict[str, tuple] = {
     "report_cells": (report_cells, {"report_id": 1}),
     "report_findings": (report_findings, {"report_id": 1, "agency_id": "", "year": 2024}),
     "report_previous": (report_previous, {"agency_id": "", "year": 2024}),
+    "profile_agencies": (profile_agencies, {**_EX, "agency_id": "", "limit": 3000}),
+    "profile_years": (profile_years, {"agency_id": "", "datasets": list(flt.DATASETS)}),
+    "profile_peers": (profile_peers, {"agency_id": "", "metric": "substantive_disclosure_rate", "base": "province",
+                                      "min_den": 30, "datasets": list(flt.DATASETS)}),
+    "profile_peers_count": (profile_peers, {"agency_id": "", "metric": "applications", "base": "all",
+                                            "min_den": 30, "datasets": list(flt.DATASETS)}),
+    "profile_findings": (profile_findings, {"agency_id": "", "datasets": list(flt.DATASETS)}),
+    "builder_rows": (builder_rows, {**_EX, "fields": ["a_new_received", "a_granted", "rv_total", "ad_fees_amount"],
+                                    "metrics": ["substantive_disclosure_rate", "applications"], "agencies": [],
+                                    "limit": 20000}),
 }

@@ -4,6 +4,7 @@ download, the demo-data notice and the small-sample caution."""
 from __future__ import annotations
 
 import datetime
+from urllib.parse import quote
 
 import pandas as pd
 import streamlit as st
@@ -74,9 +75,28 @@ def metric_help(key: str) -> str:
     return help_text(key)
 
 
+PROFILE_LINK = "机构画像"
+REPORT_LINK = "报告详情"
+
+
+def profile_url(agency_id) -> str:
+    """The 机构画像 page of one agency. Relative, so that it also works under a base path."""
+    return "profile?pf_agency=" + quote(str(agency_id), safe="")
+
+
+def report_url(report_id) -> str:
+    return f"report?report={int(report_id)}"
+
+
 def table(df: pd.DataFrame, key: str, columns: dict[str, str] | None = None, file_name: str | None = None,
-          height: int | None = None, percent: tuple[str, ...] = ()) -> None:
+          height: int | None = None, percent: tuple[str, ...] = (), links: dict[str, str] | None = None,
+          urls: dict[str, str] | None = None) -> None:
     """A sortable table with its CSV download; ``columns`` renames (and selects) columns for display.
+
+    ``links={"name": "agency_id"}`` puts a link to each row's 机构画像 (the agency in column
+    ``agency_id``) after the displayed column ``name``; ``urls={"url": "打开"}`` shows a column
+    already holding relative page URLs as links with that text. Link columns are for the screen:
+    the CSV leaves them out.
 
     Metric columns show as rates or counts with "—" where undefined, while sorting still works on
     the numbers underneath; the CSV holds the raw numbers (empty where undefined) and text made
@@ -85,8 +105,18 @@ def table(df: pd.DataFrame, key: str, columns: dict[str, str] | None = None, fil
     a second per page view for the 2,000-agency table.
     """
     columns = columns or {c: c for c in df.columns}
+    urls = dict(urls or {})
     shown = df[list(columns)].rename(columns=columns)
     view, config = _display(shown, columns, percent)
+    for after, id_col in (links or {}).items():
+        if id_col not in df or after not in columns:
+            continue
+        at = list(view.columns).index(columns[after]) + 1
+        view.insert(at, PROFILE_LINK, [profile_url(v) if v == v and v is not None else None for v in df[id_col]])
+        urls[PROFILE_LINK] = "查看画像"
+    for col, text in urls.items():
+        config[columns.get(col, col)] = st.column_config.LinkColumn(columns.get(col, col), display_text=text)
+    shown = shown.drop(columns=[columns.get(c, c) for c in urls if columns.get(c, c) in shown])
     st.dataframe(view, hide_index=True, width="stretch", height=height or "auto", key=f"tbl_{key}",
                  column_config=config, placeholder="—")
     st.download_button("下载 CSV", csv_bytes(shown),
@@ -114,15 +144,15 @@ def _display(shown: pd.DataFrame, columns: dict[str, str], percent) -> tuple[pd.
             continue
         if not pd.api.types.is_numeric_dtype(col) or pd.api.types.is_bool_dtype(col):
             continue
-        if src == "year":
+        if src == "year" or dst in ("年度", "年份"):
             fmt_ = "%d"
+        elif src in percent:  # before the registry: a metric's percentile rank is a share
+            view[dst] = col.astype("float64") * 100
+            fmt_ = "%.1f%%"
         elif src in METRICS:
             fmt_ = grid_format(src)
             if METRICS[src].percent:
                 view[dst] = col.astype("float64") * 100
-        elif src in percent:
-            view[dst] = col.astype("float64") * 100
-            fmt_ = "%.1f%%"
         elif _whole(col):
             fmt_ = "localized"
         else:

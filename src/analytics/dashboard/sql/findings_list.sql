@@ -3,7 +3,7 @@
 SELECT f.fingerprint, f.rule, f.severity, f.scope,
        f.name || CASE WHEN f.dataset = 'demo' THEN '（演示）' ELSE '' END AS name,
        f.year, f.subject, f.message, f.expected, f.actual,
-       coalesce(d.status, 'open') AS status, d.note, d.decided_at, f.report_id
+       coalesce(d.status, 'open') AS status, d.note, d.decided_at, f.report_id, f.agency_id
 FROM findings_placed f
 LEFT JOIN finding_decisions d USING (fingerprint)
 WHERE {where}
