@@ -7,7 +7,7 @@ import datetime
 import streamlit as st
 
 from analytics.dashboard import builder, page_state, ui
-from analytics.dashboard.filters import KINDS, LEVELS
+from analytics.dashboard.filters import DATASETS, KINDS, LEVELS
 from analytics.dashboard.metrics import METRICS
 
 f = ui.header("自定义报表", "选择机构、表格字段与指标，生成带小计与合计的报表并下载")
@@ -61,7 +61,7 @@ ui.table(shown, "builder", file_name=stem)
 about = [("报表", "自定义报表"), ("地区", place), ("年份", f.years_label()),
          ("层级", "、".join(LEVELS.get(v, v) for v in f.levels) or "全部"),
          ("类型", "、".join(KINDS.get(v, v) for v in f.kinds) or "全部"),
-         ("数据集", "、".join(ui.dataset_label(d) for d in f.datasets)),
+         ("数据集", "、".join(DATASETS.get(d, d) for d in f.datasets)),
          ("小计方式", builder.SUBTOTALS[by]), ("报告份数", str(n_detail)),
          ("生成时间", datetime.datetime.now().strftime("%Y-%m-%d %H:%M"))]
 st.download_button("下载 Excel（含数据字典）", builder.xlsx_bytes(shown, builder.dictionary(picked_fields, metrics), about),
