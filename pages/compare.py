@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from analytics.dashboard import charts, comparison, page_state, ui
+from analytics.dashboard import charts, comparison, funnel_view, page_state, ui
 from analytics.dashboard.filters import KINDS, LEVELS
 from analytics.dashboard.labels import OUTCOME_GROUPS
 from analytics.dashboard.metrics import METRICS
@@ -122,34 +122,7 @@ else:
 
 st.subheader("离群机构")
 if m.is_ratio:
-    points = comparison.funnel(funnel_rows) if funnel_rows is not None else funnel_rows
-    if points is None or points.empty:
-        st.caption("没有可计算的比率。")
-    else:
-        # The groups with most agencies first: a group of one is its own pooled rate.
-        groups = points.groupby("peer_group").size().sort_values(ascending=False, kind="mergesort")
-        labels = comparison.peer_group_labels(groups.index, LEVELS, KINDS)
-        group = page_state.selectbox(st, "同类组（层级 · 类型）", list(groups.index), key="cmp_peer_group",
-                                     format_func=lambda g: f"{labels[g]}（{groups[g]} 个机构）")
-        part = points[points["peer_group"] == group]
-        curves = comparison.funnel_curves(float(part["p0"].iloc[0]), float(part["den"].max()))
-        st.plotly_chart(charts.control_funnel(part, curves, metric,
-                                              title=f"{m.label} 漏斗图：{labels[group]}（{len(part)} 个机构）"),
-                        key="funnel")
-        st.caption(f"每个点是一个机构：横轴为分母（对数刻度），纵轴为{m.label}。实线为 99.8% 控制限、虚线为 95% 控制限，"
-                   "均以同类组的合并比率为中心、按精确二项分布计算；点落在 99.8% 控制限之外即为离群，"
-                   "分母越小，控制限越宽，一两件案件的 100% 不会被当作离群。")
-        out = points[points["outside"] != ""].copy()
-        if out.empty:
-            st.caption("所选范围内没有落在 99.8% 控制限之外的机构。")
-        else:
-            out["wording"] = [comparison.outlier_wording(metric, side) for side in out["outside"]]
-            out["group_label"] = out["peer_group"].map(comparison.peer_group_labels(out["peer_group"], LEVELS, KINDS))
-            out = out.sort_values(["outside", "den"], ascending=[True, False])
-            ui.table(out, "outliers",
-                     {"name": "机构", "group_label": "同类组", "num": "观察数（件）", "expected": "期望数（件）",
-                      "den": "分母（件）", "rate": m.label, "p0": "同类合并比率", "wording": "判断"},
-                     percent=("rate", "p0"), links={"name": "agency_id"})
+    funnel_view.show(funnel_rows, metric, prefix="cmp", chart_key="funnel", table_key="outliers")
 else:
     out = ui.query("metric_peers", **params, metric=metric, order="outlier", limit=50)
     if not out.empty:

@@ -3,8 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from analytics.dashboard import charts, comparison, page_state, ui
-from analytics.dashboard.filters import KINDS, LEVELS
+from analytics.dashboard import charts, comparison, funnel_view, page_state, ui
 from analytics.dashboard.labels import REVIEW_COLS, REVIEW_GROUPS
 from analytics.dashboard.metrics import METRICS, fmt
 from analytics.stats import MIN_DENOMINATOR
@@ -109,29 +108,5 @@ else:
 
 if m.is_ratio:
     st.subheader("漏斗图")
-    rows = ui.query("metric_funnel", **params, metric=metric)
-    points = comparison.funnel(rows) if not rows.empty else rows
-    if points.empty:
-        st.caption("所选范围内没有可计算的比率。")
-    else:
-        groups = points.groupby("peer_group").size().sort_values(ascending=False, kind="mergesort")
-        labels = comparison.peer_group_labels(groups.index, LEVELS, KINDS)
-        group = page_state.selectbox(st, "同类组（层级 · 类型）", list(groups.index), key="rv_peer_group",
-                                     format_func=lambda g: f"{labels[g]}（{groups[g]} 个机构）")
-        part = points[points["peer_group"] == group]
-        curves = comparison.funnel_curves(float(part["p0"].iloc[0]), float(part["den"].max()))
-        st.plotly_chart(charts.control_funnel(part, curves, metric,
-                                              title=f"{m.label} 漏斗图：{labels[group]}（{len(part)} 个机构）"),
-                        key="review_funnel")
-        st.caption("实线为 99.8% 控制限、虚线为 95% 控制限（同类组合并比率为中心，精确二项分布）；"
-                   "控制限之外的机构列在下表。")
-        out = points[points["outside"] != ""].copy()
-        if out.empty:
-            st.caption("没有落在 99.8% 控制限之外的机构。")
-        else:
-            out["wording"] = [comparison.outlier_wording(metric, side) for side in out["outside"]]
-            out["group_label"] = out["peer_group"].map(comparison.peer_group_labels(out["peer_group"], LEVELS, KINDS))
-            ui.table(out.sort_values("den", ascending=False), "review_outliers",
-                     {"name": "机构", "group_label": "同类组", "num": "观察数（件）", "expected": "期望数（件）",
-                      "den": "分母（件）", "rate": m.label, "p0": "同类合并比率", "wording": "判断"},
-                     percent=("rate", "p0"), links={"name": "agency_id"})
+    funnel_view.show(ui.query("metric_funnel", **params, metric=metric), metric, prefix="rv",
+                     chart_key="review_funnel", table_key="review_outliers")

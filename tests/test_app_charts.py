@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 
 import numpy as np
 
@@ -14,7 +13,7 @@ import pytest
 
 from analytics.dashboard.labels import RULES, SEVERITIES
 from analytics.dashboard.metrics import METRICS
-from fixtures.app_test import open_page
+from fixtures.app_test import app_warehouse, open_page
 from fixtures.gold_warehouse import build_warehouse
 
 PAGES = ["overview", "compare", "trends", "outcomes", "review", "active", "quality", "report", "profile", "builder", "upload"]
@@ -26,16 +25,8 @@ WHOLE_FORMATS = {"localized", "%d"}
 
 @pytest.fixture(scope="module")
 def pages(tmp_path_factory):
-    path = build_warehouse(tmp_path_factory.mktemp("charts") / "warehouse.duckdb")
-    old = os.environ.get("ANALYTICS_DB")
-    os.environ["ANALYTICS_DB"] = str(path)
-    try:
+    with app_warehouse(build_warehouse(tmp_path_factory.mktemp("charts") / "warehouse.duckdb")):
         yield {name: open_page(name) for name in PAGES}
-    finally:
-        if old is None:
-            del os.environ["ANALYTICS_DB"]
-        else:
-            os.environ["ANALYTICS_DB"] = old
 
 
 def figures(at) -> list[dict]:

@@ -4,7 +4,6 @@ charts and tables, filters that change the numbers and survive the URL round tri
 from __future__ import annotations
 
 import json
-import os
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -13,20 +12,14 @@ from analytics.dashboard import queries
 from analytics.dashboard.filters import example
 from analytics.dashboard.metrics import HEADLINE, METRICS, fmt
 from analytics.warehouse import connect_read
-from fixtures.app_test import open_page
+from fixtures.app_test import app_warehouse, open_page
 from fixtures.gold_warehouse import build_warehouse
 
 
 @pytest.fixture(scope="module")
 def warehouse(tmp_path_factory):
-    path = build_warehouse(tmp_path_factory.mktemp("app") / "warehouse.duckdb")
-    old = os.environ.get("ANALYTICS_DB")
-    os.environ["ANALYTICS_DB"] = str(path)
-    yield path
-    if old is None:
-        del os.environ["ANALYTICS_DB"]
-    else:
-        os.environ["ANALYTICS_DB"] = old
+    with app_warehouse(build_warehouse(tmp_path_factory.mktemp("app") / "warehouse.duckdb")) as path:
+        yield path
 
 
 def charts(at: AppTest) -> int:

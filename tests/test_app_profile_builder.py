@@ -20,7 +20,7 @@ from openpyxl import load_workbook
 from analytics.dashboard import builder
 from analytics.dashboard.labels import RULES
 from analytics.dashboard.metrics import HEADLINE, METRICS
-from fixtures.app_test import open_page
+from fixtures.app_test import app_warehouse, open_page
 from fixtures.gold_warehouse import build_warehouse
 
 AGENCY = "演示市甲区人民政府"
@@ -28,14 +28,8 @@ AGENCY = "演示市甲区人民政府"
 
 @pytest.fixture(scope="module")
 def warehouse(tmp_path_factory):
-    path = build_warehouse(tmp_path_factory.mktemp("profile") / "warehouse.duckdb")
-    old = os.environ.get("ANALYTICS_DB")
-    os.environ["ANALYTICS_DB"] = str(path)
-    yield path
-    if old is None:
-        del os.environ["ANALYTICS_DB"]
-    else:
-        os.environ["ANALYTICS_DB"] = old
+    with app_warehouse(build_warehouse(tmp_path_factory.mktemp("profile") / "warehouse.duckdb")) as path:
+        yield path
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from fixtures.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, error_texts, playwright_or_skip, settle
+from fixtures.browser import ARTIFACTS, chromium, error_texts, playwright_or_skip, settle
 from fixtures.streamlit_server import serve
 from fixtures.gold_warehouse import build_warehouse
 
@@ -29,10 +29,8 @@ def server(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser():
-    with playwright_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 def test_every_page_renders_without_errors(server, browser):

@@ -19,7 +19,7 @@ from urllib.parse import quote
 import pytest
 
 from analytics.warehouse import connect_read, load_records
-from fixtures.browser import CHROMIUM, CHROMIUM_ARGS, error_texts, playwright_or_skip, settle
+from fixtures.browser import chromium, error_texts, playwright_or_skip, settle
 from fixtures.corpus import gold_records
 from fixtures.gold_warehouse import build_warehouse
 from fixtures.hostile_text import HOSTILE_MARKDOWN, as_shown
@@ -59,10 +59,8 @@ def trap():
 
 @pytest.fixture(scope="module")
 def browser():
-    with playwright_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 def _visible_text(page) -> str:

@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 import pytest
 
-from fixtures.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, playwright_or_skip, settle
+from fixtures.browser import ARTIFACTS, chromium, playwright_or_skip, settle
 from fixtures.gold_warehouse import DEMO_REGION, build_warehouse
 from fixtures.streamlit_server import serve
 
@@ -56,10 +56,8 @@ def fresh_server(warehouse, tmp_path):
 
 @pytest.fixture(scope="module")
 def browser():
-    with playwright_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 def _first_session(browser, url: str, shot: str) -> tuple[object, list[str]]:

@@ -11,7 +11,7 @@ from urllib.parse import quote
 import pytest
 from openpyxl import load_workbook
 
-from fixtures.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, error_texts, playwright_or_skip, settle
+from fixtures.browser import ARTIFACTS, chromium, error_texts, playwright_or_skip, settle
 from fixtures.gold_warehouse import build_warehouse
 from fixtures.streamlit_server import serve
 
@@ -35,10 +35,8 @@ def server(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser():
-    with playwright_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 import hashlib
 import io
 import json
@@ -57,7 +58,8 @@ def test_another_seed_gives_other_figures(small, tmp_path):
 
 def test_manifest_lists_every_document_with_its_place(small):
     rows = list(csv.DictReader((small / "manifest.csv").read_text(encoding="utf-8").splitlines()))
-    assert list(rows[0]) == ["path", "agency", "year", "province", "city", "county", "level", "kind", "parent"]
+    assert list(rows[0]) == ["path", "agency", "year", "province", "city", "county", "level", "kind", "parent",
+                             "published"]
     names = {r["agency"] for r in rows}
     truth = read_truth(small)
     assert len(rows) == len(truth)
@@ -68,6 +70,7 @@ def test_manifest_lists_every_document_with_its_place(small):
         assert r["parent"] == "" or r["parent"] in names, r
         assert r["province"] == "江澜省" and r["city"] == "临澜市"
         assert (r["county"] == "") == (r["level"] == "city")
+        assert r["published"] == "" or re.fullmatch(r"\d{4}-\d{2}-\d{2}", r["published"]), r
     files = {str(p.relative_to(small)) for p in small.rglob("*") if p.parent != small}
     assert files == {r["path"] for r in rows}
 

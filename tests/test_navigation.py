@@ -6,7 +6,6 @@ URL filters as when app.py runs it, once, with one filter state."""
 from __future__ import annotations
 
 import ast
-import os
 import types
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from analytics.dashboard import sidebar
 from analytics.dashboard.filters import Filters
+from fixtures.app_test import app_warehouse
 from fixtures.gold_warehouse import DEMO_REGION, build_warehouse
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -117,14 +117,8 @@ def test_dashboard_modules_import_each_other_without_a_cycle():
 
 @pytest.fixture(scope="module")
 def warehouse(tmp_path_factory):
-    path = build_warehouse(tmp_path_factory.mktemp("nav") / "warehouse.duckdb")
-    old = os.environ.get("ANALYTICS_DB")
-    os.environ["ANALYTICS_DB"] = str(path)
-    yield path
-    if old is None:
-        del os.environ["ANALYTICS_DB"]
-    else:
-        os.environ["ANALYTICS_DB"] = old
+    with app_warehouse(build_warehouse(tmp_path_factory.mktemp("nav") / "warehouse.duckdb")) as path:
+        yield path
 
 
 def _run(at: AppTest) -> AppTest:

@@ -2,24 +2,17 @@
 
 from __future__ import annotations
 
-import os
 
 import pytest
 
-from fixtures.app_test import open_page
+from fixtures.app_test import app_warehouse, open_page
 from fixtures.gold_warehouse import build_warehouse
 
 
 @pytest.fixture(scope="module")
 def warehouse(tmp_path_factory):
-    path = build_warehouse(tmp_path_factory.mktemp("state") / "warehouse.duckdb")
-    old = os.environ.get("ANALYTICS_DB")
-    os.environ["ANALYTICS_DB"] = str(path)
-    yield path
-    if old is None:
-        del os.environ["ANALYTICS_DB"]
-    else:
-        os.environ["ANALYTICS_DB"] = old
+    with app_warehouse(build_warehouse(tmp_path_factory.mktemp("state") / "warehouse.duckdb")) as path:
+        yield path
 
 
 def _param(at, key):

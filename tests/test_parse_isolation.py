@@ -58,11 +58,18 @@ SLOW = ("dense.pdf", lambda: bombs.pdf_of_dense_text(100_000, pages=10))
 
 
 class PeakWatch:
-    """The largest ``VmHWM`` of ``pid`` and of every process below it, sampled every 20 ms."""
+    """The largest ``VmHWM`` of ``pid`` and of every process below it, sampled every 20 ms.
+
+    The processes already running (the test process, workers kept warm from earlier tests) have
+    their high-water mark reset to their present size first: a peak reached by an earlier test in
+    the same process is no part of this one.
+    """
 
     def __init__(self, pid: int):
         self.root = psutil.Process(pid)
         self.peaks: dict[int, int] = {}
+        for p in [self.root] + self.root.children(recursive=True):
+            _reset_hwm(p.pid)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
@@ -83,6 +90,15 @@ class PeakWatch:
         self._stop.set()
         self._thread.join()
         return max(self.peaks.values(), default=0)
+
+
+def _reset_hwm(pid: int) -> None:
+    """Linux resets a process's VmHWM to its VmRSS when "5" is written to its clear_refs."""
+    try:
+        with open(f"/proc/{pid}/clear_refs", "w") as fh:
+            fh.write("5")
+    except OSError:
+        pass
 
 
 def _hwm(pid: int) -> int:

@@ -410,7 +410,7 @@ def builder_rows(con, *, fields: list[str] | None = None, metrics: list[str] | N
     """One row per current report with the chosen fields and metric numerators/denominators;
     column names come from the allow-lists of ``builder`` (fields.csv keys, registry keys)."""
     field_keys = [k for k in (fields or []) if k in builder.FIELDS]
-    metric_keys = [_metric_key(k) for k in (metrics or [])]
+    metric_keys = [k for k in (metrics or []) if k in METRICS]  # as for fields: only what the registry names
     return run(con, "builder_rows", {**_filters(params), "agencies": list(agencies or []), "limit": int(limit)},
                field_columns=builder.field_columns(field_keys), metric_columns=builder.metric_columns(metric_keys))
 

@@ -174,8 +174,9 @@ def write_corpus(out: str | Path, seed: int = DEFAULT_SEED, scale: float = 1.0, 
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
             counts[report.style.format] = counts.get(report.style.format, 0) + 1
+            # published is left to the document, which prints its own date
             writer.writerow([report.path, a.name, report.year, a.province, a.city, a.county, a.level, a.kind,
-                             a.parent])
+                             a.parent, ""])
             tf.write(json.dumps(truth_record(report), ensure_ascii=False, separators=(",", ":")) + "\n")
             if progress:
                 progress(1)
