@@ -13,14 +13,13 @@ query's name to ``(function, example params)`` so that benchmarks and tests can 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
-from importlib import resources
 
 import pandas as pd
 
 from .. import fields
 from . import builder
 from . import filters as flt
+from ..warehouse import sqlfiles
 from ..warehouse.wide import OUTCOME_GROUP_ROWS, PART_COLS
 from .metrics import HEADLINE, METRICS
 
@@ -61,14 +60,12 @@ REVIEW_COLUMNS = [f"{p}_{c}" for p in ("rv", "ld", "la") for c in fields.REVIEW_
 _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 
 
-@lru_cache(maxsize=None)
 def sql_text(name: str) -> str:
-    return resources.files("analytics.dashboard").joinpath(f"sql/{name}.sql").read_text(encoding="utf-8")
+    return sqlfiles.read(name, "analytics.dashboard")
 
 
 def sql_names() -> list[str]:
-    folder = resources.files("analytics.dashboard").joinpath("sql")
-    return sorted(p.name[:-4] for p in folder.iterdir() if p.name.endswith(".sql"))
+    return sqlfiles.all_names("analytics.dashboard")
 
 
 def render(name: str, **slots: str) -> str:

@@ -15,14 +15,15 @@ _SAFE = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
 @lru_cache(maxsize=None)
-def read(name: str) -> str:
-    """The text of ``sql/<name>.sql`` (``name`` may contain a sub-folder, e.g. ``rules/t3_flow``)."""
-    return resources.files("analytics.warehouse").joinpath(f"sql/{name}.sql").read_text(encoding="utf-8")
+def read(name: str, package: str = "analytics.warehouse") -> str:
+    """The text of ``sql/<name>.sql`` of ``package`` (the warehouse's unless said; ``name`` may
+    contain a sub-folder, e.g. ``rules/t3_flow``)."""
+    return resources.files(package).joinpath(f"sql/{name}.sql").read_text(encoding="utf-8")
 
 
-def all_names() -> list[str]:
+def all_names(package: str = "analytics.warehouse") -> list[str]:
     """Every .sql file of the package, as names for ``read``."""
-    root = resources.files("analytics.warehouse").joinpath("sql")
+    root = resources.files(package).joinpath("sql")
     out = []
 
     def walk(node, prefix):
