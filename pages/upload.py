@@ -5,7 +5,7 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from analytics.dashboard import db, ui, uploads, writes
+from analytics.dashboard import db, ui, uploader_zh, uploads, writes
 from analytics.dashboard.labels import warning_frame
 from analytics.dashboard.safe_text import md
 from analytics.errors import ReportError
@@ -15,8 +15,6 @@ st.title("数据导入")
 st.caption(f"可一次上传多份年度报告（PDF、Word、网页、文本），单个文件不超过 {uploads.MAX_UPLOAD_MB} MB。"
            "文件类型按内容识别，按内容哈希保存，不会被执行。")
 
-# Streamlit 1.67 writes the uploader's own button and limit line ("Upload", "… per file") in
-# English and has no option to change them: the label and help text say the same in Chinese.
 files = st.file_uploader("报告文件（点击下方按钮选择文件，或将文件拖到此处）", type=uploads.ACCEPTED_TYPES,
                          accept_multiple_files=True, key="up_files", max_upload_size=uploads.MAX_UPLOAD_MB,
                          help=f"可选多个文件，单个文件不超过 {uploads.MAX_UPLOAD_MB} MB；"
@@ -28,6 +26,8 @@ MANIFEST_MEANING = {"path": "文件名", "agency": "机构", "year": "年度", "
 manifest_file = st.file_uploader("清单（可选，CSV 文件，按文件名匹配）", type=["csv"], key="up_manifest",
                                  help="第 1 行为列名，须按原样书写：" + "；".join(
                                      f"{c}（{MANIFEST_MEANING.get(c, c)}）" for c in uploads.MANIFEST_COLUMNS) + "。")
+uploader_zh.apply("up_files", limit=f"单个文件不超过 {uploads.MAX_UPLOAD_MB} MB · PDF、Word、图片、网页、文本")
+uploader_zh.apply("up_manifest", limit="CSV 文件")
 manifest = {}
 if manifest_file is not None:
     try:

@@ -73,3 +73,39 @@ def test_filter_survives_navigation_and_reload(server, browser):
     assert error_texts(page) == []
     page.screenshot(path=str(ARTIFACTS / "compare_filtered.png"), full_page=True)
     page.close()
+
+
+# What each uploader's button and limit line show: the drawn (::after) text and whether the
+# text Streamlit writes itself is visible (its font size).
+UPLOADER_TEXTS = """() => [...document.querySelectorAll("[data-testid='stFileUploaderDropzone']")].map(z => {
+    const b = z.querySelector("button [data-testid='stMarkdownContainer'] p");
+    const i = z.querySelector("[data-testid='stFileUploaderDropzoneInstructions'] span");
+    return {button_own: getComputedStyle(b).fontSize, button: getComputedStyle(b, '::after').content,
+            limit_own: getComputedStyle(i).fontSize, limit: getComputedStyle(i, '::after').content};
+})"""
+
+
+def test_uploaders_speak_chinese(server, browser, tmp_path):
+    page = browser.new_page(viewport={"width": 1280, "height": 800}, locale="zh-CN")
+    page.goto(f"{server}/upload")
+    settle(page)
+    shown = page.evaluate(UPLOADER_TEXTS)
+    assert len(shown) == 2
+    for u in shown:
+        assert u["button_own"] == "0px" and u["limit_own"] == "0px", u  # "Upload", "50MB per file …"
+        assert u["button"] == '"选择文件"', u
+    assert shown[0]["limit"].startswith('"单个文件不超过 50 MB'), shown[0]
+    assert shown[1]["limit"] == '"CSV 文件"', shown[1]
+    report = tmp_path / "报告.txt"
+    report.write_text("政府信息公开工作年度报告", encoding="utf-8")
+    page.locator("[data-testid=stFileUploaderDropzoneInput]").first.set_input_files(str(report))
+    settle(page)
+    # With a file chosen the zone lists it (name and size) and its add button is an icon (its
+    # name is a Material icon ligature): none of Streamlit's English sentences is drawn.
+    zone = page.locator("[data-testid='stFileUploaderDropzone']").first
+    zone.locator("[data-testid='stFileChip']").wait_for(timeout=30000)
+    assert zone.locator("[data-testid='stFileChipName']").inner_text() == "报告.txt"
+    text = zone.inner_text()
+    assert "Upload" not in text and "per file" not in text and "Drag" not in text, text
+    page.screenshot(path=str(ARTIFACTS / "upload_chinese.png"))
+    page.close()
