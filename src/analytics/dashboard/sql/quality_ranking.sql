@@ -2,7 +2,7 @@
 -- every part, what it was computed from, and its rank: among all chosen reports and within its peer
 -- group (same level and kind, the same year). Highest score first; ties share a rank.
 SELECT report_id, agency_id, name, dataset, year, level, kind, province, city, county,
-       score, completeness, n_required, n_blank, n_absent,
+       score, completeness, n_required, n_blank,
        consistency, n_errors, n_warnings,
        timeliness, published, deadline, days_late, on_time,
        originality, copy_rate, prev_report_id,

@@ -20,47 +20,60 @@ WITH cur AS (
     FROM report_metrics m
     JOIN report_wide w ON w.report_id = m.report_id
 ),
-printed AS (
-    SELECT c.report_id, c.tbl, c.row_key, c.col_key, bool_or(c.kind <> 'blank') AS filled
-    FROM cells c
-    WHERE c.report_id IN (SELECT report_id FROM cur)
-    GROUP BY c.report_id, c.tbl, c.row_key, c.col_key
-),
+-- Which （六） form each report prints: the three rows, the single row, or neither (its template's).
 other_rows AS (
     SELECT report_id,
            bool_or(row_key IN ('other_no_correction', 'other_no_fee', 'other_misc')) AS three,
            bool_or(row_key = 'other_total') AS single
-    FROM printed
-    WHERE tbl = 'applications'
+    FROM cells
+    WHERE tbl = 'applications' AND row_key IN ('other_no_correction', 'other_no_fee', 'other_misc', 'other_total')
     GROUP BY report_id
 ),
-required AS (
-    SELECT c.report_id, 'active_disclosure' AS tbl, f.key AS row_key, 'value' AS col_key
-    FROM cur c
-    JOIN field_labels f ON f.tbl = 'active' AND f.template IN (c.template, 'both')
-    UNION ALL
-    SELECT c.report_id, 'applications', r.key, k.key
+form AS (
+    SELECT c.report_id, c.template,
+           CASE WHEN o.three THEN false WHEN o.single THEN true
+                ELSE coalesce(c.template, '2021') = '2019' END AS single_other
     FROM cur c
     LEFT JOIN other_rows o ON o.report_id = c.report_id
-    JOIN field_labels r ON r.tbl = 'applications_row'
-    JOIN field_labels k ON k.tbl = 'applications_col'
-    WHERE r.template = 'both'
-       OR (r.key = 'other_total') = CASE WHEN o.three THEN false WHEN o.single THEN true
-                                         ELSE coalesce(c.template, '2021') = '2019' END
+),
+-- Every required position once, with the template it belongs to ('both' for all) and, for the
+-- （六） rows, the form that requires it (NULL: any form).
+positions AS (
+    SELECT 'active_disclosure' AS tbl, key AS row_key, 'value' AS col_key, template AS tmpl,
+           CAST(NULL AS BOOLEAN) AS single_form
+    FROM field_labels WHERE tbl = 'active'
     UNION ALL
-    SELECT c.report_id, 'review_litigation', g.key, k.key
-    FROM cur c
-    JOIN field_labels g ON g.tbl = 'review_group'
-    JOIN field_labels k ON k.tbl = 'review_col'
+    SELECT 'applications', r.key, k.key, 'both',
+           CASE WHEN r.template = '2019' THEN true WHEN r.template = '2021' THEN false END
+    FROM field_labels r JOIN field_labels k ON r.tbl = 'applications_row' AND k.tbl = 'applications_col'
+    UNION ALL
+    SELECT 'review_litigation', g.key, k.key, 'both', NULL
+    FROM field_labels g JOIN field_labels k ON g.tbl = 'review_group' AND k.tbl = 'review_col'
+),
+-- The count of required cells depends only on (template, form): counted once per pair, not per report.
+shapes AS (
+    SELECT t.template, t.single_other, count(*) AS n_required
+    FROM (SELECT DISTINCT template, single_other FROM form) t
+    JOIN positions p ON (p.tmpl = 'both' OR p.tmpl = t.template)
+                    AND (p.single_form IS NULL OR p.single_form = t.single_other)
+    GROUP BY ALL
+),
+-- One scan of cells (a position appears once per report, records.cell_rows): the required ones filled.
+filled AS (
+    SELECT c.report_id, count(*) AS n_filled
+    FROM cells c
+    JOIN form f ON f.report_id = c.report_id
+    JOIN positions p ON p.tbl = c.tbl AND p.row_key = c.row_key AND p.col_key = c.col_key
+                    AND (p.tmpl = 'both' OR p.tmpl = f.template)
+                    AND (p.single_form IS NULL OR p.single_form = f.single_other)
+    WHERE c.kind <> 'blank'
+    GROUP BY c.report_id
 ),
 complete AS (
-    SELECT q.report_id, count(*) AS n_required,
-           count(*) FILTER (WHERE p.filled IS NULL) AS n_absent,
-           count(*) FILTER (WHERE NOT p.filled) AS n_blank_printed
-    FROM required q
-    LEFT JOIN printed p ON p.report_id = q.report_id AND p.tbl = q.tbl AND p.row_key = q.row_key
-                       AND p.col_key = q.col_key
-    GROUP BY q.report_id
+    SELECT f.report_id, s.n_required, s.n_required - coalesce(k.n_filled, 0) AS n_blank
+    FROM form f
+    JOIN shapes s ON s.template IS NOT DISTINCT FROM f.template AND s.single_other = f.single_other
+    LEFT JOIN filled k ON k.report_id = f.report_id
 ),
 copied AS (
     SELECT c.report_id, p.report_id AS prev_report_id,
@@ -72,11 +85,11 @@ copied AS (
     JOIN report_textsig s2 ON s2.report_id = p.report_id
 ),
 parts AS (
-    SELECT c.*, k.n_required, k.n_absent + k.n_blank_printed AS n_blank, k.n_absent,
+    SELECT c.*, k.n_required, k.n_blank,
            CAST(c.published - c.deadline AS INTEGER) AS days_late,
            CASE WHEN c.published IS NULL THEN NULL ELSE c.published <= c.deadline END AS on_time,
            d.prev_report_id, d.copy_rate,
-           1 - CAST(k.n_absent + k.n_blank_printed AS DOUBLE) / k.n_required AS completeness,
+           1 - CAST(k.n_blank AS DOUBLE) / k.n_required AS completeness,
            greatest(0.0, 1 - {error_penalty} * c.n_errors - {warning_penalty} * c.n_warnings) AS consistency,
            CASE WHEN c.published IS NULL THEN NULL
                 WHEN c.published <= c.deadline THEN 1.0
