@@ -14,6 +14,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from . import fields as F
+from .warehouse.sqlfiles import lit
+
 PART_KEYS = ("completeness", "consistency", "timeliness", "originality")
 CONSTANTS = ("error_penalty", "warning_penalty", "grace_days")
 
@@ -83,6 +86,15 @@ def mart_slots() -> dict[str, str]:
     r = registry()
     slots = {f"w_{k}": repr(p.weight) for k, p in r.parts.items()}
     slots.update({k: repr(float(v)) for k, v in r.constants.items()})
+    special: list[str] = []
+    # The positions only one template (or one （六） form) has, as SQL lists of fields.csv keys.
+    for name, table, template in (("active_2019", "active", "2019"), ("active_2021", "active", "2021"),
+                                  ("other_three", "applications_row", "2021"),
+                                  ("other_single", "applications_row", "2019")):
+        keys = [f.key for f in F.all_fields() if f.table == table and f.template == template]
+        slots[name] = "[" + ", ".join(lit(k) for k in keys) + "]"
+        special += keys
+    slots["special_keys"] = "(" + ", ".join(lit(k) for k in special) + ")"
     return slots
 
 

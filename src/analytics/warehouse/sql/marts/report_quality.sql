@@ -20,21 +20,43 @@ WITH cur AS (
     FROM report_metrics m
     JOIN report_wide w ON w.report_id = m.report_id
 ),
--- Which （六） form each report prints: the three rows, the single row, or neither (its template's).
-other_rows AS (
-    SELECT report_id,
-           bool_or(row_key IN ('other_no_correction', 'other_no_fee', 'other_misc')) AS three,
-           bool_or(row_key = 'other_total') AS single
+-- Two cheap passes over cells, no join (a position appears once per report, records.cell_rows):
+-- the non-blank cells of each report, and, from the few cells in positions only one template or
+-- one （六） form has, those that do not count for this report and which （六） form it prints. The
+-- key lists are literals from fields.csv (quality.mart_slots): list tests on every cell cost ten
+-- times the scan.
+filled_all AS (
+    SELECT report_id, count(*) FILTER (WHERE kind <> 'blank') AS nb_all
     FROM cells
-    WHERE tbl = 'applications' AND row_key IN ('other_no_correction', 'other_no_fee', 'other_misc', 'other_total')
+    GROUP BY report_id
+),
+tallies AS (
+    SELECT report_id,
+           count(*) FILTER (WHERE kind <> 'blank' AND tbl = 'active_disclosure' AND list_contains({active_2019}, row_key)) AS nb_active_2019,
+           count(*) FILTER (WHERE kind <> 'blank' AND tbl = 'active_disclosure' AND list_contains({active_2021}, row_key)) AS nb_active_2021,
+           count(*) FILTER (WHERE kind <> 'blank' AND tbl = 'applications' AND list_contains({other_three}, row_key))
+               AS nb_other_three,
+           count(*) FILTER (WHERE kind <> 'blank' AND tbl = 'applications' AND list_contains({other_single}, row_key))
+               AS nb_other_single,
+           bool_or(tbl = 'applications' AND list_contains({other_three}, row_key)) AS three,
+           bool_or(tbl = 'applications' AND list_contains({other_single}, row_key)) AS single
+    FROM cells
+    WHERE row_key IN {special_keys}
     GROUP BY report_id
 ),
 form AS (
     SELECT c.report_id, c.template,
-           CASE WHEN o.three THEN false WHEN o.single THEN true
-                ELSE coalesce(c.template, '2021') = '2019' END AS single_other
+           CASE WHEN k.three THEN false WHEN k.single THEN true
+                ELSE coalesce(c.template, '2021') = '2019' END AS single_other,
+           coalesce(a.nb_all, 0)
+             - coalesce(CASE c.template WHEN '2021' THEN k.nb_active_2019 WHEN '2019' THEN k.nb_active_2021
+                                        ELSE k.nb_active_2019 + k.nb_active_2021 END, 0)
+             - coalesce(CASE WHEN k.three THEN k.nb_other_single WHEN k.single THEN k.nb_other_three
+                             WHEN coalesce(c.template, '2021') = '2019' THEN k.nb_other_three
+                             ELSE k.nb_other_single END, 0) AS n_filled
     FROM cur c
-    LEFT JOIN other_rows o ON o.report_id = c.report_id
+    LEFT JOIN filled_all a ON a.report_id = c.report_id
+    LEFT JOIN tallies k ON k.report_id = c.report_id
 ),
 -- Every required position once, with the template it belongs to ('both' for all) and, for the
 -- （六） rows, the form that requires it (NULL: any form).
@@ -58,22 +80,10 @@ shapes AS (
                     AND (p.single_form IS NULL OR p.single_form = t.single_other)
     GROUP BY ALL
 ),
--- One scan of cells (a position appears once per report, records.cell_rows): the required ones filled.
-filled AS (
-    SELECT c.report_id, count(*) AS n_filled
-    FROM cells c
-    JOIN form f ON f.report_id = c.report_id
-    JOIN positions p ON p.tbl = c.tbl AND p.row_key = c.row_key AND p.col_key = c.col_key
-                    AND (p.tmpl = 'both' OR p.tmpl = f.template)
-                    AND (p.single_form IS NULL OR p.single_form = f.single_other)
-    WHERE c.kind <> 'blank'
-    GROUP BY c.report_id
-),
 complete AS (
-    SELECT f.report_id, s.n_required, s.n_required - coalesce(k.n_filled, 0) AS n_blank
+    SELECT f.report_id, s.n_required, s.n_required - f.n_filled AS n_blank
     FROM form f
     JOIN shapes s ON s.template IS NOT DISTINCT FROM f.template AND s.single_other = f.single_other
-    LEFT JOIN filled k ON k.report_id = f.report_id
 ),
 copied AS (
     SELECT c.report_id, p.report_id AS prev_report_id,
