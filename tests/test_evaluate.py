@@ -244,11 +244,11 @@ def test_quality_page_makes_the_evaluation_for_download(db):
 
     with app_warehouse(db):
         at = open_page("quality")
-        assert "评估省/评估市" in at.selectbox(key="ev_region").options
-        at.selectbox(key="ev_region").set_value("评估省/评估市")
-        at.selectbox(key="ev_year").set_value(2023)
-        at.checkbox(key="ev_pdf").uncheck()
-        at.button(key="ev_make").click().run()
+        assert "评估省/评估市" in at.selectbox(key="q_ev_region").options
+        at.selectbox(key="q_ev_region").set_value("评估省/评估市")
+        at.selectbox(key="q_ev_year").set_value(2023)
+        at.checkbox(key="q_ev_pdf").uncheck()
+        at.button(key="q_ev_make").click().run()
     assert not at.exception and not at.error, [e.value for e in at.error]
     labels = [b.label for b in at.get("download_button")]
     assert "下载 Word（.docx）" in labels and "下载 PDF" not in labels

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from . import db, ui
+from . import db, page_state, ui
 from .filters import Filters
 from .safe_text import md
 
@@ -58,11 +58,12 @@ def show(f: Filters) -> None:
         return
     years = sorted(ui.query("filter_years")["year"].tolist(), reverse=True)
     c1, c2, c3 = st.columns([3, 1, 1])
-    region = c1.selectbox("地区", options, index=options.index(_default(f, options)), key="ev_region")
-    year = c2.selectbox("年度", years, index=years.index(f.year_to) if f.year_to in years else 0, key="ev_year")
-    with_pdf = c3.checkbox("同时生成 PDF", value=True, key="ev_pdf")
+    # The region is kept in the URL (q_ev_region), so a link can open the page ready for one region.
+    region = page_state.selectbox(c1, "地区", options, key="q_ev_region", default=_default(f, options))
+    year = c2.selectbox("年度", years, index=years.index(f.year_to) if f.year_to in years else 0, key="q_ev_year")
+    with_pdf = c3.checkbox("同时生成 PDF", value=True, key="q_ev_pdf")
     files = st.session_state.setdefault(KEY, {})
-    if st.button("生成评估报告", key="ev_make"):
+    if st.button("生成评估报告", key="q_ev_make"):
         from ..errors import ReportError
 
         try:
@@ -73,8 +74,8 @@ def show(f: Filters) -> None:
     if made:
         st.caption(f"{md(made['title'])}：{made['n']} 个数字")
         stem = f"{region.replace('/', '_')}_{year}年度_年报评估"
-        st.download_button("下载 Word（.docx）", made["docx"], file_name=f"{stem}.docx", key="ev_dl_docx",
+        st.download_button("下载 Word（.docx）", made["docx"], file_name=f"{stem}.docx", key="q_ev_dl_docx",
                            mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
         if made["pdf"]:
-            st.download_button("下载 PDF", made["pdf"], file_name=f"{stem}.pdf", key="ev_dl_pdf",
+            st.download_button("下载 PDF", made["pdf"], file_name=f"{stem}.pdf", key="q_ev_dl_pdf",
                                mime="application/pdf")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from ..evaluate.model import name_of
 from ..quality import definitions_table, registry
 from . import ui
 from .filters import KINDS, LEVELS
@@ -44,7 +45,7 @@ def show(params: dict) -> None:
     if ranked.empty:
         st.caption("所选范围内没有报告。")
         return
-    ranked["peer_label"] = [f"{LEVELS.get(a, a or '层级不明')} · {KINDS.get(b, b or '类型不明')}"
+    ranked["peer_label"] = [f"{name_of(LEVELS, a, '层级不明')} · {name_of(KINDS, b, '类型不明')}"
                             for a, b in zip(ranked["level"], ranked["kind"])]
     counts = part_counts(ranked)
     ui.table(counts, "quality_part_counts", {"part": "项", "n": "有值的报告数", "of": "报告总数", "mean": "平均值"},

@@ -17,7 +17,7 @@ from ..quality import definitions_table, registry
 from ..rules import SEVERITY_ZH, name_zh
 from . import charts, sources
 from . import queries as eq
-from .model import Chart, Evaluation, Figure, Para, Section, Table, source
+from .model import Chart, Evaluation, Figure, Para, Section, Table, name_of, source
 
 # The headline table: the registry's metrics a supervisor reads first (labels, formulas from there).
 HEADLINE = ["applications", "substantive_disclosure_rate", "grant_rate", "denial_rate", "unable_rate",
@@ -154,8 +154,7 @@ def _coverage(b: _Builder, base: dict) -> Section:
         n = b.fig(f"cov.missing.{r.agency_id}.years", "已发布年数", "count", "该机构在仓库中的报告年数",
                   "evaluate.coverage_agencies", cov_p, row={"agency_id": r.agency_id}, column="n_years")
         last = "—" if pd.isna(r.last_before) else f"{int(r.last_before)}年"
-        rows.append([r.name, LEVELS.get(r.level, r.level or "层级不明"), KINDS.get(r.kind, r.kind or "类型不明"),
-                     last, n])
+        rows.append([r.name, name_of(LEVELS, r.level, "层级不明"), name_of(KINDS, r.kind, "类型不明"), last, n])
     blocks = [Para([f"下表列出本地区在数据仓库中出现过、但没有 {year} 年度报告的机构"
                     "（可能未发布，也可能尚未采集导入）。"])]
     if rows:

@@ -48,6 +48,11 @@ class Figure:
         return format_value(self.value, self.fmt)
 
 
+def name_of(names: dict, value, unknown: str) -> str:
+    """The Chinese name of a level or kind; a missing one (NULL, NaN from a frame) as ``unknown``."""
+    return names.get(value, value) if isinstance(value, str) and value else unknown
+
+
 def format_value(value, fmt: str) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
