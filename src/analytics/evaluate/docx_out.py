@@ -33,6 +33,8 @@ def _fonts(doc) -> None:
         for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
             fonts.attrib.pop(qn(attr), None)
     doc.styles["Normal"].font.size = Pt(10.5)
+    # Table text is sized by the table style once, not run by run (a province has ~20,000 cells).
+    doc.styles["Table Grid"].font.size = Pt(8)
 
 
 def _para(doc, para: Para):
@@ -48,8 +50,6 @@ def _para(doc, para: Para):
 
 
 def _table(doc, table: Table) -> None:
-    from docx.shared import Pt
-
     caption = doc.add_paragraph()
     caption.add_run(plain(table.title)).bold = True
     t = doc.add_table(rows=1, cols=len(table.header))
@@ -59,16 +59,26 @@ def _table(doc, table: Table) -> None:
     for row in table.rows:
         for cell, value in zip(t.add_row().cells, row):
             cell.text = value.text() if isinstance(value, Figure) else plain(value)
-    size = Pt(8) if len(table.header) > 6 else Pt(9)
-    for row in t.rows:
-        for cell in row.cells:
-            for paragraph in cell.paragraphs:
-                for run in paragraph.runs:
-                    run.font.size = size
+    _widths(t, table)
     notes = sorted({v.note for row in table.rows for v in row if isinstance(v, Figure)})
     text = " ".join(x for x in (table.note, ("数据：" + "".join(f"[{n}]" for n in notes)) if notes else "") if x)
     if text:
         doc.add_paragraph(plain(f"注：{text}"))
+
+
+def _widths(t, table: Table, total_cm: float = 16.0) -> None:
+    """Column widths by the longest text a column holds (square-rooted, so long definitions get
+    room without starving the figures); LibreOffice and Word both read the table grid."""
+    from docx.shared import Cm
+
+    def length(v) -> int:
+        return len(v.text() if isinstance(v, Figure) else str(v))
+
+    longest = [max([len(h)] + [length(r[i]) for r in table.rows if i < len(r)]) for i, h in enumerate(table.header)]
+    weights = [max(2, n) ** 0.5 for n in longest]
+    t.autofit = False
+    for col, w in zip(t.columns, weights):
+        col.width = Cm(total_cm * w / sum(weights))
 
 
 def _chart(doc, chart: Chart) -> None:

@@ -41,38 +41,54 @@ def frame(con, src: Source, cache: dict | None = None) -> pd.DataFrame:
     return df
 
 
-def _pick(df: pd.DataFrame, row: tuple) -> pd.DataFrame:
-    for col, value in row:
-        mask = df[col].isna() if value is None else (df[col] == value).fillna(False).astype(bool)
-        df = df[mask.to_numpy()]
-    return df
+def _missing(v) -> bool:
+    return v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and math.isnan(v))
+
+
+def _positions(df: pd.DataFrame, row: tuple, cache: dict | None = None, key: tuple = ()) -> list[int]:
+    """The positions of the rows whose columns hold the row's values (None: missing). With a cache,
+    through an index of the frame built once: a province's evaluation reads some 20,000 figures
+    from a few frames, and filtering the whole frame for each cost minutes."""
+    if not row:
+        return list(range(len(df)))
+    cols = tuple(c for c, _ in row)
+    index = cache.get(("index", key, cols)) if cache is not None else None
+    if index is None:
+        index = {}
+        for i, vals in enumerate(df[list(cols)].itertuples(index=False, name=None)):
+            index.setdefault(tuple(None if _missing(v) else v for v in vals), []).append(i)
+        if cache is not None:
+            cache[("index", key, cols)] = index
+    return index.get(tuple(v for _, v in row), [])
+
+
+def _column(df: pd.DataFrame, name: str, pos: list[int]) -> pd.Series:
+    return df[name].iloc[pos].astype("float64")
 
 
 def value(con, src: Source, cache: dict | None = None) -> float | None:
-    df = _pick(frame(con, src, cache), src.row)
-    if src.step == "count" or src.column == "":
-        return float(len(df))
-    if src.column.startswith("ratio:"):
-        key = src.column.split(":", 1)[1]
-        num, den = df[f"{key}_num"].astype("float64").sum(), df[f"{key}_den"].astype("float64").sum()
-        return float(num / den) if den else None
-    if src.column.startswith(("wilson_lo:", "wilson_hi:")):
-        side, key = src.column.split(":", 1)
-        num, den = df[f"{key}_num"].astype("float64").sum(), df[f"{key}_den"].astype("float64").sum()
+    df = frame(con, src, cache)
+    pos = _positions(df, src.row, cache, (src.query, src.params, src.step))
+    col = src.column
+    if col == "":
+        return float(len(pos))
+    kind, _, name = col.partition(":") if ":" in col else ("", "", col)
+    if kind in ("ratio", "wilson_lo", "wilson_hi"):
+        num, den = _column(df, f"{name}_num", pos).sum(), _column(df, f"{name}_den", pos).sum()
+        if kind == "ratio":
+            return float(num / den) if den else None
         lo, hi = stats.wilson([min(num, den)], [den])
-        v = (lo if side == "wilson_lo" else hi)[0]
+        v = (lo if kind == "wilson_lo" else hi)[0]
         return None if math.isnan(v) else float(v)
-    if src.column.startswith("sum:"):
-        return float(df[src.column.split(":", 1)[1]].astype("float64").sum()) if len(df) else None
-    if src.column.startswith("mean:"):
-        s = df[src.column.split(":", 1)[1]].astype("float64").dropna()
+    if kind == "sum":
+        return float(_column(df, name, pos).sum()) if pos else None
+    if kind == "mean":
+        s = _column(df, name, pos).dropna()
         return float(s.mean()) if len(s) else None
-    if len(df) != 1:
-        return None if df.empty else _raise(src, len(df))
-    v = df[src.column].iloc[0]
-    if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA or v is pd.NaT:
-        return None
-    return float(v)
+    if len(pos) != 1:
+        return None if not pos else _raise(src, len(pos))
+    v = df[name].iloc[pos[0]]
+    return None if _missing(v) else float(v)
 
 
 def _raise(src: Source, n: int):
