@@ -28,7 +28,6 @@ APPENDIX = ["applications", "substantive_disclosure_rate", "denial_rate", "revie
 TREND_YEARS = 5
 RANK_ROWS = 10
 _POLARITY_ZH = {"higher_better": "越高越好", "higher_worse": "越高越差", "neutral": "无好坏方向"}
-_TIER_ZH = {"province": "省", "city": "地市", "county": "区县"}
 
 
 class _Builder:

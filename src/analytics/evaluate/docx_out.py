@@ -8,7 +8,7 @@ import io
 from pathlib import Path
 
 from ..notice import plain
-from .model import Chart, Evaluation, Figure, Para, Section, Table
+from .model import TIERS, Chart, Evaluation, Figure, Para, Section, Table
 
 FONT = "Noto Sans CJK SC"  # what LibreOffice finds and embeds when it prints the PDF
 
@@ -111,7 +111,7 @@ def write_docx(ev: Evaluation, out: Path) -> Path:
     doc.core_properties.title = ev.title
     doc.core_properties.language = "zh-CN"
     doc.add_heading(plain(ev.title), level=0)
-    tier = {"province": "省", "city": "地市", "county": "区县"}.get(ev.tier, ev.tier)
+    tier = TIERS.get(ev.tier, ev.tier)
     doc.add_paragraph(plain(f"评估范围：{ev.region}（{tier}）全部机构；报告年度：{ev.year}；"
                             f"生成日期：{ev.generated:%Y年%m月%d日}。本报告由数据仓库按固定公式生成，未经人工改写。"))
     for section in ev.sections:

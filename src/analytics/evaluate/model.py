@@ -137,9 +137,7 @@ class Evaluation:
         return [(n, describe(s)) for s, n in sorted(self.notes.items(), key=lambda kv: kv[1])]
 
 
-_TIERS = {"province": "省", "city": "地市", "county": "区县"}
-_PARAM_ZH = {"limit": None, "lookups": None, "totals": None, "columns": None, "metric": "指标", "metrics": "指标",
-             "name": "地区名称"}
+TIERS = {"province": "省", "city": "地市", "county": "区县"}
 
 
 def describe(src: Source) -> str:
@@ -147,7 +145,8 @@ def describe(src: Source) -> str:
     from ..metrics import METRICS
 
     p = src.kwargs()
-    parts = [f"查询 {src.query}"]
+    module, _, name = src.query.partition(".")
+    parts = [f"查询 {src.query}（{module}/sql/{name}.sql）"]
     place = " / ".join(str(p[k]) for k in ("province", "city", "county") if p.get(k))
     if "province" in p:
         parts.append(f"地区：{place or '全部'}")
