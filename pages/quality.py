@@ -1,9 +1,10 @@
-"""数据质量: coverage of agencies by year, findings with their review steps and history, refused files."""
+"""数据质量: coverage of agencies by year, findings with their review steps and history, the report
+quality score with its ranking, the evaluation report download, refused files."""
 
 import pandas as pd
 import streamlit as st
 
-from analytics.dashboard import charts, db, ui, writes
+from analytics.dashboard import charts, db, evaluation_view, quality_view, ui, writes
 from analytics.dashboard.labels import SEVERITIES, findings_frame, rule_name
 from analytics.warehouse.review import STATUS_ZH, allowed_next, history
 
@@ -112,6 +113,9 @@ else:
                                           "actor": "操作人", "note": "备注"})
     else:
         st.caption("该发现尚无处理记录。")
+
+quality_view.show(params)
+evaluation_view.show(f)
 
 st.subheader("被拒收的文件")
 refused = ui.query("ingest_refused", limit=200)

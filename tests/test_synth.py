@@ -442,6 +442,56 @@ def check_findings_summary(got, p, fr):
     assert have.sort_index().to_dict() == want.sort_index().to_dict()
 
 
+def check_quality_ranking(got, p, fr):
+    """The chosen current reports, each part recomputed from report_wide and cells with pandas, the
+    weights and constants from the registry, and the ranks as pandas ranks them."""
+    from analytics import fields as F
+    from analytics.quality import registry
+
+    reg = registry()
+    c = reg.constants
+    sel = _select(fr["report_wide"], p).set_index("report_id")
+    assert set(got.report_id) == set(sel.index)
+    g = got.set_index("report_id").loc[sel.index]
+    # consistency: open errors and warnings
+    want = (1 - c["error_penalty"] * sel.n_findings_error.fillna(0)
+            - c["warning_penalty"] * sel.n_findings_warning.fillna(0)).clip(lower=0)
+    _close(g.consistency, want)
+    # timeliness: 31 January for departments, offices and zones, else 31 March of the next year
+    dead = [pd.Timestamp(y + 1, 1, 31) if k in ("department", "office", "zone") else pd.Timestamp(y + 1, 3, 31)
+            for y, k in zip(sel.year, sel.kind)]
+    late = (pd.to_datetime(sel.published) - pd.Series(dead, index=sel.index)).dt.days
+    want = late.where(late > 0, 0).map(lambda d: max(0.0, 1 - d / c["grace_days"])).where(sel.published.notna())
+    _close(g.timeliness, want)
+    # completeness: the template's figure cells of tables 2-4 with a value
+    cells = fr["cells"]
+    cells = cells[cells.report_id.isin(sel.index)]
+    printed = cells[cells.tbl == "applications"].groupby("report_id").row_key.agg(set)
+    required, filled = {}, cells[cells.kind != "blank"].groupby("report_id")
+    filled_keys = {rid: set(zip(d.tbl, d.row_key, d.col_key)) for rid, d in filled}
+    for rid, tmpl in sel.template.items():
+        rows = printed.get(rid, set())
+        three = bool(rows & set(F.OTHER_ROWS_2021)) or ("other_total" not in rows and tmpl != "2019")
+        keys = [("active_disclosure", k, "value") for k in F.keys("active", tmpl)]
+        app_rows = [f.key for f in F.all_fields() if f.table == "applications_row" and f.template == "both"]
+        app_rows += F.OTHER_ROWS_2021 if three else ["other_total"]
+        keys += [("applications", r, col) for r in app_rows for col in F.APPLICATION_COLS]
+        keys += [("review_litigation", gr, col) for gr in F.REVIEW_GROUPS for col in F.REVIEW_COLS]
+        have = filled_keys.get(rid, set())
+        required[rid] = (len(keys), sum(k in have for k in keys))
+    _close(g.n_required, [required[r][0] for r in sel.index])
+    _close(g.completeness, [required[r][1] / required[r][0] for r in sel.index])
+    # the total over the parts with a value, and the ranks
+    w = {k: part.weight for k, part in reg.parts.items()}
+    parts = g[list(w)]
+    num = sum(parts[k].fillna(0) * w[k] for k in w)
+    den = sum(parts[k].notna() * w[k] for k in w)
+    _close(g.score, 100 * num / den)
+    assert list(got.score) == sorted(got.score, reverse=True)
+    _close(got.rank_all, got.score.rank(method="min", ascending=False))
+    _close(got.rank_peer, got.groupby(["year", "level", "kind"], dropna=False).score.rank(method="min", ascending=False))
+
+
 def check_ingest_refused(got, p, fr):
     assert got.empty      # the synthetic warehouse has no ingest history
 

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from analytics.warehouse import load_records, write_session
-from analytics.warehouse import wide
+from analytics.warehouse import models, wide
 from analytics.warehouse.checks import SQL_RULES, rule_sql, run_checks, scope_expand_sql, set_scope
 from analytics.warehouse.schema import metrics_view_sql
 from analytics.warehouse.sqlfiles import all_names, ident, read, render
@@ -26,6 +26,7 @@ RENDERED = {
     "rules/template_year": lambda: rule_sql("template_year"),
     "rules/duplicate_text": lambda: rule_sql("duplicate_text"),
     "checks/scope_expand": scope_expand_sql,
+    "marts/report_quality": lambda: models.model_sql("report_quality"),
 }
 # Pieces of other queries, run inside a minimal query of their own.
 FRAGMENTS = {

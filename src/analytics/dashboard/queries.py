@@ -340,6 +340,11 @@ def findings_summary(con, **params) -> pd.DataFrame:
     return run(con, "findings_summary", _filters(params))
 
 
+def quality_ranking(con, *, limit: int = 5000, **params) -> pd.DataFrame:
+    """The quality score of each chosen report with its parts and ranks (report_quality)."""
+    return run(con, "quality_ranking", {**_filters(params), "limit": int(limit)})
+
+
 def ingest_refused(con, *, limit: int = 200) -> pd.DataFrame:
     return run(con, "ingest_refused", {"limit": int(limit)})
 
@@ -440,6 +445,7 @@ CATALOGUE: dict[str, tuple] = {
     "coverage_by_year": (coverage_by_year, dict(_EX)),
     "findings_list": (findings_list, {**_EX, "status": "all", "limit": 500}),
     "findings_summary": (findings_summary, dict(_EX)),
+    "quality_ranking": (quality_ranking, {**_EX, "limit": 5000}),
     "ingest_refused": (ingest_refused, {"limit": 200}),
     "ingest_recent": (ingest_recent, {"limit": 50}),
     "report_search": (report_search, {**_EX, "q": "", "limit": 300}),

@@ -38,8 +38,18 @@ def mart_names() -> list[str]:
     return sorted(p.name[:-4] for p in folder.iterdir() if p.name.endswith(".sql"))
 
 
+def _slotted() -> dict:
+    """Marts whose {slots} hold numbers from a registry (one place for weights and constants)."""
+    from .. import quality
+
+    return {"report_quality": quality.mart_slots}
+
+
 def model_sql(name: str) -> str:
-    return metrics_view_sql() if name in STAGING else read(f"marts/{name}")
+    if name in STAGING:
+        return metrics_view_sql()
+    slots = _slotted().get(name)
+    return render(f"marts/{name}", **slots()) if slots else read(f"marts/{name}")
 
 
 def _uses(sql: str, names: set[str]) -> set[str]:
