@@ -18,7 +18,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from . import db, page_state, sidebar
+from . import auth, db, page_state, sidebar
 
 # The pages by absolute path: Streamlit resolves a relative one against the script it was started
 # with, which is pages/<page>.py itself when a page runs on its own (AppTest, an old bookmark).
@@ -64,12 +64,17 @@ def navigate() -> st.Page:
     st.set_page_config(**PAGE_CONFIG)
     listed = pages()
     page = st.navigation(listed + [overview_link()], position="hidden")
+    account = auth.gate()  # the sign-in page, and the end of this run, until someone signs in
     # The chosen report belongs to the 报告详情 page's URL only.
     if page.url_path != "report" and "report" in st.query_params:
         del st.query_params["report"]
     page_state.leave_others(url_name(page))
     with st.sidebar:
+        auth.badge(account)
         for p in listed:
+            # Importing is the 管理 role's: other accounts are not offered the page (it refuses them too).
+            if p.url_path == "upload" and account is not None and not account.can("import"):
+                continue
             st.page_link(p)
         st.divider()
     try:
