@@ -30,22 +30,29 @@ _DRAWN = "nav_drawn_by_app"
 PAGE_CONFIG = {"page_title": "政府信息公开年报分析", "page_icon": ":material/analytics:", "layout": "wide"}
 
 
+# file, title, icon, url path: the pages of the menu in order (the first is the default page).
+PAGE_SPECS = [
+    ("overview.py", "总览", ":material/dashboard:", "index"),
+    ("compare.py", "地区对比", ":material/compare_arrows:", "compare"),
+    ("trends.py", "趋势", ":material/show_chart:", "trends"),
+    ("outcomes.py", "办理结果", ":material/account_tree:", "outcomes"),
+    ("review.py", "复议诉讼", ":material/gavel:", "review"),
+    ("active.py", "主动公开", ":material/campaign:", "active"),
+    ("quality.py", "数据质量", ":material/fact_check:", "quality"),
+    ("report.py", "报告详情", ":material/description:", "report"),
+    ("profile.py", "机构画像", ":material/account_balance:", "profile"),
+    ("builder.py", "自定义报表", ":material/table_view:", "builder"),
+    ("upload.py", "数据导入", ":material/upload_file:", "upload"),
+]
+# Pages only an account whose role may do the action is offered (the page refuses the others too).
+PAGE_NEEDS = {"upload": "import"}
+
+
 def pages() -> list[st.Page]:
     """The pages of the menu. New Page objects every run: a Page records whether it may still be run."""
     # The default page is served at the root URL; its own url_path ("index") is never shown.
-    return [
-        st.Page(PAGES_DIR / "overview.py", title="总览", icon=":material/dashboard:", url_path="index", default=True),
-        st.Page(PAGES_DIR / "compare.py", title="地区对比", icon=":material/compare_arrows:", url_path="compare"),
-        st.Page(PAGES_DIR / "trends.py", title="趋势", icon=":material/show_chart:", url_path="trends"),
-        st.Page(PAGES_DIR / "outcomes.py", title="办理结果", icon=":material/account_tree:", url_path="outcomes"),
-        st.Page(PAGES_DIR / "review.py", title="复议诉讼", icon=":material/gavel:", url_path="review"),
-        st.Page(PAGES_DIR / "active.py", title="主动公开", icon=":material/campaign:", url_path="active"),
-        st.Page(PAGES_DIR / "quality.py", title="数据质量", icon=":material/fact_check:", url_path="quality"),
-        st.Page(PAGES_DIR / "report.py", title="报告详情", icon=":material/description:", url_path="report"),
-        st.Page(PAGES_DIR / "profile.py", title="机构画像", icon=":material/account_balance:", url_path="profile"),
-        st.Page(PAGES_DIR / "builder.py", title="自定义报表", icon=":material/table_view:", url_path="builder"),
-        st.Page(PAGES_DIR / "upload.py", title="数据导入", icon=":material/upload_file:", url_path="upload"),
-    ]
+    return [st.Page(PAGES_DIR / file, title=title, icon=icon, url_path=url, default=i == 0)
+            for i, (file, title, icon, url) in enumerate(PAGE_SPECS)]
 
 
 def overview_link() -> st.Page:
@@ -71,9 +78,8 @@ def navigate() -> st.Page:
     page_state.leave_others(url_name(page))
     with st.sidebar:
         auth.badge(account)
-        for p in listed:
-            # Importing is the 管理 role's: other accounts are not offered the page (it refuses them too).
-            if p.url_path == "upload" and account is not None and not account.can("import"):
+        for p, (_, _, _, url) in zip(listed, PAGE_SPECS):
+            if url in PAGE_NEEDS and account is not None and not account.can(PAGE_NEEDS[url]):
                 continue
             st.page_link(p)
         st.divider()
