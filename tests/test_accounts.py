@@ -119,3 +119,12 @@ def test_users_command(tmp_path):
     removed = _cli("remove", "张三", env_file=path)
     assert removed.returncode == 0 and "已删除账户 张三" in removed.stdout
     assert _cli("list", env_file=path).stdout.startswith("没有账户")
+
+
+def test_an_oidc_account_has_no_password_to_guess(tmp_path):
+    path = tmp_path / "users.toml"
+    accounts.add("zhang.san@example.gov.cn", "审核", Region("江苏省"), None, path)
+    assert tomllib.loads(path.read_text(encoding="utf-8"))["users"]["zhang.san@example.gov.cn"]["password_hash"] == ""
+    assert accounts.verify("zhang.san@example.gov.cn", "", path) is None
+    assert accounts.verify("zhang.san@example.gov.cn", "anything-at-all", path) is None
+    assert accounts.load(path)["zhang.san@example.gov.cn"].region == Region("江苏省")

@@ -31,7 +31,7 @@ NEEDS = {"read": "查看", "decide": "审核", "correct": "审核", "import": "�
 ACTION_ZH = {"read": "查看数据", "decide": "处理检查发现", "correct": "更正单元格", "import": "导入报告",
              "users": "管理账户"}
 ALL_REGIONS = "全部地区"
-_NAME = re.compile(r"^[^\s/\\\"'\[\].=#]{1,40}$")
+_NAME = re.compile(r"^[^\s/\\\"'\[\]=#]{1,80}$")
 MIN_PASSWORD = 8
 
 
@@ -100,7 +100,7 @@ def check_role(role: str) -> str:
 def check_name(name: str) -> str:
     name = (name or "").strip()
     if not _NAME.match(name):
-        raise AccountError(f"账户名“{name}”不可用：须为 1 到 40 个字符，不含空白、斜杠、引号、方括号、点、等号或井号")
+        raise AccountError(f"账户名“{name}”不可用：须为 1 到 80 个字符，不含空白、斜杠、引号、方括号、等号或井号")
     return name
 
 
@@ -201,16 +201,19 @@ def _hasher():
     return PasswordHasher()
 
 
-def add(name: str, role: str, region: Region, password: str, path: Path | None = None,
+def add(name: str, role: str, region: Region, password: str | None, path: Path | None = None,
         *, replace: bool = False) -> Account:
+    """Add an account; ``password`` None makes one that signs in only through the OIDC provider
+    (its name is the provider's e-mail address) and has no password at all."""
     path = Path(path) if path else users_path()
     name, role = check_name(name), check_role(role)
-    if len(password or "") < MIN_PASSWORD:
+    if password is not None and len(password) < MIN_PASSWORD:
         raise AccountError(f"口令太短：至少 {MIN_PASSWORD} 个字符")
     accounts = load(path)
     if name in accounts and not replace:
         raise AccountError(f"账户“{name}”已存在（要更换角色、地区或口令请先删除）")
-    account = Account(name, role, region, _hasher().hash(password), datetime.now().isoformat(timespec="seconds"))
+    digest = "" if password is None else _hasher().hash(password)
+    account = Account(name, role, region, digest, datetime.now().isoformat(timespec="seconds"))
     accounts[name] = account
     _save(path, accounts)
     return account
@@ -232,12 +235,12 @@ def verify(name: str, password: str, path: Path | None = None) -> Account | None
 
     account = load(path).get((name or "").strip())
     hasher = _hasher()
-    stored = account.password_hash if account else _dummy_hash()
+    stored = account.password_hash if account and account.password_hash else _dummy_hash()
     try:
         hasher.verify(stored, password or "")
     except (VerificationError, InvalidHashError):
         return None
-    return account
+    return account if account and account.password_hash else None
 
 
 @lru_cache(maxsize=1)

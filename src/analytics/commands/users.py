@@ -15,6 +15,8 @@ def configure(p):
     add.add_argument("--role", required=True, help="角色：查看、审核或管理")
     add.add_argument("--region", default="", help="地区：省/市/区县（可只写前一两级）或区划代码；不写为全部地区")
     add.add_argument("--password-stdin", action="store_true", help="从标准输入读取口令（第一行）")
+    add.add_argument("--oidc", action="store_true",
+                     help="只通过统一身份认证（OIDC）登录、没有口令的账户；账户名为其电子邮件地址")
     sub.add_parser("list", help="列出账户", description="列出账户（不显示口令）")
     rm = sub.add_parser("remove", help="删除账户", description="删除账户")
     rm.add_argument("name", help="账户名")
@@ -42,7 +44,8 @@ def run(args) -> int:
         name = accounts.check_name(args.name)
         accounts.check_role(args.role)
         region = accounts.parse_region(args.region)
-        account = accounts.add(name, args.role, region, _password(args.password_stdin), path)
+        password = None if args.oidc else _password(args.password_stdin)
+        account = accounts.add(name, args.role, region, password, path)
         print(f"已添加账户 {account.name}（{account.role}，{account.region.label()}），账户文件：{path}")
     elif args.action == "list":
         found = accounts.load(path)

@@ -7,7 +7,7 @@ session that has not signed in gets the sign-in page and nothing else. Two ways 
 - a name and password checked against the account file's Argon2 hashes (the default);
 - Streamlit's own ``st.login`` when ``.streamlit/secrets.toml`` has an ``[auth]`` section (an OIDC
   provider; Streamlit needs Authlib for it): the provider's e-mail address is then looked up in
-  the account file (``analytics users add ADDRESS --role … --oidc``), which gives role and region.
+  the account file (``analytics users add ADDRESS --role … --oidc``, an account with no password), which gives role and region.
 
 The session keeps only the account's name; every run reads the account file again (cached by its
 modification time), so a removed account or a changed role takes effect at the next click.
