@@ -69,6 +69,19 @@ def test_sign_in_page_wrong_password_then_right(signed):
     assert [t.value for t in at.title] == ["登录"]
 
 
+def test_repeated_failures_lock_the_name_for_a_while(signed):
+    at = signed(None)
+    at.text_input(key="auth_name").set_value("管理员")
+    for _ in range(5):
+        at.text_input(key="auth_password").set_value("wrong-password")
+        at.button[0].click().run()
+        assert [e.value for e in at.error] == ["账户名或口令不正确。"]
+    at.text_input(key="auth_password").set_value(PASSWORD)  # even the right one, for now
+    at.button[0].click().run()
+    assert [e.value for e in at.error] == ["该账户登录失败次数过多，请 5 分钟后再试。"]
+    assert [t.value for t in at.title] == ["登录"]
+
+
 def test_a_removed_account_is_signed_out_at_the_next_run(setup, signed, tmp_path, monkeypatch):
     users = tmp_path / "users.toml"
     users.write_bytes(setup[1].read_bytes())

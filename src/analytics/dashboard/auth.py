@@ -15,6 +15,8 @@ modification time), so a removed account or a changed role takes effect at the n
 
 from __future__ import annotations
 
+import threading
+import time
 from functools import lru_cache
 from pathlib import Path
 
@@ -26,6 +28,26 @@ from .safe_text import md
 
 SESSION = "auth_account"
 LOCAL_NOTICE = "本地单用户模式：未启用账户"
+
+
+# Failed sign-ins per account name, shared by every session of the server: after MAX_FAILS within
+# WINDOW seconds the name is refused without checking a password (a hash costs 64 MiB and ~0.1 s).
+MAX_FAILS, WINDOW = 5, 300
+_FAILS: dict[str, list[float]] = {}
+_FAILS_LOCK = threading.Lock()
+
+
+def _recent_failures(name: str) -> list[float]:
+    now = time.monotonic()
+    with _FAILS_LOCK:
+        kept = [t for t in _FAILS.get(name, []) if now - t < WINDOW]
+        _FAILS[name] = kept
+        return kept
+
+
+def _note_failure(name: str) -> None:
+    with _FAILS_LOCK:
+        _FAILS.setdefault(name, []).append(time.monotonic())
 
 
 class NotSignedIn(Exception):
@@ -94,10 +116,17 @@ def _sign_in_page() -> None:
         password = st.text_input("口令", type="password", key="auth_password")
         submitted = st.form_submit_button("登录", type="primary")
     if submitted:
+        name = (name or "").strip()
+        if len(_recent_failures(name)) >= MAX_FAILS:
+            st.error(f"该账户登录失败次数过多，请 {WINDOW // 60} 分钟后再试。")
+            return
         account = accounts.verify(name, password, accounts.users_path())
-        if account is None or not account.password_hash:
+        if account is None:
+            _note_failure(name)
             st.error("账户名或口令不正确。")
         else:
+            with _FAILS_LOCK:
+                _FAILS.pop(name, None)
             st.session_state[SESSION] = account.name
             st.rerun()
 
