@@ -64,7 +64,7 @@ def test_sign_in_page_wrong_password_then_right(signed):
     at.button[0].click().run()
     assert not at.exception, [e.message for e in at.exception]
     assert at.title[0].value == "总览"
-    assert "当前用户：查看员 · 查看 · 全部地区" in _sidebar_text(at)
+    assert "当前用户：**查看员**（查看）  \n:small[地区：全部地区]" in _sidebar_text(at)
     at.button(key="auth_sign_out").click().run()
     assert [t.value for t in at.title] == ["登录"]
 

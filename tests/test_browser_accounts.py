@@ -98,7 +98,7 @@ def test_viewer_cannot_decide_or_import(server, page):
     _sign_in(page, f"{url}/quality", "查看员")
     assert error_texts(page) == []
     sidebar = page.locator('[data-testid="stSidebar"]')
-    assert "当前用户：查看员 · 查看 · 全部地区" in sidebar.inner_text()
+    assert "当前用户：查看员（查看）\n地区：全部地区" in sidebar.inner_text()
     assert sidebar.get_by_role("link", name="数据导入").count() == 0
     assert page.get_by_text("不能处理发现").count() == 1
     for label in ("确认（确为问题）", "驳回（不是问题）"):
@@ -115,7 +115,8 @@ def test_county_account_sees_only_its_county(server, page, outside):
     url, _ = server
     _sign_in(page, url, "甲区审核")
     assert error_texts(page) == []
-    assert "当前用户：甲区审核 · 审核 · 演示省/演示市/甲区" in page.locator('[data-testid="stSidebar"]').inner_text()
+    assert "当前用户：甲区审核（审核）\n地区：演示省/演示市/甲区" in page.locator('[data-testid="stSidebar"]').inner_text()
+    assert "演示省 / 演示市 / 甲区，" in page.locator('[data-testid="stCaptionContainer"]').first.inner_text()
     seen = 0
     for title in PAGES:
         _go(page, title)

@@ -151,10 +151,10 @@ def sign_out() -> None:
 
 def badge(account: Account | None) -> None:
     """Who is signed in (name, role, region) with the sign-out button, or the local-mode notice."""
-    # Badges, not captions: a page's first caption is its own subtitle (tests and people read it so).
+    # No captions here: a page's first caption is its own subtitle (tests and people read it so).
     if account is None:
         st.badge(LOCAL_NOTICE, icon=":material/person_off:", color="gray")
         return
-    st.badge(f"当前用户：{md(account.name)} · {account.role} · {md(account.region.label())}",
-             icon=":material/person:", color="blue")
+    st.markdown(f":material/person: 当前用户：**{md(account.name)}**（{account.role}）  \n"
+                f":small[地区：{md(account.region.label())}]")
     st.button("退出登录", on_click=sign_out, key="auth_sign_out")
