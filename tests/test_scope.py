@@ -112,3 +112,20 @@ def test_a_new_relation_is_hidden_until_declared(reader):
     finally:
         cur.close()
     assert names == {"演示市甲区人民政府", "演示市甲区自然资源局"}
+
+
+def test_a_report_of_another_county_asked_for_by_id_is_not_there(reader, agencies):
+    """报告详情 takes a report id from its URL: one of another county's reports shows nothing."""
+    cur = reader.cursor()
+    try:
+        reports = cur.execute("SELECT r.report_id, a.county FROM reports r JOIN agencies a USING (agency_id) "
+                              "WHERE r.is_current").fetchall()
+    finally:
+        cur.close()
+    inside = [rid for rid, county in reports if county == COUNTY.county]
+    outside = [rid for rid, county in reports if county != COUNTY.county]
+    assert inside and outside
+    for rid in inside[:1] + outside:
+        for name in ("report_header", "report_cells"):
+            shown = _run(reader, COUNTY, name, report_id=int(rid))
+            assert shown.empty == (rid in outside), (name, rid)
