@@ -82,7 +82,9 @@ else:
     st.caption(f"当前状态：{STATUS_ZH.get(now, now)} · 操作人：{actor}")
     note = st.text_input("备注", max_chars=500, key="q_note")
     chosen = None
-    if nexts:
+    if not writes.allowed("decide"):
+        st.caption("当前账户为“查看”角色：可查看发现和处理记录，不能处理发现。")
+    elif nexts:
         for col, target in zip(st.columns(len(nexts)), nexts):
             if col.button(STEP_LABELS[target], key=STEP_KEYS.get(target, f"q_{target}")):
                 chosen = target
@@ -91,10 +93,9 @@ else:
     if chosen:
         from analytics.dashboard.safe_text import md
         from analytics.errors import ReportError
-        from analytics.warehouse.findings import decide
 
-        try:
-            writes.run(decide, db.db_path(), fp, chosen, note or None, by=actor)
+        try:  # the role and region are checked again in writes.decide, whatever the buttons showed
+            writes.decide(fp, chosen, note or None)
         except ReportError as exc:  # a forbidden step, a full disk, a read-only folder, another writer
             st.error(md(exc.message))
         else:

@@ -5,13 +5,14 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from analytics.dashboard import db, ui, uploader_zh, uploads, writes
+from analytics.dashboard import ui, uploader_zh, uploads, writes
 from analytics.dashboard.labels import warning_frame
 from analytics.dashboard.safe_text import md
 from analytics.errors import ReportError
 
 ui.require_app_navigation()
 st.title("数据导入")
+writes.refuse_page("import")  # the 管理 role's; writes.accept_upload and import_records check again
 st.caption(f"可一次上传多份年度报告（PDF、Word、网页、文本），单个文件不超过 {uploads.MAX_UPLOAD_MB} MB。"
            "文件类型按内容识别，按内容哈希保存，不会被执行。")
 
@@ -45,7 +46,7 @@ for file in files or []:
     if key not in parsed:
         with st.spinner(f"正在解析 {md(file.name)} …"):
             try:  # storing the upload can meet a full disk: say so, keep the other files
-                parsed[key] = writes.run(uploads.accept, file.name, data)
+                parsed[key] = writes.accept_upload(file.name, data)
             except ReportError as exc:
                 st.error(f"{md(file.name)}：{md(exc.message)}")
                 continue
@@ -82,13 +83,11 @@ if results:
     bad = [up for up in results if not up.ok]
     label = f"导入 {len(good)} 份报告到数据仓库" + (f"（{len(bad)} 份拒收文件记入导入日志）" if bad else "")
     if st.button(label, disabled=not results or bool(missing), type="primary"):
-        from analytics.warehouse import load_records
-
         try:
-            ids = writes.run(load_records, db.db_path(), [up.record for up in good], dataset=dataset,
-                             agency_info=uploads.agency_info(good) or None,
-                             log_as=[f"upload:{up.name}" for up in good],
-                             refused=[(f"upload:{up.name}", up.sha256, up.error) for up in bad])
+            ids = writes.import_records([up.record for up in good], dataset=dataset,
+                                        agency_info=uploads.agency_info(good) or None,
+                                        log_as=[f"upload:{up.name}" for up in good],
+                                        refused=[(f"upload:{up.name}", up.sha256, up.error) for up in bad])
         except ReportError as exc:
             st.error(f"导入失败：{md(exc.message)}")
         else:

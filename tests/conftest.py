@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
+from pathlib import Path
+
 import pytest
 
 from fixtures.report_text import ReportText
 
 pytest_plugins = ["robustness_plugin"]
+
+# The app runs in single-user local mode unless a test gives it an account file: an account file a
+# developer made in the checkout (var/users.toml) must not change what the tests see.
+os.environ.setdefault("ANALYTICS_USERS", str(Path(tempfile.gettempdir()) / f"analytics-no-users-{os.getpid()}.toml"))
 
 
 @pytest.fixture

@@ -32,6 +32,7 @@ COMMANDS = {
     "demo": "生成演示语料 (generate the demo corpus of documents)",
     "setup": "准备随附数据的仓库 (build the warehouse of the bundled data)",
     "synth": "直接生成全国规模的合成仓库 (fill a warehouse with a national-scale population)",
+    "users": "管理看板的账户、角色和地区 (manage the app's accounts, roles and regions)",
 }
 
 

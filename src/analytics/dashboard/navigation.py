@@ -18,7 +18,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from . import db, page_state, sidebar
+from . import auth, db, page_state, sidebar
 
 # The pages by absolute path: Streamlit resolves a relative one against the script it was started
 # with, which is pages/<page>.py itself when a page runs on its own (AppTest, an old bookmark).
@@ -30,22 +30,29 @@ _DRAWN = "nav_drawn_by_app"
 PAGE_CONFIG = {"page_title": "政府信息公开年报分析", "page_icon": ":material/analytics:", "layout": "wide"}
 
 
+# file, title, icon, url path: the pages of the menu in order (the first is the default page).
+PAGE_SPECS = [
+    ("overview.py", "总览", ":material/dashboard:", "index"),
+    ("compare.py", "地区对比", ":material/compare_arrows:", "compare"),
+    ("trends.py", "趋势", ":material/show_chart:", "trends"),
+    ("outcomes.py", "办理结果", ":material/account_tree:", "outcomes"),
+    ("review.py", "复议诉讼", ":material/gavel:", "review"),
+    ("active.py", "主动公开", ":material/campaign:", "active"),
+    ("quality.py", "数据质量", ":material/fact_check:", "quality"),
+    ("report.py", "报告详情", ":material/description:", "report"),
+    ("profile.py", "机构画像", ":material/account_balance:", "profile"),
+    ("builder.py", "自定义报表", ":material/table_view:", "builder"),
+    ("upload.py", "数据导入", ":material/upload_file:", "upload"),
+]
+# Pages only an account whose role may do the action is offered (the page refuses the others too).
+PAGE_NEEDS = {"upload": "import"}
+
+
 def pages() -> list[st.Page]:
     """The pages of the menu. New Page objects every run: a Page records whether it may still be run."""
     # The default page is served at the root URL; its own url_path ("index") is never shown.
-    return [
-        st.Page(PAGES_DIR / "overview.py", title="总览", icon=":material/dashboard:", url_path="index", default=True),
-        st.Page(PAGES_DIR / "compare.py", title="地区对比", icon=":material/compare_arrows:", url_path="compare"),
-        st.Page(PAGES_DIR / "trends.py", title="趋势", icon=":material/show_chart:", url_path="trends"),
-        st.Page(PAGES_DIR / "outcomes.py", title="办理结果", icon=":material/account_tree:", url_path="outcomes"),
-        st.Page(PAGES_DIR / "review.py", title="复议诉讼", icon=":material/gavel:", url_path="review"),
-        st.Page(PAGES_DIR / "active.py", title="主动公开", icon=":material/campaign:", url_path="active"),
-        st.Page(PAGES_DIR / "quality.py", title="数据质量", icon=":material/fact_check:", url_path="quality"),
-        st.Page(PAGES_DIR / "report.py", title="报告详情", icon=":material/description:", url_path="report"),
-        st.Page(PAGES_DIR / "profile.py", title="机构画像", icon=":material/account_balance:", url_path="profile"),
-        st.Page(PAGES_DIR / "builder.py", title="自定义报表", icon=":material/table_view:", url_path="builder"),
-        st.Page(PAGES_DIR / "upload.py", title="数据导入", icon=":material/upload_file:", url_path="upload"),
-    ]
+    return [st.Page(PAGES_DIR / file, title=title, icon=icon, url_path=url, default=i == 0)
+            for i, (file, title, icon, url) in enumerate(PAGE_SPECS)]
 
 
 def overview_link() -> st.Page:
@@ -64,12 +71,16 @@ def navigate() -> st.Page:
     st.set_page_config(**PAGE_CONFIG)
     listed = pages()
     page = st.navigation(listed + [overview_link()], position="hidden")
+    account = auth.gate()  # the sign-in page, and the end of this run, until someone signs in
     # The chosen report belongs to the 报告详情 page's URL only.
     if page.url_path != "report" and "report" in st.query_params:
         del st.query_params["report"]
     page_state.leave_others(url_name(page))
     with st.sidebar:
-        for p in listed:
+        auth.badge(account)
+        for p, (_, _, _, url) in zip(listed, PAGE_SPECS):
+            if url in PAGE_NEEDS and account is not None and not account.can(PAGE_NEEDS[url]):
+                continue
             st.page_link(p)
         st.divider()
     try:

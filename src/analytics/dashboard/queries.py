@@ -417,6 +417,11 @@ def builder_rows(con, *, fields: list[str] | None = None, metrics: list[str] | N
                field_columns=builder.field_columns(field_keys), metric_columns=builder.metric_columns(metric_keys))
 
 
+def finding_in_scope(con, *, fingerprint: str) -> pd.DataFrame:
+    """One row when the finding is visible to the session (the check before a review step)."""
+    return run(con, "finding_in_scope", {"fingerprint": str(fingerprint)})
+
+
 _EX = flt.example()
 
 CATALOGUE: dict[str, tuple] = {
@@ -447,6 +452,7 @@ CATALOGUE: dict[str, tuple] = {
     "findings_summary": (findings_summary, dict(_EX)),
     "quality_ranking": (quality_ranking, {**_EX, "limit": 5000}),
     "ingest_refused": (ingest_refused, {"limit": 200}),
+    "finding_in_scope": (finding_in_scope, {"fingerprint": ""}),
     "ingest_recent": (ingest_recent, {"limit": 50}),
     "report_search": (report_search, {**_EX, "q": "", "limit": 300}),
     "report_header": (report_header, {"report_id": 1}),

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from ..warehouse import cell_safety
-from . import db, navigation, sidebar
+from . import auth, db, navigation, sidebar
 from .filters import Filters
 from ..stats import MIN_DENOMINATOR
 from .metrics import METRICS, fmt, grid_format, help_text
@@ -46,7 +46,11 @@ def query(name: str, **params) -> pd.DataFrame:
 def header(title: str, caption: str) -> Filters:
     f = filters()
     st.title(title)
-    st.caption(f"{caption}　|　{md(f.region_label())}，{f.years_label()}")
+    region = auth.region()
+    # A regional account's "everything" is its region: say which.
+    place = " / ".join(p for p in (region.province, region.city, region.county) if p) \
+        if not region.everywhere and not (f.province or f.city or f.county) else f.region_label()
+    st.caption(f"{caption}　|　{md(place)}，{f.years_label()}")
     demo_notice(f)
     return f
 

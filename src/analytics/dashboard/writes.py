@@ -1,12 +1,18 @@
 """Writes started from a page: the wait for another writer is shown as a toast, and a write the
 file system refuses arrives as a ``ReportError`` whose one-line message the page shows with
-``st.error``, so nothing on the page is replaced by an exception box."""
+``st.error``, so nothing on the page is replaced by an exception box.
+
+The role checks live here, in the functions the pages call (``decide``, ``accept_upload``,
+``import_records``; ``require`` for any other write), not only in which buttons a page draws: a
+session whose account may not do a thing gets ``accounts.Forbidden`` with a Chinese message."""
 
 from __future__ import annotations
 
 import streamlit as st
 
+from .. import accounts
 from ..errors import StorageFault, storage_line
+from . import auth, db
 from ..warehouse.store import wait_notice
 
 
@@ -24,13 +30,72 @@ def run(write, *args, **kwargs):
 
 
 def actor() -> str:
-    """Who makes a step from a page: the signed-in user when the app has accounts, else 本机用户."""
+    """Who makes a step from a page: the signed-in account when the app has accounts, else 本机用户."""
     from ..warehouse.review import LOCAL_USER
 
+    return auth.actor(LOCAL_USER)
+
+
+def allowed(action: str) -> bool:
+    """Whether the session's account may ``action`` (always, in local mode): for showing buttons."""
+    account = auth.current()
+    return account is None or account.can(action)
+
+
+def require(action: str) -> None:
+    """Refuse ``action`` with ``accounts.Forbidden`` (a ``ReportError`` whose Chinese message names
+    the role it needs) unless the session's account may do it."""
+    accounts.require(auth.current(), action)
+
+
+def refuse_page(action: str) -> None:
+    """End a page that only serves ``action`` for an account that may not do it, with the reason."""
     try:
-        user = st.user
-        if user.is_logged_in:
-            return str(user.get("name") or user.get("email") or LOCAL_USER)
-    except Exception:  # no accounts configured: st.user has no is_logged_in, or raises
-        pass
-    return LOCAL_USER
+        require(action)
+    except accounts.Forbidden as exc:
+        st.error(exc.message)
+        st.stop()
+
+
+def decide(fingerprint: str, status: str, note: str | None):
+    """One review step on a finding by the signed-in account: its role must allow deciding and
+    the finding must belong to an agency of its region (looked up through the scoped reader, so a
+    fingerprint typed by hand from another county is as unknown as a made-up one)."""
+    from ..warehouse.findings import decide as decide_step
+
+    require("decide")
+    if db.query("finding_in_scope", fingerprint=fingerprint).empty:
+        raise accounts.Forbidden("该发现不在当前账户的地区范围内，或不存在")
+    return run(decide_step, db.db_path(), fingerprint, status, note, by=actor())
+
+
+def accept_upload(name: str, data: bytes):
+    """Store and parse one uploaded file: part of importing, so the 管理 role's."""
+    from . import uploads
+
+    require("import")
+    return run(uploads.accept, name, data)
+
+
+def import_records(records: list[dict], **kwargs):
+    """Load parsed uploads into the warehouse: the 管理 role's, and for a regional account only
+    reports of agencies its region holds (placed from the manifest, else from the agency's name)."""
+    from ..warehouse import load_records
+
+    require("import")
+    account = auth.current()
+    if account is not None and not account.region.everywhere:
+        outside = [r.get("agency") or "?" for r in records
+                   if not account.region.contains(*_place(r, kwargs.get("agency_info") or {}))]
+        if outside:
+            raise accounts.Forbidden(f"以下机构不在当前账户的地区（{account.region.label()}）内，不能导入："
+                                     + "、".join(outside))
+    return run(load_records, db.db_path(), records, **kwargs)
+
+
+def _place(record: dict, info: dict) -> tuple:
+    from ..warehouse.places import describe
+
+    given = info.get(record.get("agency")) or {}
+    placed = describe(record.get("agency") or "")
+    return tuple(given.get(k) or placed.get(k) for k in ("province", "city", "county"))

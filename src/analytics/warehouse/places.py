@@ -170,3 +170,20 @@ def code_for(province: str | None, city: str | None, county: str | None) -> tupl
     if pick is None:
         return None, None, None
     return pick.code, pick.parent_code, pick.level
+
+
+def place_of_code(code: str) -> Place | None:
+    """The province, prefecture or county of a GB/T 2260 code (2, 4, 6 digits, or 12 padded with
+    zeros as statistics codes are)."""
+    code = code.strip()
+    if len(code) == 12:
+        code = code[:6]
+    # A province is stored as 2 digits and a prefecture as 4: 320000 and 320800 name them too.
+    while len(code) > 2 and code.endswith("00"):
+        code = code[:-2]
+    for table in _index():
+        for places in table.values():
+            for p in places:
+                if p.code == code:
+                    return p
+    return None
