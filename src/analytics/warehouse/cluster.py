@@ -87,8 +87,11 @@ def _absolute(path: str, cwd: str) -> str:
 
 def connect(address: str, workers: int):
     """``(client, local cluster or None)``; an unreachable scheduler is one Chinese line."""
-    import dask
-    from distributed import Client, LocalCluster
+    try:
+        import dask
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise ClusterUnusable("未安装 Dask distributed：pip install \"analytics[cluster]\"") from None
 
     for name in ("distributed", "tornado"):  # its own warnings would break the one-line contract
         logging.getLogger(name).setLevel(logging.CRITICAL)
