@@ -6,7 +6,7 @@ publish, on an empty warehouse and on a synthetic one of ``--scale`` (0.1 ≈ 10
 The reports are parsed first (not timed), as a cluster hands them to the writer; then, in one
 write session: the inserts of the rows (``load_prepared`` in chunks, ``add_wide_rows``), the
 refresh of the batch's agencies (rules, summary tables), and the session's copy of the file and
-atomic publish (``store.write_session``). Writes ``benchmarks/out/writer_speed.json``.
+atomic publish (``store.write_session``). Writes ``benchmarks/out/writer_speed.json`` and the ``writer`` section of results.json (and README.md).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import OUT, ROOT
+from common import OUT, ROOT, publish
 from cluster_speed import docs_batch
 
 
@@ -94,6 +94,9 @@ def main() -> None:
         print("synth", result["synth"], flush=True)
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "writer_speed.json").write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
+    result["at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    result["docs"] = args.docs
+    publish("writer", result)
     print(json.dumps(result, ensure_ascii=False, indent=1))
 
 

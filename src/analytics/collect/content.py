@@ -44,14 +44,20 @@ class Content:
 
 def judge(data: bytes, name: str) -> Content:
     """Read ``data`` (a file named ``name``) with the parser and say what it holds."""
-    from ..parsing import load_document, parse_report
+    from ..parsing import MAX_BYTES, guards, load_document
+    from ..parsing.assemble import assemble
     from ..parsing.stream import build_stream
     from ..parsing.tables import find_regions
+    from ..report_record import Source
 
     if data.startswith(b"%PDF") and not _has_text_layer(data):
         return Content(UNREAD, note="扫描件，须 OCR")
+    if len(data) > MAX_BYTES:
+        return Content(UNREAD, note="文件过大")
     try:
-        report = parse_report(data, name)
+        doc = load_document(data, name)  # once: the record and the fingerprint read the same rows
+        report = assemble(doc, source=Source(name, None, doc.format))
+        guards.after_assemble(report)
     except OldFormatReport as exc:
         return Content(UNREAD, note=exc.message)  # a report all the same: kept, and ingest says why not loaded
     except NotAReport:
@@ -60,14 +66,12 @@ def judge(data: bytes, name: str) -> Content:
         return Content(UNREAD, note=exc.message)
     if not (report.applications or report.active_disclosure):
         return Content(NO_TABLES)  # table words in prose (a notice quoting 第二十条), no figures
-    doc = load_document(data, name)
     stream = build_stream(doc)
     regions = find_regions(stream)
     spans = [r for r in (regions.active, regions.applications, regions.review) if r]
     tables = "".join(stream.text[a:b] for a, b in spans)
     fingerprint = hashlib.sha256(_SEPARATORS.sub("", tables).encode("utf-8")).hexdigest()
-    plain = _SEPARATORS.sub("", doc.text)
-    stated = _PERIOD.search(plain)
+    stated = _PERIOD.search(_SEPARATORS.sub("", doc.text))
     return Content(REPORT, int(stated.group(1)) if stated else report.year, fingerprint)
 
 

@@ -22,6 +22,7 @@ import logging
 import os
 import socket
 import threading
+import uuid
 from urllib.parse import urlsplit
 
 from ..errors import ReportError
@@ -67,6 +68,10 @@ def parse_task(task: tuple, limits: isolate.Limits, imports: tuple, settings: di
     if sup is None or _local.key != key:
         if sup is not None:
             sup.close()
+        # Dask starts its workers with MALLOC_TRIM_THRESHOLD_ (glibc then hands every freed block
+        # back and maps every large one anew): the parse children, forked from a server started
+        # here, must not inherit it. OCR, all large image arrays, ran some 3x slower with it.
+        os.environ.pop("MALLOC_TRIM_THRESHOLD_", None)
         sup = isolate.Supervisor(prepare_one, workers=1, limits=limits, ctx=isolate.context(preload),
                                  imports=imports, settings=settings)
         _local.sup, _local.key = sup, key
@@ -158,6 +163,7 @@ class ClusterResults:
         self._args = (limits, imports, isolate.parser_settings(), preload)
         self._payload = [(*t, cwd) for t in tasks]
         self._futures: dict = {}
+        self._batch = uuid.uuid4().hex
 
     def __iter__(self):
         from distributed import as_completed
@@ -172,8 +178,9 @@ class ClusterResults:
             nonlocal sent
             while sent < len(self._tasks) and sent - next_out < ahead:
                 # pure=False: the same file twice in one batch is two tasks, as in the pool.
+                # A key of its own per batch: batches from several machines share a scheduler.
                 fut = self.client.submit(parse_task, self._payload[sent], *self._args, pure=False,
-                                         key=f"parse-{sent}-{os.getpid()}-{id(self)}")
+                                         key=f"parse-{sent}-{self._batch}")
                 self._futures[fut.key] = (sent, fut)
                 pending.add(fut)
                 sent += 1
