@@ -95,8 +95,14 @@ class Judge:
     """``judge`` in one supervised child process, kept for a whole collection."""
 
     def __init__(self, limits: isolate.Limits | None = None):
+        from ..warehouse.ingest import PRELOAD, PRELOADED_BACKENDS
+
+        # The fork server serves this process from now on, ``collect --ingest``'s ingest too: it
+        # preloads what the ingest's workers need, or they would import NumPy and PyArrow under
+        # their memory cap.
+        ctx = isolate.context([*PRELOADED_BACKENDS, *PRELOAD])
         self._sup = isolate.Supervisor(judge_task, workers=1, limits=limits or isolate.Limits.from_env(),
-                                       settings=isolate.parser_settings(),
+                                       ctx=ctx, settings=isolate.parser_settings(),
                                        imports=(isolate.PDF_LIBRARY,))
 
     def __call__(self, data: bytes, name: str) -> Content:
