@@ -91,3 +91,16 @@ def machine() -> dict:
     return {"cpu": cpu, "cores": os.cpu_count(), "memory_gb": mem_gb,
             "python": platform.python_version(), "os": platform.platform(), "versions": versions,
             "load_average_at_start": os.getloadavg()}
+
+
+def publish(section: str, value: dict) -> None:
+    """Merge one section into results.json and rewrite README.md from it (as run_all.py does)."""
+    import json
+
+    from report import write_readme
+
+    results = ROOT / "benchmarks" / "results.json"
+    merged = json.loads(results.read_text()) if results.exists() else {}
+    merged[section] = value
+    results.write_text(json.dumps(merged, ensure_ascii=False, indent=1) + "\n")
+    write_readme(merged)

@@ -198,6 +198,56 @@ def write_readme(r: dict) -> None:
                           + ", ".join(f"{k} {v}" for k, v in before["ratio_2_to_1"].items()) + "."]
         lines.append("")
 
+    lines += _cluster_lines(r.get("cluster")) + _writer_lines(r.get("writer"))
     if NOTES.exists():
         lines += [NOTES.read_text(encoding="utf-8").rstrip(), ""]
     README.write_text("\n".join(lines), encoding="utf-8")
+
+
+def _cluster_lines(c: dict | None) -> list[str]:
+    """The collector against the local mirror; ingest on a Dask cluster beside the process pool."""
+    if not c:
+        return []
+    col = c["collect"]
+    lines = ["## Collector and cluster ingest (`cluster_speed.py`)", "",
+             f"Run {c.get('at', '')}, {c.get('cpus')} cores; load average {c.get('load_average_start')} at the start,"
+             f" {c.get('load_average_end')} at the end.", "",
+             f"**Collector** against the local mirror (`tests/fixtures/mirror_site.py`, both columns, no delay"
+             f" between requests): best of {len(col['runs'])} runs {col['requests_per_s']} requests/s and"
+             f" {col['saved_per_s']} reports saved/s, each download judged by content in a supervised parser"
+             f" (runs: " + ", ".join(f"{x['requests']} requests, {x['saved']} saved in {x['seconds']} s"
+                                     for x in col["runs"]) + f"; load {col.get('load_average')}).", "",
+             "**Ingest**, the same batch into a fresh warehouse per mode: the process pool (`--workers 1`, `2`) and"
+             " a local Dask cluster of 1 and 2 worker processes (started before the clock; its start-up apart),"
+             " its first batch and the same batch again on the running cluster (warm)."
+             " `documents`: files of the demo corpus (text, HTML, DOCX, PDF); `ocr`: image-only PDFs of the"
+             " real reports' pages. Ratio = files/s ÷ the one-worker pool's.", "",
+             "| batch | mode | files | loaded | refused | seconds | files/s | ratio | cluster start s | load |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
+    for batch, x in c["ingest"].items():
+        for mode, m in x["modes"].items():
+            lines.append(f"| {batch} | {mode} | {m['files']} | {m['loaded']} | {m['refused']} | {m['seconds']} |"
+                         f" {m['files_per_s']} | {x['ratio_to_pool_1'][mode]} | {m.get('cluster_start_seconds', '')}"
+                         f" | {m['load_average'][0]} |")
+    lines += ["", "Cluster of 2 ÷ pool of 2 (files/s), first batch and warm: "
+              + ", ".join(f"{b} {x['cluster_2_to_pool_2']} and {x.get('cluster_2_warm_to_pool_2', '—')}"
+                          for b, x in c["ingest"].items()) + ".", ""]
+    return lines
+
+
+def _writer_lines(w: dict | None) -> list[str]:
+    """The one writer's cost per batch of parsed reports, on an empty and on a synthetic warehouse."""
+    if not w:
+        return []
+    lines = ["## The writer alone (`writer_speed.py`)", "",
+             f"Run {w.get('at', '')}: {w.get('docs')} demo documents parsed first (not timed), then loaded in one"
+             f" write session into an empty warehouse and into a synthetic one of scale {w.get('synth_scale')}.",
+             "", "| warehouse | reports | copy s | inserts s | inserts reports/s | refresh s | publish s | total s"
+             " | file MB | load |", "|---|---|---|---|---|---|---|---|---|---|"]
+    for name in ("empty", "synth"):
+        x = w.get(name)
+        if x:
+            lines.append(f"| {name} | {x['reports']} | {x['open_copy']} | {x['insert']} | {x['reports_per_s_insert']}"
+                         f" | {x['refresh']} | {x['publish']} | {x['total']} | {x['file_mb']} | {x['load_average'][0]} |")
+    lines.append("")
+    return lines

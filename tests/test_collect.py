@@ -62,11 +62,13 @@ def test_every_report_and_attachment_is_saved_once_with_its_metadata(first_run):
     rows = _manifest(out)
     by_url = {r["url"].split(":", 2)[2].split("/", 1)[1]: r for r in rows}
     pages = {(r["agency"], r["year"]) for r in rows if r["role"] == "page"}
+    # Hongze's pages only summarise: their attachments are what holds the tables.
     assert pages == {("平潭综合实验区", "2025"), ("平潭综合实验区", "2023"), ("平潭综合实验区", "2021"),
-                     ("平潭综合实验区", "2019"), ("淮安市洪泽区人民政府", "2024"), ("淮安市洪泽区人民政府", "2023"),
-                     ("", "2021")}
+                     ("平潭综合实验区", "2019")}
     attachments = {r["path"]: r for r in rows if r["role"] == "attachment"}
-    assert len(attachments) == 3
+    # The 2021 page's DOCX is headed 2022: the year its tables are about is the document's own.
+    assert {(r["agency"], r["year"]) for r in attachments.values()} == {
+        ("淮安市洪泽区人民政府", "2024"), ("淮安市洪泽区人民政府", "2023"), ("", "2022")}
     # Saved byte for byte as published, names from the URL or the Content-Disposition.
     pdf24 = by_url["hzq/zfxxgknb/files/P020250110.pdf"]
     assert (out / pdf24["path"]).read_bytes() == (REAL / "淮安市洪泽区人民政府_2024.pdf").read_bytes()
@@ -103,8 +105,8 @@ def test_failures_are_one_chinese_line_each_and_the_batch_goes_on(first_run, sit
     # The 解读 article was opened (its list title is cut off) but is no report; the re-post of
     # the 2023 page has the same bytes and is not saved twice.
     assert paths.count("/ptzx/zfxxgknb/202403/t20240312_87990.htm") == 1
-    assert "新保存 10 个文件（年报网页 7，附件 3）" in first_run["stdout"]
-    assert "内容重复 1" in first_run["stdout"] and "失败 2" in first_run["stdout"]
+    assert "新保存 7 个文件（年报网页 4，附件 3）" in first_run["stdout"]
+    assert "内容重复 2" in first_run["stdout"] and "失败 2" in first_run["stdout"]
 
 
 def test_a_rerun_fetches_nothing_new(first_run, site, capsys):
@@ -119,7 +121,7 @@ def test_a_rerun_fetches_nothing_new(first_run, site, capsys):
                      "/ptzx/zfxxgknb/202302/t20230210_404.htm", "/ptzx/zfxxgknb/index.html",
                      "/ptzx/zfxxgknb/index_1.html", "/robots.txt"]
     printed = capsys.readouterr().out
-    assert "新保存 0 个文件" in printed and "已有未重取 12" in printed
+    assert "新保存 0 个文件" in printed and "已有未重取 15" in printed
     assert "未变 4" in printed
     assert (out / "manifest.csv").read_bytes() == manifest
 
@@ -130,12 +132,12 @@ def test_an_interrupted_run_resumes_without_fetching_twice(site, tmp_path):
     # The first run stops after the first column (as if killed): its files and state are kept.
     collect([_columns(site)[1]], out, fetcher=fetcher)
     done = {r["url"] for r in _manifest(out)}
-    assert len(done) == 6
+    assert len(done) == 3  # the three attachments: the pages only summarise
     before = len(site.log)
     outcome = collect(_columns(site), out, fetcher=Fetcher(out / ".collect", **FAST))
     again = {site.base + p for p, _ in site.log[before:]}
     assert not again & done
-    assert len(_manifest(out)) == 10 and outcome.already == 6
+    assert len(_manifest(out)) == 7 and outcome.already == 6
 
 
 def test_since_keeps_later_years_only(site, tmp_path):
@@ -159,8 +161,8 @@ def test_collected_reports_load_into_the_warehouse(first_run, tmp_path, capsys):
     assert {("平潭综合实验区", 2019, "2020-01-20"), ("平潭综合实验区", 2021, "2022-02-08"),
             ("平潭综合实验区", 2023, "2024-03-08"), ("平潭综合实验区", 2025, "2026-03-10"),
             ("淮安市洪泽区人民政府", 2023, "2024-01-15"), ("淮安市洪泽区人民政府", 2024, "2025-01-10")} <= got
-    # The 2021 page names no agency: the DOCX's own heading gives it.
-    assert ("某某市人民政府办公室", 2021, "2022-01-20") in got
+    # The 2021 page names no agency: the DOCX's own heading gives it, and its year.
+    assert ("某某市人民政府办公室", 2022, "2022-01-20") in got
 
 
 def test_collect_ingest_in_one_command(site, tmp_path, capsys):
@@ -220,3 +222,58 @@ def test_manifest_published_dates_are_checked(tmp_path):
     assert good.lookup(tmp_path / "a.html")["published"] == "2024-03-08"
     with pytest.raises(BadManifest, match="第 2 行第 2 列（published）：发布日期“2024-13-01”无效"):
         parse_manifest(b"path,published\na.html,2024-13-01\n", "m.csv", folder=tmp_path)
+
+
+def _state(out):
+    import json
+
+    return json.loads((out / ".collect" / "state.json").read_text(encoding="utf-8"))
+
+
+def test_pages_titled_as_reports_are_told_by_their_content(first_run, site):
+    out = first_run["out"]
+    rows = _manifest(out)
+    saved = {r["url"].removeprefix(site.base) for r in rows}
+    pt = "/ptzx/zfxxgknb"
+    notice, reading, repost = f"{pt}/202403/t20240315_88001.htm", f"{pt}/202403/t20240316_88002.htm", \
+        f"{pt}/202503/t20250301_9100.htm"
+    # The notice and the interpretation hold no tables; the re-post holds the 2023 tables.
+    assert not {notice, reading, repost, "/hzq/zfxxgknb/files/jd2024.docx"} & saved
+    state = _state(out)
+    assert state["skipped"][site.base + repost] == f"copy:{site.base}{pt}/202403/t20240308_87885.htm"
+    assert state["skipped"][site.base + "/hzq/zfxxgknb/files/jd2024.docx"] == "no_tables"
+    assert "不是年报 4" in first_run["stdout"]
+    # No 2024 report of Pingtan was made up from the re-post's title.
+    assert not [r for r in rows if r["agency"] == "平潭综合实验区" and r["year"] == "2024"]
+    # The summary page's attachments: the PDF with the tables is saved, the interpretation not.
+    assert "/hzq/zfxxgknb/files/P020250110.pdf" in saved
+
+
+def test_a_repost_with_nothing_to_copy_is_kept_under_the_year_of_its_tables(site, tmp_path):
+    out = tmp_path / "采集"
+    collect([f"{site.base}/ptcf/zfxxgknb/index.html"], out, fetcher=Fetcher(out / ".collect", **FAST))
+    [row] = _manifest(out)
+    assert (row["agency"], row["year"], row["title"]) == ("平潭综合实验区", "2023",
+                                                         "平潭综合实验区2024年度政府信息公开工作年度报告")
+
+
+def test_content_verdicts_use_the_parsers_own_reading():
+    from analytics.collect import content
+    from fixtures.mirror_site import NOTICE, _notice_page, _real_page, _retitled
+    from fixtures.pdf_builders import build_scanned
+
+    page = _real_page(2023)
+    original = content.judge(page.encode("utf-8"), "a.htm")
+    repost = content.judge(_retitled(page, "2023年度政府信息公开", "2024年度政府信息公开").encode("utf-8"), "b.htm")
+    text = content.judge((REAL / "平潭综合实验区管委会_2023.txt").read_bytes(), "c.txt")
+    assert original.verdict == content.REPORT and original.year == 2023
+    # The same tables under another title, and in another format, have the same fingerprint.
+    assert repost.fingerprint == original.fingerprint == text.fingerprint and repost.year == 2023
+    other = content.judge(_real_page(2021).encode("utf-8"), "d.htm")
+    assert other.verdict == content.REPORT and other.fingerprint != original.fingerprint
+    notice = content.judge(_notice_page("2023年度政府信息公开工作年度报告", "公示", NOTICE).encode("utf-8"), "e.htm")
+    assert notice.verdict == content.NO_TABLES
+    # A scan is left to ingest's OCR; a pre-2019 report is a report, which ingest refuses by name.
+    assert content.judge(build_scanned(1), "f.pdf").verdict == content.UNREAD
+    old = content.judge((REAL / "平潭综合实验区管委会_2018_旧格式.txt").read_bytes(), "g.txt")
+    assert old.verdict == content.UNREAD and "2019 年以前" in old.note

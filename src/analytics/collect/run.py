@@ -2,7 +2,11 @@
 save them as published, and write the manifest that ``analytics ingest --manifest`` reads.
 
 The output folder holds ``<host>/<year>/<file>``, ``manifest.csv`` and ``.collect/`` (what was
-fetched, by URL, and the validators for conditional requests). A rerun, or a run after an
+fetched, by URL, and the validators for conditional requests). What a page or attachment holds is
+judged by its content (``content.py``): a page without the template's tables is not saved (a
+notice, an interpretation) and, when it is a summary, only its attachments that hold the tables
+are; a copy of a saved report's tables (a re-post under a new title) is not saved again, and a
+report's year is the year its tables are about. A rerun, or a run after an
 interruption, asks only for the list pages again (conditionally) and never fetches a saved report
 page or attachment twice; files are written atomically and the state after each report.
 """
@@ -21,7 +25,7 @@ from urllib.parse import unquote, urlsplit
 
 from ..errors import ReportError
 from ..manifest import COLUMNS as INGEST_COLUMNS
-from . import listing, pick
+from . import content, listing, pick
 from .fetch import Fetcher, FetchFailed, write_atomic
 
 # The manifest's own columns first (ingest reads them), then the provenance of each file.
@@ -43,7 +47,7 @@ class Outcome:
     already: int = 0  # report pages or attachments found in the state and not fetched again
     duplicates: list[str] = field(default_factory=list)  # URLs whose body was already saved
     filtered: int = 0  # reports older than --since
-    not_reports: list[str] = field(default_factory=list)  # pages whose own title is no report
+    not_reports: list[str] = field(default_factory=list)  # pages and files that hold no report (title or content)
     failures: list[str] = field(default_factory=list)  # one Chinese line each
     manifest: Path | None = None
     rows: int = 0  # rows in the manifest (this run and earlier ones)
@@ -98,8 +102,12 @@ class _State:
         # Pages looked at and not kept (no report by their own title, or a copy of a saved file):
         # a rerun does not open them again.
         self.skipped: dict[str, str] = data.get("skipped", {})
+        # Report pages that only summarise: what their attachments are saved with.
+        self.summaries: dict[str, dict] = data.get("summaries", {})
         self.out = folder
         self.hashes = {d["sha256"]: url for url, d in self.docs.items() if self.exists(d)}
+        self.prints = {d["tables_sha256"]: url for url, d in self.docs.items()
+                       if d.get("tables_sha256") and self.exists(d)}
 
     def exists(self, doc: dict) -> bool:
         return (self.out / doc["path"]).is_file()
@@ -110,8 +118,24 @@ class _State:
 
     def save(self) -> None:
         self.file.parent.mkdir(parents=True, exist_ok=True)
-        data = {"documents": self.docs, "pages": self.pages, "skipped": self.skipped}
+        data = {"documents": self.docs, "pages": self.pages, "skipped": self.skipped, "summaries": self.summaries}
         write_atomic(self.file, json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"))
+
+
+@dataclass
+class _Run:
+    """One collection: where it writes, what it has done, and how it judges what it fetched."""
+
+    out: Path
+    since: int | None
+    fetcher: Fetcher
+    state: "_State"
+    outcome: Outcome
+    fail: Callable[[FetchFailed], None]
+    judge: Callable[[bytes, str], content.Content]
+    # Re-posts whose title names another year than their tables: kept only if, once the whole
+    # column is seen, no saved report has the same tables.
+    deferred: list = field(default_factory=list)
 
 
 def collect(urls: Iterable[str | Target], out: str | Path, *, since: int | None = None,
@@ -136,10 +160,13 @@ def collect(urls: Iterable[str | Target], out: str | Path, *, since: int | None 
         if on_failure:
             on_failure(line)
 
+    judge = content.Judge()
+    run = _Run(out, since, fetcher, state, outcome, fail, judge)
     try:
         for target in [t if isinstance(t, Target) else Target(t) for t in urls]:
-            _collect_column(target, out, since, fetcher, state, outcome, fail, bar)
+            _collect_column(run, target, bar)
     finally:
+        judge.close()
         state.save()
         outcome.manifest, outcome.rows = write_manifest(out, state)
         bar.close()
@@ -148,7 +175,7 @@ def collect(urls: Iterable[str | Target], out: str | Path, *, since: int | None 
     return outcome
 
 
-def _collect_column(target, out, since, fetcher, state, outcome, fail, bar) -> None:
+def _collect_column(run: _Run, target: Target, bar) -> None:
     column = listing.column_of(target.url)
     site = urlsplit(target.url).netloc.lower()
     queue, seen_lists, seen_links = [listing.clean_url(target.url)], set(), set()
@@ -159,9 +186,9 @@ def _collect_column(target, out, since, fetcher, state, outcome, fail, bar) -> N
         seen_lists.add(list_url)
         bar.set_description(f"栏目页 {len(seen_lists)}")
         try:
-            page = fetcher.get(list_url, conditional=True)
+            page = run.fetcher.get(list_url, conditional=True)
         except FetchFailed as exc:
-            fail(exc)
+            run.fail(exc)
             continue
         found = listing.parse_listing(listing.decode(page.body, page.charset), page.final_url, column)
         queue.extend(p for p in found.pages if p not in seen_lists and listing.in_column(p, column))
@@ -172,38 +199,45 @@ def _collect_column(target, out, since, fetcher, state, outcome, fail, bar) -> N
                 continue
             seen_links.add(link.url)
             hint = pick.report_year(link.text)
-            if since and hint and hint < since:
-                outcome.filtered += 1
+            if run.since and hint and hint < run.since:
+                run.outcome.filtered += 1
                 continue
             bar.total = (bar.total or 0) + 1
             bar.refresh()
-            _collect_report(link, list_url, target, site, out, since, fetcher, state, outcome, fail)
+            _collect_report(run, link, list_url, target, site)
             bar.update(1)
-            state.save()
+            run.state.save()
+    # A re-post is judged once the column is seen: a copy of a saved report is not kept twice.
+    deferred, run.deferred = run.deferred, []
+    for page, role, name, meta, judged in deferred:
+        _keep(run, page, role, name, meta, judged, defer=False)
+    run.state.save()
 
 
-def _collect_report(link, list_url, target, site, out, since, fetcher, state, outcome, fail) -> None:
+def _collect_report(run: _Run, link, list_url, target, site) -> None:
+    state, outcome = run.state, run.outcome
     if pick.attachment_suffix(link.url):
         # The list links the report's file itself: no page in between.
         year = pick.report_year(link.text)
         meta = {"agency": target.agency or pick.agency_from_title(link.text), "year": year,
                 "published": link.date, "title": link.text, "page_url": list_url}
-        _attachment(link.url, link.text, meta, site, out, fetcher, state, outcome, fail)
+        _attachment(run, link.url, link.text, meta, site, judge=True)
         return
     if link.url in state.skipped:
         outcome.already += 1
         return
-    if link.url in state.pages and state.known(link.url):
+    if link.url in state.pages and (state.known(link.url) or link.url in state.summaries):
         outcome.already += 1
-        meta = {k: state.docs[link.url].get(k) for k in ("agency", "year", "published", "title")}
+        meta = dict(state.summaries.get(link.url) or
+                    {k: state.docs[link.url].get(k) for k in ("agency", "year", "published", "title")})
         meta["page_url"] = link.url
         for url, text in state.pages[link.url]:
-            _attachment(url, text, meta, site, out, fetcher, state, outcome, fail)
+            _attachment(run, url, text, meta, site)
         return
     try:
-        page = fetcher.get(link.url, conditional=True)
+        page = run.fetcher.get(link.url, conditional=True)
     except FetchFailed as exc:
-        fail(exc)
+        run.fail(exc)
         return
     tree = listing.parse_document(listing.decode(page.body, page.charset), page.final_url)
     info = pick.read_report_page(tree, page.final_url)
@@ -213,39 +247,78 @@ def _collect_report(link, list_url, target, site, out, since, fetcher, state, ou
         state.skipped[link.url] = "not_report"
         return
     year = pick.report_year(title)
-    if since and year and year < since:
+    if run.since and year and year < run.since:
         outcome.filtered += 1
         return
     meta = {"agency": target.agency or pick.agency_from_title(title), "year": year,
             "published": info.published or link.date, "title": title, "page_url": list_url}
-    _save(page, "page", _page_name(page.final_url), meta, out, state, outcome)
-    meta = {**meta, "page_url": link.url}  # an attachment came from the report page
+    name = _page_name(page.final_url)
+    judged = run.judge(page.body, name)
     attachments = [(u, t) for u, t in info.attachments if _same_site(u, site)]
+    if judged.verdict == content.NO_TABLES:
+        # A summary page: its attachments hold the tables (or it is a notice or an
+        # interpretation, and none does). The page itself is nothing to load.
+        state.summaries[link.url] = {k: meta[k] for k in ("agency", "year", "published", "title")}
+        state.pages[link.url] = attachments
+        kept = [_attachment(run, url, text, {**meta, "page_url": link.url}, site, judge=True)
+                for url, text in attachments]
+        if not any(kept) and not any(state.known(u) for u, _ in attachments):
+            outcome.not_reports.append(link.url)
+        return
+    _keep(run, page, "page", name, meta, judged)
+    meta = {**meta, "page_url": link.url}  # an attachment came from the report page
     state.pages[link.url] = attachments
     for url, text in attachments:
-        _attachment(url, text, meta, site, out, fetcher, state, outcome, fail)
+        _attachment(run, url, text, meta, site)
 
 
-def _attachment(url, text, meta, site, out, fetcher, state, outcome, fail) -> None:
+def _attachment(run: _Run, url, text, meta, site, judge: bool = False) -> bool:
+    """Fetch and keep an attachment; ``judge``: only if it holds the tables (or cannot be
+    judged here). False when it was not kept."""
+    state = run.state
     if state.known(url):
-        outcome.already += 1
-        return
-    if not _same_site(url, site):
-        return
+        run.outcome.already += 1
+        return False
+    if url in state.skipped or not _same_site(url, site):
+        return False
     try:
-        page = fetcher.get(url, conditional=False)
+        page = run.fetcher.get(url, conditional=False)
     except FetchFailed as exc:
-        fail(exc)
-        return
-    _save(page, "attachment", _attachment_name(page, text), meta, out, state, outcome)
+        run.fail(exc)
+        return False
+    name = _attachment_name(page, text)
+    judged = run.judge(page.body, name) if judge else content.Content(content.UNREAD)
+    if judged.verdict == content.NO_TABLES:
+        state.skipped[url] = "no_tables"  # an interpretation, a form, a picture of the report
+        run.outcome.not_reports.append(url)
+        return False
+    return _keep(run, page, "attachment", name, meta, judged)
 
 
-def _save(page, role, name, meta, out, state, outcome) -> None:
+def _keep(run: _Run, page, role, name, meta, judged: content.Content, defer: bool = True) -> bool:
+    """Save what was judged a report, or could not be judged, unless it is a copy of a report
+    already saved; its year is the year its tables are about. False when it was not kept."""
+    state, outcome = run.state, run.outcome
+    if judged.verdict == content.REPORT:
+        if defer and judged.year and meta.get("year") and judged.year != meta["year"]:
+            run.deferred.append((page, role, name, meta, judged))  # its title names another year
+            return True  # decided at the column's end, not dropped
+        copy_of = state.prints.get(judged.fingerprint)
+        if copy_of and copy_of != page.url:
+            outcome.duplicates.append(page.url)  # the same tables under another URL or title
+            state.skipped[page.url] = "copy:" + copy_of
+            return False
+        if judged.year and judged.year != meta.get("year"):
+            meta = {**meta, "year": judged.year}
+    return _save(page, role, name, meta, run.out, state, outcome, judged.fingerprint)
+
+
+def _save(page, role, name, meta, out, state, outcome, fingerprint: str | None = None) -> bool:
     sha = page.sha256
     if sha in state.hashes and state.hashes[sha] != page.url:
         outcome.duplicates.append(page.url)  # the same bytes under another URL (a re-post)
         state.skipped[page.url] = "duplicate:" + state.hashes[sha]
-        return
+        return False
     folder = out / _safe(urlsplit(page.url).netloc) / str(meta.get("year") or "未知年度")
     folder.mkdir(parents=True, exist_ok=True)
     path = _free(folder / name)
@@ -254,9 +327,13 @@ def _save(page, role, name, meta, out, state, outcome) -> None:
            "year": meta.get("year") or "", "published": meta.get("published") or "", "role": role,
            "url": page.url, "page_url": meta.get("page_url") or "", "title": meta.get("title") or "",
            "fetched_at": page.fetched_at, "sha256": sha}
+    if fingerprint:
+        row["tables_sha256"] = fingerprint  # kept in the state, not the manifest
+        state.prints[fingerprint] = page.url
     state.docs[page.url] = row
     state.hashes[sha] = page.url
     outcome.saved.append(row)
+    return True
 
 
 def _same_site(url: str, site: str) -> bool:

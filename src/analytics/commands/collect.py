@@ -51,7 +51,8 @@ def run(args) -> int:
         fetcher.close()
     pages = sum(r["role"] == "page" for r in outcome.saved)
     print(f"新保存 {len(outcome.saved)} 个文件（年报网页 {pages}，附件 {len(outcome.saved) - pages}），"
-          f"已有未重取 {outcome.already}，内容重复 {len(outcome.duplicates)}，早于 --since 跳过 {outcome.filtered}，"
+          f"已有未重取 {outcome.already}，内容重复 {len(outcome.duplicates)}，不是年报 {len(outcome.not_reports)}，"
+          f"早于 --since 跳过 {outcome.filtered}，"
           f"失败 {len(outcome.failures)}；请求 {fetcher.stats.requests} 次（未变 {fetcher.stats.not_modified}）")
     print(f"清单 {outcome.manifest}（共 {outcome.rows} 个文件）")
     if args.ingest:

@@ -1,4 +1,5 @@
-"""``analytics ingest PATH… [--db FILE] [--manifest CSV] [--workers N] [--dataset real|demo|synth]``."""
+"""``analytics ingest PATH… [--db FILE] [--manifest CSV] [--workers N] [--cluster ADDRESS|local]
+[--dataset real|demo|synth]``."""
 
 from __future__ import annotations
 
@@ -17,6 +18,9 @@ def configure(p):
     p.add_argument("--db", help="数据仓库文件（默认：$ANALYTICS_DB 或 var/warehouse.duckdb）")
     p.add_argument("--manifest", help="清单 CSV：" + ", ".join(COLUMNS))
     p.add_argument("--workers", type=int, default=1, help="并行解析的进程数（默认 1）")
+    p.add_argument("--cluster", default=None, metavar="ADDRESS",
+                   help="在 Dask 集群上解析：调度器地址（如 tcp://10.0.0.5:8786），或 local："
+                        "在本机启动 --workers 个进程的集群")
     p.add_argument("--dataset", choices=["real", "demo", "synth"], default="real", help="数据集标记")
     p.add_argument("--parse-memory-mb", type=int, default=None,
                    help="每个解析进程解析一份文件时可增加的内存上限（MB；默认 $ANALYTICS_PARSE_MEMORY_MB 或 "
@@ -44,7 +48,7 @@ def run(args) -> int:
         raise ReportError(str(exc)) from None
     workers = min(args.workers, os.cpu_count() or 1) if args.workers > 1 else 1
     summary = ingest(args.paths, db=args.db, manifest=args.manifest, workers=workers,
-                     dataset=args.dataset, progress=not args.quiet, limits=limits)
+                     dataset=args.dataset, progress=not args.quiet, limits=limits, cluster=args.cluster)
     report_summary(summary)
     return 0
 

@@ -208,17 +208,18 @@ class _Supervised:
 
 
 def ingest(paths, *, db=None, manifest=None, workers: int = 1, dataset: str = "real",
-           progress: bool = True, limits: isolate.Limits | None = None) -> Summary:
+           progress: bool = True, limits: isolate.Limits | None = None, cluster: str | None = None) -> Summary:
     """Parse the files in ``workers`` supervised child processes (one when ``workers`` is 1: the
     parser never runs in this process) under ``limits`` (default: ``Limits.from_env()``), and
-    load what they read as one batch."""
+    load what they read as one batch. ``cluster``: a Dask scheduler's address (or ``"local"``
+    for a local cluster of ``workers`` processes) that parses instead (see cluster.py)."""
     from .store import default_db_path, write_session
 
     limits = limits or isolate.Limits.from_env()
 
     man = manifest_mod.read_manifest(manifest) if manifest else None
     files = collect(list(paths) + ([] if paths or man is None else man.paths()))
-    ctx = _start_server(files)
+    ctx = None if cluster else _start_server(files)
     summary = Summary()
     scope = Scope(paths, manifest)  # links and paths out of the folder are refused unread
     hashed = [(f, None if scope.refusal(f) else _sha(f)) for f in files]
@@ -236,19 +237,28 @@ def ingest(paths, *, db=None, manifest=None, workers: int = 1, dataset: str = "r
         else:
             shas[str(f)] = sha
             tasks.append((str(f), sha, man.lookup(f) if man else None, dataset))
-    results = _Supervised(ctx, tasks, workers, limits, _imports(files)) if tasks else []
+    results = _results(ctx, tasks, workers, limits, files, cluster) if tasks else []
     try:
         with write_session(db) as con:
             from .schema import ensure_schema
 
             ensure_schema(con)
             summary.batch_id = con.execute(read("load/next_batch")).fetchall()[0][0]
-            chunk = LOAD_CHUNK if workers <= 1 else OVERLAP_CHUNK
+            chunk = LOAD_CHUNK if workers <= 1 and not cluster else OVERLAP_CHUNK
             _load(con, results, len(files), len(tasks), shas, progress, summary, chunk)
     finally:
-        if isinstance(results, _Supervised):
+        if tasks:
             results.close()
     return summary
+
+
+def _results(ctx, tasks, workers, limits, files, cluster):
+    """Where the answers come from: this machine's supervised pool, or a cluster."""
+    if cluster is None:
+        return _Supervised(ctx, tasks, workers, limits, _imports(files))
+    from .cluster import ClusterResults
+
+    return ClusterResults(cluster, tasks, workers, limits, _imports(files), _preload(files))
 
 
 def _published_shas(path: Path, shas: list[str]) -> set[str]:
