@@ -93,7 +93,7 @@ def choose(keys: list[str], fitted: Fitted) -> Choice:
     if not cands:
         return Choice(None, fitted.problem)
     if len(cands) == 1:
-        return Choice(cands[0])
+        return Choice(cands[0], fitted.problem if fitted.note else None)
     n = len(keys)
     if not fitted.glued:
         return Choice(agreed(cands, n), "单元格位置无法确定，有歧义的单元格留空", True)
