@@ -40,7 +40,7 @@ _LETTER = re.compile(r"关于(?:报送|上报|呈报|提交|报请|印发|公布
 
 # A sentence ("现将我局2021年…年度报告报送你们。") or a salutation running into one ("县政府办公室：
 # 现将…") is no title; a page's "标题:" label is.
-_SENTENCE = re.compile(r"[，。；;]|^(?!标题|题目|名称)[^:：]{1,30}[:：].")
+_SENTENCE = re.compile(r"[，。；]|^(?!标题|题目|名称)[\u4e00-\u9fff]{2,30}[:：].")
 
 
 def _letter_sender(line: str) -> str | None:

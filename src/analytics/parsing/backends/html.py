@@ -15,6 +15,7 @@ from lxml import etree
 from ...errors import CorruptFile
 from ..document import Cell, Document, Row
 from . import html_article as art
+from . import html_images
 from .grid import SpanCell, table_rows
 from .html_mime import html_part, is_mime_page
 from .html_meta import clean_title, date_from_meta, date_from_text, looks_like_title, title_from_meta
@@ -57,13 +58,20 @@ def load(data: bytes, name: str = "", first_table: int = 0) -> Document:
     walker.walk(article)
     walker.flush()
     rows = walker.rows
+    warnings: list[dict] = []
+    ocr_read = 0
+    if walker.images and html_images.needed(rows):
+        rows, warnings, ocr_read = html_images.recognise(rows, walker.images, name, walker.tables)
 
     title = _title(root, metas, rows)
     published = date_from_meta(metas) or date_from_text(page_text)
     meta = {"encoding": encoding, "tables": walker.tables - first_table}
     if article.tag != "body":
         meta["article"] = _describe(article)
-    return Document(format="html", rows=rows, title=title, published=published, meta=meta)
+    if ocr_read:
+        meta["ocr"] = True
+        meta["ocr_images"] = ocr_read
+    return Document(format="html", rows=rows, title=title, published=published, meta=meta, warnings=warnings)
 
 
 def _parse(markup: bytes):
@@ -133,6 +141,7 @@ class _Walker:
         self.rows: list[Row] = []
         self.buf: list[str] = []
         self.tables = first_table
+        self.images: list[tuple[int, str]] = []  # (row position, src) of each <img>
 
     def flush(self) -> None:
         if not self.buf:
@@ -160,6 +169,11 @@ class _Walker:
                 continue
             if tag == "br":
                 self.flush()
+                continue
+            if tag == "img":
+                # a table published as a picture may stand here (html_images)
+                self.flush()
+                self.images.append((len(self.rows), el.get("src") or ""))
                 continue
             if tag == "table":
                 self.flush()
