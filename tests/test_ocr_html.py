@@ -60,3 +60,20 @@ def test_pictures_of_a_page_that_has_its_tables_in_markup_are_not_recognised():
     picture = _data_uri(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)  # never opened: the page has its table
     doc = load_document(_page([picture], table), "page.html")
     assert not doc.meta.get("ocr") and not doc.warnings
+
+
+@pytest.mark.skipif(not ocr.available(), reason="Tesseract with chi_sim is not installed")
+def test_picture_saved_beside_the_page_is_recognised_and_nothing_outside_its_folder(tmp_path):
+    from analytics.parsing import parse_file
+
+    site = tmp_path / "site"
+    (site / "page_files").mkdir(parents=True)
+    (site / "page_files" / "t3.png").write_bytes(page_png(PDF, 2, 200))
+    (tmp_path / "outside.png").write_bytes(page_png(PDF, 2, 100))
+    page = site / "洪泽区_2023.html"
+    page.write_bytes(_page(["page_files/t3.png", "../outside.png"]))
+    record = parse_file(page)
+    assert record["applications"]["new_received"] == gold_of(PDF)["applications"]["new_received"]
+    assert {c.get("confidence") is not None for c in record["cells"] if c["table"] == "applications"} == {True}
+    refused = [w for w in record["warnings"] if w["code"] == "image_not_read"]
+    assert len(refused) == 1 and "../outside.png" in refused[0]["message"]

@@ -1,7 +1,8 @@
 """Tables a web page publishes as pictures (<img>): recognised by OCR where they stand.
 
-Only an image the page itself carries is read (a ``data:`` URI): the parser never fetches
-anything from the network, so an image on a server is named in a warning instead. An image is
+Only an image the page itself carries (a ``data:`` URI) or a file beside it (a relative path inside
+the page's folder, as a saved page keeps its pictures) is read: the parser never fetches anything
+from the network, so an image on a server is named in a warning instead. An image is
 read only when the page's own text holds no report table, and only when it is large enough to be
 a table; its rows (each recognised cell with its confidence) take the image's place in the page.
 """
@@ -26,7 +27,8 @@ def needed(rows: list[Row]) -> bool:
     return not any(_TABLE_WORDS.search("".join(r.texts)) for r in rows)
 
 
-def recognise(rows: list[Row], images: list[tuple[int, str]], name: str, first_table: int) -> tuple[list[Row], list[dict], int]:
+def recognise(rows: list[Row], images: list[tuple[int, str]], name: str, first_table: int,
+              folder: str | None = None) -> tuple[list[Row], list[dict], int]:
     """The page's rows with each table picture's recognised rows put at its place; warnings;
     the number of pictures recognised."""
     from . import image, ocr
@@ -36,10 +38,13 @@ def recognise(rows: list[Row], images: list[tuple[int, str]], name: str, first_t
     tables = first_table
     for k, (pos, src) in enumerate(images[:MAX_IMAGES], 1):
         data = _embedded(src)
+        if data is None and folder:
+            data = _beside(folder, src)
         if data is None:
             if src.strip():
                 notes.append({"code": "image_not_read", "where": f"image {k}",
-                              "message": f"网页中的图片不在网页文件内（{src.strip()[:80]}），解析时不联网，未做文字识别"})
+                              "message": f"网页中的图片（{src.strip()[:80]}）不在网页文件内，也不在网页所在文件夹中；"
+                                         "解析时不联网，未做文字识别"})
             continue
         if not _table_sized(data):
             continue
@@ -67,6 +72,28 @@ def _embedded(src: str) -> bytes | None:
     try:
         return base64.b64decode(re.sub(r"\s+", "", m.group(2)), validate=True)
     except (binascii.Error, ValueError):
+        return None
+
+
+def _beside(folder: str, src: str) -> bytes | None:
+    """A picture named by a relative path inside the page's folder; a URL, an absolute path, a
+    path out of the folder or through a symbolic link is not read."""
+    from pathlib import Path, PurePosixPath
+    from urllib.parse import unquote, urlsplit
+
+    parts = urlsplit(src.strip())
+    if parts.scheme or parts.netloc or not parts.path or parts.path.startswith(("/", "\\")):
+        return None
+    rel = PurePosixPath(unquote(parts.path).replace("\\", "/"))
+    if rel.is_absolute() or ".." in rel.parts:
+        return None
+    base = Path(folder).resolve()
+    path = base.joinpath(*rel.parts)
+    try:
+        if path.resolve() != path or not path.is_file() or path.stat().st_size > MAX_IMAGE_BYTES:
+            return None
+        return path.read_bytes()
+    except OSError:
         return None
 
 
