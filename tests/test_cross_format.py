@@ -19,7 +19,7 @@ import pytest
 
 from analytics.parsing import parse_bytes, parse_file
 from fixtures import convert
-from fixtures.corpus import document_of, gold_files, gold_of
+from fixtures.corpus import UNDETERMINED, document_of, gold_files, gold_of
 
 TABLES = ("applications", "review_litigation")
 
@@ -113,10 +113,14 @@ def saved_docx(workdir) -> Path:
 GAPS = {
     "borderless:平潭综合实验区管委会_2021_网页": "borderless browser print: labels wrapped into the value columns",
     "borderless:平潭综合实验区管委会_2023_网页": "borderless browser print: one table 2 row",
+    "borderless:平潭综合实验区管委会_2025_网页": "borderless browser print: table 2 规范性文件 figures glued, "
+    "several splits meet the template's relations",
     "borderless:上海市人民政府办公厅_2019": "borderless browser print: table 4 with blank columns",
     "pasted:上海市人民政府办公厅_2019": "the page's text on one line: figures of a row glued, blank cells gone",
     "pasted:平潭综合实验区管委会_2019_网页": "pasted text: two cells",
     "pasted:平潭综合实验区管委会_2021_网页": "pasted text: two cells",
+    "pasted:平潭综合实验区管委会_2023_网页": "pasted text: table 2 规范性文件 figures glued, several splits",
+    "pasted:平潭综合实验区管委会_2025_网页": "pasted text: table 2 规范性文件 figures glued, several splits",
     "pdftotext_raw:淮安市洪泽区人民政府_2023": "pdftotext without -layout: table columns are lost",
     "pdftotext_raw:淮安市洪泽区人民政府_2024": "pdftotext without -layout: table columns are lost",
     "printed_layout:上海市人民政府办公厅_2019": "browser print through pdftotext -layout: tables 3 and 4 not recognised",
@@ -147,6 +151,9 @@ def _case(kind: str, source: Path):
 
 def _check(record: dict, source: Path, key: str) -> None:
     got = score(record, gold_of(source))
+    # the glued table 2 cells the original text leaves undetermined stay so in its copies
+    allowed = {("active_disclosure", k, "value") for k in UNDETERMINED.get(source.name, ())}
+    got.absent = [c for c in got.absent if c not in allowed or c in got.unnamed]
     assert not got.wrong, f"{key}: {got}; wrong cells: {got.wrong[:10]}"
     assert not got.unnamed, f"{key}: {got}; absent cells no warning names: {got.unnamed[:10]}"
     if key in GAPS:

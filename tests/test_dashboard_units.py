@@ -90,6 +90,8 @@ def test_official_layout_of_table_3_and_4():
          "raw": "22（其中撤销1件）", "kind": "text", "src": "page 4"},
         {"tbl": "active_disclosure", "row_key": "normative_issued", "col_key": "value", "value": 3.0, "raw": "3",
          "kind": "number", "src": "page 2"},
+        {"tbl": "processing_fees", "row_key": "fee_collected", "col_key": "value", "value": 100.0, "raw": "100",
+         "kind": "number", "src": "line 40"},
     ])
     t3 = report_tables.applications_table(cells)
     assert list(t3["项目"]) == [fields.label("applications_row", "new_received")]
@@ -99,7 +101,8 @@ def test_official_layout_of_table_3_and_4():
     t2 = report_tables.active_table(cells)
     assert t2.iloc[0]["本年制发件数"] == "3"
     sources = report_tables.cell_sources(cells)
-    assert list(sources["来源位置"]) == ["第 3 页", "第 3 页", "第 4 页", "第 2 页"]
+    assert list(sources["来源位置"]) == ["第 3 页", "第 3 页", "第 4 页", "第 2 页", "第 40 行"]
+    assert list(sources.iloc[-1][["表", "行", "列"]]) == ["信息处理费", fields.label("fees", "fee_collected"), ""]
 
 
 @pytest.mark.parametrize("stored, shown", [

@@ -137,7 +137,8 @@ def test_command_line_options_reach_the_backend(capsys):
     ("pdf.nothing=1", "没有解析选项 'nothing'"),
     ("pdf.max_pages=0", "PDF 解析选项无效：max_pages 须为正整数"),
     ("pdf.use_rulings=maybe", "不是 bool 类型"),
-    ("html.first_table=1", "应写成 格式.名称=值"),
+    ("html.first_table=1", "HTML 没有解析选项 'first_table'"),
+    ("docx.first_table=1", "应写成 格式.名称=值"),
     ("max_pages", "应写成 格式.名称=值"),
 ])
 def test_bad_command_line_options_are_one_line_refusals(option, says, capsys):

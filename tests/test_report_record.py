@@ -123,7 +123,8 @@ def test_a_gold_file_loads_its_values(tmp_path):
 
 
 def test_fields_axes_map_to_the_record_tables():
-    assert {f.report_table for f in F.all_fields()} == set(F.REPORT_TABLES)
+    assert {f.report_table for f in F.all_fields()} == set(F.REPORT_TABLES) | {F.PROCESSING_FEES}
+    assert F.report_table("fees") == F.PROCESSING_FEES
     assert F.report_table("applications_col") == F.report_table("applications_row") == "applications"
     assert F.report_table("review_group") == "review_litigation" and F.report_table("active") == "active_disclosure"
     with pytest.raises(KeyError):

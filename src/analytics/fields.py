@@ -14,10 +14,13 @@ ACTIVE_DISCLOSURE = "active_disclosure"  # 表二
 APPLICATIONS = "applications"  # 表三
 REVIEW_LITIGATION = "review_litigation"  # 表四
 REPORT_TABLES = (ACTIVE_DISCLOSURE, APPLICATIONS, REVIEW_LITIGATION)
+# 信息处理费 (section 六 of the 2021 template, or a section of its own): not one of the three
+# tables, but read and stored the same way (``cells.tbl``), one value per key.
+PROCESSING_FEES = "processing_fees"
 
 # fields.csv's ``table`` column names an axis (the rows or the columns of a table), not a table.
 _TABLE_OF_AXIS = {"active": ACTIVE_DISCLOSURE, "applications_row": APPLICATIONS, "applications_col": APPLICATIONS,
-                  "review_group": REVIEW_LITIGATION, "review_col": REVIEW_LITIGATION}
+                  "review_group": REVIEW_LITIGATION, "review_col": REVIEW_LITIGATION, "fees": PROCESSING_FEES}
 
 
 def report_table(axis: str) -> str:
@@ -68,6 +71,7 @@ APPLICATION_COLS = keys("applications_col")
 REVIEW_GROUPS = keys("review_group")
 REVIEW_COLS = keys("review_col")
 ACTIVE_KEYS = keys("active")
+FEE_KEYS = keys("fees")
 
 # The 2021 template (国办公开办函〔2021〕30号) applies to the reports of this year on; the reports
 # of 2019 and 2020 follow the 2019 one. Real reports do not always follow (see the TEMPLATE_YEAR rule).
@@ -80,3 +84,4 @@ UNABLE_ROWS = [k for k in APPLICATION_ROWS if k.startswith("unable_")]
 REFUSED_ROWS = [k for k in APPLICATION_ROWS if k.startswith("refused_")]
 # Cells that hold money rather than counts.
 MONEY_KEYS = {"fees_amount", "procurement_amount"}
+FEE_MONEY_KEYS = {"fee_notice_amount", "fee_collected"}

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
 
 from . import SCHEMA
-from .fields import ACTIVE_DISCLOSURE, APPLICATIONS, REVIEW_LITIGATION
+from .fields import ACTIVE_DISCLOSURE, APPLICATIONS, PROCESSING_FEES, REVIEW_LITIGATION
 
 Number = int | float
 
@@ -25,7 +25,7 @@ Number = int | float
 class Cell(NamedTuple):
     """One table cell as the parser read it."""
 
-    table: str  # one of fields.REPORT_TABLES
+    table: str  # one of fields.REPORT_TABLES, or fields.PROCESSING_FEES
     row: str  # a fields.csv key: 表三 row, 表四 group or 表二 item
     col: str | None  # 表三/表四 column key; "value" for 表二
     raw: str | None  # the text as printed
@@ -81,6 +81,8 @@ class Report:
     active_disclosure: Table = field(default_factory=dict)
     applications: Mapping[str, Table] = field(default_factory=dict)
     review_litigation: Mapping[str, Table] = field(default_factory=dict)
+    # 信息处理费: fee_notices, fee_notice_amount, fee_collected (fields.csv axis "fees")
+    processing_fees: Table = field(default_factory=dict)
     sections: Mapping[str, str] | None = None  # overview, problems, other_matters
     source: Source = Source()
     cells: tuple[Cell, ...] = ()
@@ -117,6 +119,7 @@ class Report:
             ACTIVE_DISCLOSURE: dict(self.active_disclosure),
             APPLICATIONS: _rows_json(self.applications),
             REVIEW_LITIGATION: _rows_json(self.review_litigation),
+            PROCESSING_FEES: dict(self.processing_fees),
             "sections": dict(self.sections) if isinstance(self.sections, Mapping) else self.sections,
         }
 
@@ -150,6 +153,7 @@ class Report:
             active_disclosure=dict(data.get(ACTIVE_DISCLOSURE) or {}),
             applications=_rows_json(data.get(APPLICATIONS) or {}),
             review_litigation=_rows_json(data.get(REVIEW_LITIGATION) or {}),
+            processing_fees=dict(data.get(PROCESSING_FEES) or {}),
             sections=dict(sections) if isinstance(sections, Mapping) else sections,
             source=Source(src.get("path"), src.get("sha256"), src.get("format"), src.get("text_sha256")),
             cells=tuple(Cell.from_json(c) for c in data.get("cells") or ()),

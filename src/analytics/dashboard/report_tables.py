@@ -60,18 +60,19 @@ def active_table(cells: pd.DataFrame) -> pd.DataFrame:
 
 def cell_sources(cells: pd.DataFrame) -> pd.DataFrame:
     """Every cell with its official row/column names, raw text, reading and source position."""
-    tables = {fields.ACTIVE_DISCLOSURE: "表二", fields.APPLICATIONS: "表三", fields.REVIEW_LITIGATION: "表四"}
+    tables = {fields.ACTIVE_DISCLOSURE: "表二", fields.APPLICATIONS: "表三", fields.REVIEW_LITIGATION: "表四",
+              fields.PROCESSING_FEES: "信息处理费"}
 
     def row_name(tbl, key):
         table = {fields.ACTIVE_DISCLOSURE: "active", fields.APPLICATIONS: "applications_row",
-                 fields.REVIEW_LITIGATION: "review_group"}[tbl]
+                 fields.REVIEW_LITIGATION: "review_group", fields.PROCESSING_FEES: "fees"}.get(tbl)
         try:
             return fields.label(table, key)
         except KeyError:
             return key
 
     def col_name(tbl, key):
-        if tbl == fields.ACTIVE_DISCLOSURE:
+        if tbl in (fields.ACTIVE_DISCLOSURE, fields.PROCESSING_FEES):
             return ""
         table = "applications_col" if tbl == "applications" else "review_col"
         try:

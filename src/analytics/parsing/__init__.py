@@ -69,13 +69,23 @@ def read_report(path: str | os.PathLike, options=None) -> Report:
         if size > MAX_BYTES:
             raise TooLarge(_over_limit(size))
         data = p.read_bytes()
-        report = parse_report(data, p.name, options)
+        report = parse_report(data, p.name, _with_folder(options, p))
     except ReportError as exc:
         exc.path = exc.path or str(path)
         raise
     except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
         raise ReportError(f"无法读取文件（{exc.strerror}）", str(path)) from None
     return report.with_source(path=str(path))
+
+
+def _with_folder(options, path: Path):
+    """The options, with the file's folder for a web page's pictures unless they name one."""
+    from .backends.html_settings import HtmlSettings
+
+    given = [] if options is None else list(options) if isinstance(options, (list, tuple)) else [options]
+    if any(isinstance(o, HtmlSettings) for o in given):
+        return options
+    return given + [HtmlSettings(folder=str(path.parent))]
 
 
 def parse_bytes(data: bytes, name: str = "", options=None) -> dict:

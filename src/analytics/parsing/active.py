@@ -1,9 +1,8 @@
 """Table 2 (主动公开): row labels to field keys per template, and glued digits without row sums.
 
-Table 2 has no arithmetic rule, so a glued run is split under plausibility alone: a stock
-(现行有效件数, 对外公开总数量) is not smaller than the year's flows, a yearly change (本年增/减)
-is usually small, and numbers in one row are of similar size. A reading chosen that way is
-reported in ``warnings``; money cells are never guessed.
+Table 2 has no arithmetic rule, so a glued run is split only under the relations the template
+implies between a row's cells (a total published is at least this year's publications, …).
+Cells the remaining readings disagree on are left absent with a warning, never guessed.
 """
 
 from __future__ import annotations
@@ -34,48 +33,47 @@ ROWS = {
 }
 
 MONEY = {"fees_amount", "procurement_amount"}
-STOCKS = {"regulations_in_force", "normative_in_force", "regulations_total_published", "normative_total_published"}
 
 
-def _plausible(keys: list[str], cand: Candidate) -> bool:
-    """Hard limits: only a change is signed; a stock is not smaller than the year's flows."""
-    vals = {k: number(e) for k, e in zip(keys, cand)}
+def _values(keys: list[str], cand: Candidate) -> dict:
+    return {k: number(e) for k, e in zip(keys, cand)}
+
+
+def _holds(keys: list[str], cand: Candidate) -> bool:
+    """The relations the template itself implies between one row's cells; nothing else.
+
+    - only a change (本年增/减) is signed;
+    - 对外公开总数量 counts every document ever published, so it is at least 本年新公开数量;
+    - 现行有效件数 keeps every document issued this year that was not repealed: at least
+      本年制发件数 − 本年废止件数;
+    - a change cannot take the items below zero: 上一年项目数量 + 本年增/减 ≥ 0.
+    A blank, "/" or unread cell takes part in no relation."""
+    vals = _values(keys, cand)
     for k, v in vals.items():
         if v is not None and v < 0 and not k.endswith("_change"):
             return False
+
+    def at_least(big: str, *small: tuple[str, int]) -> bool:
+        b = vals.get(big)
+        parts = [(vals.get(k), sign) for k, sign in small]
+        if b is None or any(v is None for v, _ in parts):
+            return True
+        return b >= sum(v * sign for v, sign in parts)
+
     for k in keys:
-        v = vals[k]
-        if v is None or k not in STOCKS:
-            continue
-        if k.endswith("in_force"):
-            flows = [vals[x] for x in keys if x != k and vals[x] is not None]
-        else:
-            flows = [vals[x] for x in keys if x.endswith("new_published") and vals[x] is not None]
-        if any(v < f for f in flows):
-            return False
+        if k.endswith("_total_published"):
+            if not at_least(k, (k.replace("_total_published", "_new_published"), 1)):
+                return False
+        elif k.endswith("_in_force"):
+            base = k[: -len("_in_force")]
+            if not at_least(k, (base + "_issued", 1), (base + "_repealed", -1)):
+                return False
+        elif k.endswith("_change"):
+            base = k[: -len("_change")]
+            prev = vals.get(base + "_prev_items")
+            if prev is not None and vals[k] is not None and prev + vals[k] < 0:
+                return False
     return True
-
-
-def _longest(cand: Candidate) -> int:
-    return max(len(e.raw.split(".")[0].lstrip("+-")) for e in cand if e is not None)
-
-
-def _typical(keys: list[str], cands: list[Candidate]) -> list[Candidate]:
-    """The readings a person would take: a change of 0 (a lone 0 between two numbers), documents
-    made and published in equal number, otherwise numbers of similar length. Empty when the
-    typical case does not occur, so nothing is guessed."""
-    vals = lambda c: {k: number(e) for k, e in zip(keys, c)}  # noqa: E731
-    change = [k for k in keys if k.endswith("_change")]
-    if change:
-        cands = [c for c in cands if all(vals(c)[k] == 0 for k in change)]
-    made = [k for k in keys if k.endswith("new_made")]
-    if made:
-        published = [k for k in keys if k.endswith("new_published")]
-        cands = [c for c in cands if vals(c)[made[0]] == vals(c)[published[0]]]
-    if not cands:
-        return []
-    best = min(_longest(c) for c in cands)
-    return [c for c in cands if _longest(c) == best]
 
 
 class Choice(NamedTuple):
@@ -85,23 +83,24 @@ class Choice(NamedTuple):
 
 
 def choose(keys: list[str], fitted: Fitted) -> Choice:
-    """The reading of one table 2 row and, when it took more than the digits, why."""
+    """The reading of one table 2 row and, when it could not be read whole, why.
+
+    Table 2 has no row sum, so a glued run is split only as far as the template's own relations
+    (``_holds``) decide it. Where several readings remain, the cells they disagree on are left
+    absent: a "typical" reading (a change of 0, similar lengths) is still a guess, and a wrong
+    figure is worse than a missing one."""
     cands = fitted.candidates
     if not cands:
         return Choice(None, fitted.problem)
     if len(cands) == 1:
-        return Choice(cands[0])
+        return Choice(cands[0], fitted.problem if fitted.note else None)
     n = len(keys)
     if not fitted.glued:
         return Choice(agreed(cands, n), "单元格位置无法确定，有歧义的单元格留空", True)
-    kept = [c for c in cands if _plausible(keys, c)] or cands
+    kept = [c for c in cands if _holds(keys, c)] or cands
     if len(kept) == 1:
         return Choice(kept[0])
-    if any(k in MONEY for k in keys):
-        return Choice(agreed(kept, n), f"金额附近的数字粘连（{len(kept)} 种拆分），有歧义的单元格留空", True)
-    top = _typical(keys, kept)
-    if not top:
-        return Choice(agreed(kept, n), f"数字粘连（可有 {len(kept)} 种拆分），有歧义的单元格留空", True)
-    pick = agreed(top, n)
-    shown = "/".join(e.raw if e is not None else "?" for e in pick)
-    return Choice(pick, f"数字粘连（可有 {len(kept)} 种拆分），按常见读法读作 {shown}")
+    shown = " | ".join("/".join(e.raw if e is not None else "?" for e in c) for c in kept[:4])
+    more = "…" if len(kept) > 4 else ""
+    what = "金额附近的数字粘连" if any(k in MONEY for k in keys) else "数字粘连"
+    return Choice(agreed(kept, n), f"{what}，可有 {len(kept)} 种读法（{shown}{more}），有歧义的单元格留空", True)

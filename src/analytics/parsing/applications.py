@@ -63,6 +63,8 @@ def read_applications(items: list[Item], template: str | None, sink: Sink, flatt
 
     _fill_gaps(fitted, order, chosen, where, sink)
 
+    _blank_rows(fitted, order, chosen, where, sink)
+    rows_in = dict(chosen)
     rows = resolve(chosen, WIDTH)
     result: dict[str, dict] = {}
     for key in order:
@@ -78,6 +80,11 @@ def read_applications(items: list[Item], template: str | None, sink: Sink, flatt
     if flattened:
         _lost_totals(result, sink)
     out: dict[str, dict] = {}
+    notes = {id(f.candidates): (f, it.where) for it, f in fitted}
+    for key in result:
+        f, at = notes.get(id(rows_in.get(key)), (None, ""))
+        if f is not None:
+            f.warn(sink, f"表3 {key}", at)
     for key, cand in result.items():
         row: dict = {}
         for col, entry in zip(APPLICATION_COLS, cand):
@@ -90,6 +97,22 @@ def read_applications(items: list[Item], template: str | None, sink: Sink, flatt
         if row:
             out[key] = row
     return out
+
+
+def _blank_rows(fitted, order, chosen, where, sink: Sink) -> None:
+    """A row label with nothing after it before the next label, in a flattened text (blank cells
+    leave nothing behind): the row was published blank, and stays in the record as nulls. Only
+    when every figure of the table has its row: a number row without a label, or a label holding
+    more figures than one row, may be this row's figures moved away."""
+    if any(it.key is None and any(t.raw for t in it.tokens) for it, _ in fitted):
+        return
+    if any(len([t for t in it.tokens if t.raw]) > WIDTH for it, _ in fitted):
+        return
+    for it, _ in fitted:
+        if it.key in order and it.key not in chosen and not it.tokens and not it.unknown:
+            chosen[it.key] = [tuple(Entry("", it.where) for _ in range(WIDTH))]
+            where[it.key] = it.where
+            sink.warn("row_blank", f"表3 {it.key} 的行名后没有任何数字，按空白行读取（各格为空）", it.where)
 
 
 def _unstack(it: Item, sink: Sink) -> list[Item]:

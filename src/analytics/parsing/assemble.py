@@ -12,6 +12,7 @@ from .applications import read_applications
 from .blocks import deal_blocks
 from .cells import invisible_chars, strip_invisible
 from .document import Document
+from .fees import fee_region, read_fees
 from .fit import fit_tokens
 from .glued import Group
 from .meta import agency_and_year, published_date, scope
@@ -78,6 +79,8 @@ def assemble(doc: Document, *, source: Source | dict) -> Report:
         review = read_review(read_review_tokens(stream, regions.review), sink)
     else:
         sink.warn("table_missing", "未找到表4（行政复议、行政诉讼）", "")
+    after = (regions.review or regions.applications or regions.active or (0, 0))[0]
+    fees = read_fees(stream, fee_region(stream, after), sink)
 
     cells = sink.cells
     if doc.meta.get("ocr"):
@@ -95,6 +98,7 @@ def assemble(doc: Document, *, source: Source | dict) -> Report:
         active_disclosure=active,
         applications=applications,
         review_litigation=review,
+        processing_fees=fees,
         sections=read_sections(plain),
         cells=tuple(cells),
         warnings=tuple(sink.warnings),
@@ -135,7 +139,7 @@ def _read_active(items, template: str, sink: Sink, printed: str) -> dict:
             continue
         seen.add(it.key)
         if why:
-            sink.warn("glued_ambiguous" if ambiguous else "glued_guess", f"表2 {it.key}: {why}", it.where)
+            sink.warn("glued_ambiguous" if ambiguous else fitted.note or "glued_read", f"表2 {it.key}: {why}", it.where)
         for key, entry in zip(keys, cand):
             if entry is None:
                 sink.warn("cell_missing", f"表2 {key} 无法确定", it.where)

@@ -33,6 +33,12 @@ class Fitted:
     problem: str | None = None  # why no candidate, or how the reading was reached
     glued: bool = False
     short: bool = False  # fewer values than cells, placed by the row rule alone
+    note: str | None = None  # warning code of a reading that took more than the digits
+
+    def warn(self, sink, label: str, where: str) -> None:
+        """Name such a reading in the record's warnings."""
+        if self.note and self.candidates:
+            sink.warn(self.note, f"{label}: {self.problem}", where)
 
 
 def number(entry: Entry | None) -> float | int | None:
@@ -57,15 +63,29 @@ def fit_tokens(tokens: list[Token], groups: list[Group]) -> Fitted:
     entries = [Entry(t.raw, t.where, t.last_field) for t in toks]
     if len(toks) == n:
         return Fitted([tuple(entries)])
+    zeros = _all_zeros(toks, n)
     if len(toks) > n:
+        if zeros:
+            return zeros
         return Fitted([], f"有 {len(toks)} 个数值，而该行只有 {n} 个单元格")
     if any(splittable(t.raw) for t in toks):
-        sols = split_tokens([t.raw for t in toks], groups)
+        raws = [t.raw for t in toks]
+        where = toks[0].where
+        sols = split_tokens(raws, groups)
         if len(sols) >= MAX_SOLUTIONS:
             return Fitted([], "数字粘连，可能的拆分过多")
         if sols:
-            where = toks[0].where
             return Fitted([tuple(Entry(raw, where) for raw in sol) for sol in sols], glued=True)
+        if zeros:
+            return zeros
+        # No split meets the row sum. When the whole row is one run of digits and they allow one
+        # split only (as many digits as cells), that split is what the report printed: kept, so
+        # the rules report the sum. With separators between some figures, a short row is more
+        # likely a figure moved away than glued, and is placed as such below.
+        free = split_tokens(raws, [Group(g.size, False) for g in groups]) if len(raws) == 1 else []
+        if len(free) == 1:
+            return Fitted([tuple(Entry(raw, where) for raw in free[0])], "数字粘连，只有一种拆分，但与本行总计不符（按原文保留）",
+                          glued=True, note="published_contradiction")
     cands = []
     for pos in combinations(range(n), len(entries)):
         cell: list[Entry | None] = [None] * n
@@ -79,6 +99,17 @@ def fit_tokens(tokens: list[Token], groups: list[Group]) -> Fitted:
     if not cands:
         return Fitted([], f"{len(toks)} 个数值对应 {n} 个单元格，没有一种排法符合本行的求和规则")
     return Fitted(cands, "数值少于单元格，位置不确定", short=True)
+
+
+def _all_zeros(toks: list[Token], n: int) -> Fitted | None:
+    """Runs of zeros only, more zeros than the row has cells: however they are cut, every cell
+    is 0 (a converter doubled a zero or glued the row to its neighbour's zeros)."""
+    digits = "".join(t.raw for t in toks)
+    if len(digits) <= n or digits.strip("0") or any(not t.raw for t in toks):
+        return None
+    where = toks[0].where
+    return Fitted([tuple(Entry("0", where) for _ in range(n))],
+                  f"{len(digits)} 个 0 对应 {n} 个单元格，无论怎样拆分每格都是 0", glued=True, note="glued_zeros")
 
 
 def row_rules_hold(cand: Candidate, groups: list[Group]) -> bool:

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields
 
 from ..errors import ReportError, UnsupportedFormat
+from .backends.html_settings import HtmlSettings
 from .backends.pdf_settings import PdfSettings
 
 
@@ -75,7 +76,7 @@ PDF = Format("pdf", "PDF", (".pdf",), "analytics.parsing.backends.pdf", magic=_i
 DOCX = Format("docx", "Word (.docx)", (".docx",), "analytics.parsing.backends.docx", magic=_is_docx, binary=True)
 DOC = Format("doc", "Word (.doc)", (".doc",), "analytics.parsing.backends.doc", magic=_is_ole, binary=True)
 HTML = Format("html", "HTML", (".html", ".htm", ".shtml", ".xhtml"), "analytics.parsing.backends.html",
-              markup=_has_html_markup)
+              markup=_has_html_markup, options=HtmlSettings)
 MARKDOWN = Format("markdown", "Markdown", (".md", ".markdown"), "analytics.parsing.backends.text", name_decides=True)
 TEXT = Format("text", "文本", (".txt",), "analytics.parsing.backends.text", name_decides=True)
 

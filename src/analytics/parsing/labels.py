@@ -95,8 +95,14 @@ ACTIVE_WORDS = (
 )
 
 
+# Connectives reports add inside a long label ("其他法律和行政法规禁止公开", "危及三安全、一稳定").
+CONNECTIVE_GAP = f"{GAP}(?:[和及与、]{GAP})?"
+LONG_LABEL = 6  # shorter labels are matched as printed: a connective there makes other words
+
+
 def _label_pattern(text: str) -> str:
-    return GAP.join(re.escape(ch) for ch in text)
+    gap = CONNECTIVE_GAP if len(text) >= LONG_LABEL else GAP
+    return gap.join(re.escape(ch) for ch in text)
 
 
 @lru_cache(maxsize=None)

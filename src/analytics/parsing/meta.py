@@ -33,18 +33,39 @@ def title_candidates(title: str | None, first_lines: list[str]) -> list[str]:
     return out
 
 
+# A covering letter's title ("某局关于报送2024年政府信息公开工作年度报告的函"): it names the report
+# without being its title, and its "agency" would be "某局关于报送".
+_LETTER = re.compile(r"关于(?:报送|上报|呈报|提交|报请|印发|公布|发布)")
+
+
+# A sentence ("现将我局2021年…年度报告报送你们。") or a salutation running into one ("县政府办公室：
+# 现将…") is no title; a page's "标题:" label is.
+_SENTENCE = re.compile(r"[，。；]|^(?!标题|题目|名称)[\u4e00-\u9fff]{2,30}[:：].")
+
+
+def _letter_sender(line: str) -> str | None:
+    m = _LETTER.search(line)
+    sender = line[: m.start()].strip("，,。:：# ") if m else ""
+    return sender if len(_HAN.findall(sender)) >= 2 else None
+
+
 def agency_and_year(title: str | None, first_lines: list[str], name: str) -> tuple[str | None, int | None, list[str]]:
     notes: list[str] = []
     doc_agency = doc_year = None
-    for line in title_candidates(title, first_lines):
-        line = re.sub(r"\s+", "", line or "")
+    candidates = [re.sub(r"\s+", "", line or "") for line in title_candidates(title, first_lines)]
+    candidates = [c for c in candidates if not _SENTENCE.search(c)]
+    letters = [line for line in candidates if _LETTER.search(line)]
+    # the report's own title first; a letter's title only when no other line names the agency
+    for line in [c for c in candidates if not _LETTER.search(c)] + letters:
         if doc_year is None and ("报告" in line or "政府信息公开" in line or len(line) < 12):
             m = _YEAR_TITLE.search(line)
             if m:
                 doc_year = int(m.group(1))
         if doc_agency is None and "报告" in line:
             m = _TITLE_AGENCY.match(line) or _TITLE_AGENCY_AFTER.match(line)
-            if m and _HAN.search(m.group(1)):
+            if _LETTER.search(line):
+                doc_agency = _letter_sender(line)
+            elif m and _HAN.search(m.group(1)):
                 doc_agency = re.sub(r"(?:关于|的)$", "", m.group(1).strip("，,。:：# ")) or None
         if doc_agency and doc_year:
             break

@@ -8,7 +8,7 @@ from .cells import unreadable_number
 from .tokens import read_cell
 
 # How a warning names a table: the numbering of the template.
-_TABLE = {"active_disclosure": "表2", "applications": "表3", "review_litigation": "表4"}
+_TABLE = {"active_disclosure": "表2", "applications": "表3", "review_litigation": "表4", "processing_fees": "信息处理费"}
 
 
 class Sink:

@@ -13,7 +13,7 @@ WIDTH = len(REVIEW_COLS) * len(REVIEW_GROUPS)
 
 
 def read_review(tokens: list[Token], sink: Sink) -> dict:
-    if not any(t.raw for t in tokens):
+    if not tokens:  # a row of blank cells is there, its figures published blank
         sink.warn("table_missing", "未找到表4（行政复议、行政诉讼）的数字", "")
         return {}
     f = fit_tokens(tokens, GROUPS)
@@ -22,6 +22,7 @@ def read_review(tokens: list[Token], sink: Sink) -> dict:
         sink.warn("table_unreadable", f"表4: {f.problem}", where)
         return {}
     cand = f.candidates[0]
+    f.warn(sink, "表4", where)
     if len(f.candidates) > 1:
         cand = agreed(f.candidates, WIDTH)
         sink.warn("glued_ambiguous", f"表4: {len(f.candidates)} 种拆分均符合规则，无法确定的单元格留空", where)

@@ -51,11 +51,13 @@ def build_stream(doc: Document) -> Stream:
         cells = [normalise_cell(c.text) for c in row.cells]
         joined = CELL.join(cells)
         if not joined.strip(CELL + " "):
-            if not (len(cells) == 1 and row.in_table):
-                continue  # an empty line; a lone blank table cell ("|" line) is a blank value
+            # an empty line goes; a lone blank table cell ("|" line) is a blank value, and a
+            # table row of blank cells is figures published blank
+            if not row.in_table:
+                continue
         if len(cells) == 1 and _FOOTER.match(cells[0]):
             continue
-        if not joined:
+        if not joined.strip(" "):
             joined = BLANK  # a bare "|" line: one blank cell
         starts.append(offset)
         rows.append(row)

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from ..fields import REVIEW_COLS
 from .labels import CELL, GAP, label_regex
 from .stream import Stream
 from .tokens import Cut, Token, cut_segment
@@ -27,7 +28,10 @@ REVIEW_CELLS = 15
 
 T3_START = ("本列数据的勾稽关系", "申请人情况")
 T4_START = ("行政复议",)
-T4_END = ("存在的主要问题", "主要问题", "存在问题", "其他需要报告", "改进情况", "整改情况")
+# A section on information processing fees (五、信息处理费收取情况, with its own small table)
+# may follow table 4 before 存在的主要问题: it ends table 4 as well.
+T4_END = ("存在的主要问题", "主要问题", "存在问题", "其他需要报告", "改进情况", "整改情况",
+          "信息处理费收取情况", "收取信息处理费情况", "信息处理费收费情况")
 
 # Windows of find_regions, in characters of the stream (normalised text, white space collapsed).
 # In the real reports a whole table 2 takes at most about 300 characters (the 2019 template, all
@@ -129,6 +133,10 @@ def read_items(s: Stream, region: tuple[int, int], table: str) -> list[Item]:
         row = s.rows[r]
         own_end = min(s.row_end(r), nxt)
         own = text[m.end():own_end]
+        if not row.in_table and _PROSE.search(own):
+            # a row's words in a sentence ("其中本年新收申请83件，上年结转3件。") between a
+            # table's heading and the table: prose, not the row
+            continue
         cut = cut_segment(own, row.where, table, last_field_possible=row.in_table and own_end == s.row_end(r))
         if CELL in own or cut.tokens or cut.unknown:
             items.append(Item(m.lastgroup, cut.tokens, row.where, m.start(), row.in_table, True, cut.unknown))
@@ -204,12 +212,24 @@ def read_review_tokens(s: Stream, region: tuple[int, int]) -> list[Token]:
         row = s.rows[j]
         seg = s.text[max(a, s.starts[j]):min(s.row_end(j), b)]
         if not row.in_table and _PROSE.search(seg) and len(_HAN.findall(seg)) >= 6:
-            if out:
-                break
-            continue
+            # a sentence: skipped, unless the table runs on after it in the same line (a
+            # flattened page: "…提起行政诉讼6件。行政复议…总计102032…")
+            tail = _PROSE.split(seg)[-1]
+            digits = sum(len(re.sub(r"\D", "", t.raw)) for t in cut_segment(tail, row.where, "review").tokens)
+            if out or digits < len(REVIEW_COLS):
+                if out:
+                    break
+                continue
+            seg = tail
         cut: Cut = cut_segment(seg, row.where, "review", skip_first_blank=False, last_field_possible=row.in_table)
-        if any(t.raw for t in cut.tokens):
+        if any(t.raw for t in cut.tokens) or _blank_grid_row(row, seg, cut.tokens):
             out.extend(cut.tokens)
         if sum(1 for t in out if t.raw) >= REVIEW_CELLS or len(out) >= REVIEW_CELLS and row.in_table:
             break
     return out
+
+
+def _blank_grid_row(row, seg: str, tokens: list[Token]) -> bool:
+    """A table row of blank cells only, a group's five or more: figures published blank, which
+    stay in the record as nulls (a header row always carries words)."""
+    return row.in_table and len(tokens) >= 5 and not any(t.raw for t in tokens) and not _HAN.search(seg)

@@ -27,6 +27,8 @@ _COLUMN_NAME = re.compile(r"^[A-Za-z\u4e00-\u9fff]{1,6}\d{1,2}$")
 # (mistyped or local), never a figure 3.
 _NUMBERED_LABEL = re.compile(r"^\d{1,2}\s*[.．、]\s*[\u4e00-\u9fff“\"]")
 # ... unless it is a numbered section heading caught at a table's edge ("4.政府信息公开行政复议…").
+# A sub-row number's separator and words right after a figure ("…0002.其他法律…").
+_GLUED_ENUMERATOR = re.compile(r"^[.．、]\s*[\u4e00-\u9fff“\"]")
 _SECTION_HEADING = re.compile(r"^\d{1,2}\s*[.．、]\s*(?:收到和处理|政府信息公开|主动公开|行政复议|存在的主要问题|其他需要报告)")
 
 
@@ -109,6 +111,12 @@ def _word_pieces(word: str, table: str) -> tuple[tuple[str, ...], str | None]:
             continue
         lead = _LEADING.match(word)
         rest = word[lead.end():]
+        if _GLUED_ENUMERATOR.match(rest) and len(lead.group(0).lstrip("+-")) > 1:
+            # "00000002.其他法律和…": the figures of this row glued to the number of the next
+            # row's label, which was not recognised: the last digit is that number, and the
+            # reading stops there so this row never takes the next row's figures.
+            pieces.append(word[: lead.end() - 1])
+            return tuple(pieces), word[lead.end() - 1:]
         if _NOTE.match(rest):
             pieces.append(word)
             return tuple(pieces), None

@@ -20,7 +20,7 @@ import pyarrow as pa
 from .. import PARSER_VERSION
 from .. import fields as F
 from ..errors import ReportError
-from ..fields import ACTIVE_DISCLOSURE, APPLICATIONS, REVIEW_LITIGATION
+from ..fields import ACTIVE_DISCLOSURE, APPLICATIONS, PROCESSING_FEES, REVIEW_LITIGATION
 from ..parsing.cells import MAX_EXACT, invisible_chars, normalise, strip_invisible
 from ..report_record import Report, ReportWarning, as_report
 from . import places
@@ -50,7 +50,7 @@ def exact(value) -> bool:
     return abs(value) <= MAX_EXACT
 
 
-_TABLE_NAME = {ACTIVE_DISCLOSURE: "表2", APPLICATIONS: "表3", REVIEW_LITIGATION: "表4"}
+_TABLE_NAME = {ACTIVE_DISCLOSURE: "表2", APPLICATIONS: "表3", REVIEW_LITIGATION: "表4", PROCESSING_FEES: "信息处理费"}
 
 
 def guarded(report: Report) -> Report:
@@ -89,6 +89,8 @@ def _table_values(report: Report):
                 yield REVIEW_LITIGATION, group, col, value
     for key, value in report.active_disclosure.items():
         yield ACTIVE_DISCLOSURE, key, "value", value
+    for key, value in report.processing_fees.items():
+        yield PROCESSING_FEES, key, "value", value
 
 
 def record_sha(report: Report) -> str:
@@ -165,6 +167,9 @@ def cell_rows(report: Report) -> list[tuple]:
     for key, value in report.active_disclosure.items():
         if key in _ACTIVE:
             add(ACTIVE_DISCLOSURE, key, "value", value)
+    for key, value in report.processing_fees.items():
+        if key in _FEES:
+            add(PROCESSING_FEES, key, "value", value)
     return out
 
 
@@ -173,6 +178,7 @@ _APP_COLS = set(F.APPLICATION_COLS)
 _REVIEW_GROUPS = set(F.REVIEW_GROUPS)
 _REVIEW_COLS = set(F.REVIEW_COLS)
 _ACTIVE = set(F.ACTIVE_KEYS)
+_FEES = set(F.FEE_KEYS)
 
 
 def report_row(report: Report, *, dataset: str, parser_version: str) -> dict:

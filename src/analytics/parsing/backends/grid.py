@@ -133,7 +133,10 @@ def table_rows(rows: list[list[SpanCell]], table_index: int, where_prefix: str =
                 # A value or blank merged down from above: a blank keeps the columns in place.
                 entries.append(("blank", "", placed.col))
         if not entries or all(role == "blank" for role, _t, _c in entries):
-            continue
+            # A row of blank cells of its own (a township's table 4 printed empty) is figures
+            # published blank and stays; a spacer row (one merged cell) or placeholders go.
+            if sum(1 for placed, own in items if own) < 2:
+                continue
         first_value = next((i for i, e in enumerate(entries) if e[0] == "value"), len(entries))
         last_label = max((i for i in range(first_value) if entries[i][0] == "label"), default=-1)
         labels = [e for e in entries[: last_label + 1] if e[0] == "label"]

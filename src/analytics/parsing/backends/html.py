@@ -15,6 +15,8 @@ from lxml import etree
 from ...errors import CorruptFile
 from ..document import Cell, Document, Row
 from . import html_article as art
+from . import html_images
+from .html_settings import DEFAULT, HtmlSettings
 from .grid import SpanCell, table_rows
 from .html_mime import html_part, is_mime_page
 from .html_meta import clean_title, date_from_meta, date_from_text, looks_like_title, title_from_meta
@@ -29,7 +31,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _INLINE_TAG = re.compile(rb"</?(?:font|span|b|i|u|strong|em|small|big|sup|sub|o:p|a)(?:\s[^>]*)?>", re.I)
 
 
-def load(data: bytes, name: str = "", first_table: int = 0) -> Document:
+def load(data: bytes, name: str = "", first_table: int = 0, settings: HtmlSettings = DEFAULT) -> Document:
     """``first_table`` numbers the page's tables after those of an enclosing document (DOCX altChunk)."""
     if is_mime_page(data):
         page = html_part(data)
@@ -57,13 +59,20 @@ def load(data: bytes, name: str = "", first_table: int = 0) -> Document:
     walker.walk(article)
     walker.flush()
     rows = walker.rows
+    warnings: list[dict] = []
+    ocr_read = 0
+    if walker.images and html_images.needed(rows):
+        rows, warnings, ocr_read = html_images.recognise(rows, walker.images, name, walker.tables, settings.folder)
 
     title = _title(root, metas, rows)
     published = date_from_meta(metas) or date_from_text(page_text)
     meta = {"encoding": encoding, "tables": walker.tables - first_table}
     if article.tag != "body":
         meta["article"] = _describe(article)
-    return Document(format="html", rows=rows, title=title, published=published, meta=meta)
+    if ocr_read:
+        meta["ocr"] = True
+        meta["ocr_images"] = ocr_read
+    return Document(format="html", rows=rows, title=title, published=published, meta=meta, warnings=warnings)
 
 
 def _parse(markup: bytes):
@@ -133,6 +142,7 @@ class _Walker:
         self.rows: list[Row] = []
         self.buf: list[str] = []
         self.tables = first_table
+        self.images: list[tuple[int, str]] = []  # (row position, src) of each <img>
 
     def flush(self) -> None:
         if not self.buf:
@@ -160,6 +170,11 @@ class _Walker:
                 continue
             if tag == "br":
                 self.flush()
+                continue
+            if tag == "img":
+                # a table published as a picture may stand here (html_images)
+                self.flush()
+                self.images.append((len(self.rows), el.get("src") or ""))
                 continue
             if tag == "table":
                 self.flush()
