@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from analytics.warehouse import load_records, write_session
-from analytics.warehouse import wide
+from analytics.warehouse import reviewdb, wide
 from analytics.warehouse.checks import SQL_RULES, rule_sql, run_checks, scope_expand_sql, set_scope
 from analytics.warehouse.schema import metrics_view_sql
 from analytics.warehouse.sqlfiles import all_names, ident, read, render
@@ -33,13 +33,13 @@ FRAGMENTS = {
                                     "SELECT count(*) FROM buckets"),
 }
 NEW_ID = 10**9
+DB_OF: list = []  # the module's warehouse, whose review store the statements read
 PARAMS = {
     "findings/list": {"rule": None, "agency": "淮安", "severity": None, "status": None, "limit": 10},
-    "findings/agency_of": ["T4_GROUP_SUM|江苏省淮安市人民政府|2023|review"],
     "findings/match": {"fingerprint": None, "fingerprints": None, "rule": "t4_group_sum", "agency": "淮安", "severity": None,
                        "year": 2023, "from_status": "open"},
-    "findings/log_append": {"at": datetime(2024, 1, 1)},
-    "findings/decisions_upsert": {"at": datetime(2024, 1, 1)},
+    "review/outbox_since": [0],
+    "review/outbox_append": {"at": datetime(2024, 1, 1)},
     "findings/closed_by_new_version": {"statuses": ["confirmed", "notified", "returned"]},
     "findings/history": {"fingerprint": "x"},
     "notice/findings": {"year": 2023, "region": None, "statuses": ["confirmed"]},
@@ -70,10 +70,12 @@ def _frames(con) -> None:
                                                columns=AGENCY_COLUMNS))
     con.register("_scope_df", pd.DataFrame({"agency_id": ["江苏省淮安市人民政府"]}))
     con.register("_prose", pd.DataFrame([], columns=FINDING_COLUMNS))
-    con.register("_changes_df", pd.DataFrame([{
-        "fingerprint": "T4_GROUP_SUM|江苏省淮安市人民政府|2023|review", "from_status": "open", "to_status": "confirmed",
-        "actor": "张三", "note": None, "agency_id": "江苏省淮安市人民政府", "year": 2023, "rule": "T4_GROUP_SUM",
-        "report_id": 1}]))
+    con.register("_outbox_df", pd.DataFrame([{
+        "kind": "step", "fingerprint": "T4_GROUP_SUM|江苏省淮安市人民政府|2023|review", "from_status": "open",
+        "to_status": "confirmed", "actor": "张三", "note": None, "agency_id": "江苏省淮安市人民政府", "year": 2023,
+        "rule": "T4_GROUP_SUM", "report_id": 1}]))
+    # decisions and their log come from the review store, registered as every reader does
+    reviewdb.register(con, DB_OF[0])
 
 
 @pytest.fixture(scope="module")
@@ -83,6 +85,10 @@ def db(tmp_path_factory):
     second = make_record("江苏省淮安市人民政府", 2023, scope="jurisdiction")
     second["review_litigation"]["review"]["total"] = 9
     load_records(path, [first, second, make_record("淮安市洪泽区人民政府", 2023), make_record("淮安市淮安区人民政府", 2023)])
+    from analytics.warehouse.review import transition
+
+    transition(path, "confirmed", fingerprint="T4_GROUP_SUM|江苏省淮安市人民政府|2023|review", by="张三")
+    DB_OF[:] = [path]
     return path
 
 

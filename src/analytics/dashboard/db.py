@@ -2,7 +2,9 @@
 
 Ingest replaces the warehouse file atomically, so a connection is keyed by the file's inode and
 mtime: when a new file has been swapped in, the next run opens it, and cached results of the old
-file are never served for the new one.
+file are never served for the new one. Reviewers' decisions live in the review store beside it
+(warehouse/reviewdb): every cursor registers its newest committed state, and cached results are
+keyed by the store's version as well.
 """
 
 from __future__ import annotations
@@ -46,13 +48,19 @@ class Reader:
     def __init__(self, path: str):
         from ..warehouse import connect_read
 
+        self._path = path
         self._con = connect_read(path)
         self._catalog = self._con.execute("SELECT current_database()").fetchone()[0]
 
     def cursor(self):
+        from ..warehouse import reviewdb
+
         cur = self._con.cursor()
         # A cursor starts in the connection's default catalog, not the attached warehouse.
         cur.execute(f'USE "{self._catalog.replace(chr(34), chr(34) * 2)}"')
+        # Decisions live in the review store and change without a new warehouse file: each cursor
+        # gets the newest committed ones (reloaded only when the store's version moved on).
+        reviewdb.register(cur, self._path)
         return cur
 
 
@@ -70,7 +78,7 @@ def connection():
 
 
 @st.cache_data(max_entries=512, ttl=3600, show_spinner=False)
-def _cached(path: str, version: tuple, name: str, params_json: str) -> pd.DataFrame:
+def _cached(path: str, version: tuple, review_version: int, name: str, params_json: str) -> pd.DataFrame:
     fn, _ = queries.CATALOGUE[name]
     cur = _open(path, version).cursor()
     try:
@@ -80,9 +88,13 @@ def _cached(path: str, version: tuple, name: str, params_json: str) -> pd.DataFr
 
 
 def query(name: str, **params) -> pd.DataFrame:
-    """Run a catalogued query (cached per warehouse file version and parameters)."""
+    """Run a catalogued query (cached per warehouse file version, review store version and
+    parameters: a reviewer's decision in another session is seen by the next query)."""
+    from ..warehouse import reviewdb
+
     path = db_path()
     version = file_version(path)
     if version is None:
         raise NoWarehouse(str(path))
-    return _cached(str(path), version, name, json.dumps(params, sort_keys=True, ensure_ascii=False, default=str))
+    return _cached(str(path), version, reviewdb.version(path), name,
+                   json.dumps(params, sort_keys=True, ensure_ascii=False, default=str))
