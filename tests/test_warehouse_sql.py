@@ -26,7 +26,26 @@ RENDERED = {
     "rules/template_year": lambda: rule_sql("template_year"),
     "rules/duplicate_text": lambda: rule_sql("duplicate_text"),
     "checks/scope_expand": scope_expand_sql,
+    **{f"marts_delta/{n}": (lambda n=n: _delta(n)) for n in (
+        "delete_agencies", "delete_regions", "delete_peers", "shadow_agencies", "shadow_regions", "shadow_peers",
+        "unshadow", "insert")},
 }
+_DELTA_TABLE = {"delete_agencies": "agency_year", "delete_regions": "region_year", "delete_peers": "peer_stats",
+                "shadow_agencies": "agency_year", "shadow_regions": "agency_year", "shadow_peers": "agency_metric",
+                "unshadow": "agency_year", "insert": "agency_total"}
+
+
+def _delta(name: str) -> str:
+    """A statement of the incremental summary refresh, after the temp tables it reads."""
+    from analytics.warehouse.models import _query_of
+
+    table = _DELTA_TABLE[name]
+    return ";\n".join([
+        "CREATE OR REPLACE TEMP TABLE _mart_scope AS SELECT '江苏省淮安市人民政府' AS agency_id",
+        read("marts_delta/region_keys_create"), read("marts_delta/region_keys"),
+        read("marts_delta/peer_groups_create"), read("marts_delta/peer_groups"),
+        render(f"marts_delta/{name}", table=table, catalog='"copy"', query=_query_of(table))])
+
 # Pieces of other queries, run inside a minimal query of their own.
 FRAGMENTS = {
     "checks/shared_bands": lambda: (f"WITH mine AS (SELECT * FROM current_bands), {read('checks/shared_bands')} "
@@ -39,6 +58,7 @@ PARAMS = {
     "findings/match": {"fingerprint": None, "fingerprints": None, "rule": "t4_group_sum", "agency": "淮安", "severity": None,
                        "year": 2023, "from_status": "open"},
     "review/outbox_since": [0],
+    "report_wide_sync": {"agencies": ["江苏省淮安市人民政府"]},
     "review/outbox_append": {"at": datetime(2024, 1, 1)},
     "findings/closed_by_new_version": {"statuses": ["confirmed", "notified", "returned"]},
     "findings/history": {"fingerprint": "x"},
@@ -69,6 +89,10 @@ def _frames(con) -> None:
     con.register("_new_agencies", pd.DataFrame([agency_row("江苏省淮安市人民政府", "real", None, "name")],
                                                columns=AGENCY_COLUMNS))
     con.register("_scope_df", pd.DataFrame({"agency_id": ["江苏省淮安市人民政府"]}))
+    con.register("_mart_scope_df", pd.DataFrame({"agency_id": ["江苏省淮安市人民政府"]}))
+    con.execute("CREATE OR REPLACE TEMP TABLE _mart_scope AS SELECT '江苏省淮安市人民政府' AS agency_id")
+    con.execute(read("marts_delta/region_keys_create"))
+    con.execute(read("marts_delta/peer_groups_create"))
     con.register("_prose", pd.DataFrame([], columns=FINDING_COLUMNS))
     con.register("_outbox_df", pd.DataFrame([{
         "kind": "step", "fingerprint": "T4_GROUP_SUM|江苏省淮安市人民政府|2023|review", "from_status": "open",

@@ -71,15 +71,59 @@ def _open(db: Path, *, create: bool) -> sqlite3.Connection | None:
         _create_file(db, path)
     con = sqlite3.connect(str(path), timeout=BUSY_STEP, isolation_level=None, check_same_thread=False)
     try:
-        con.execute("PRAGMA journal_mode = WAL")
+        if con.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+            _retry(lambda: con.execute("PRAGMA journal_mode = WAL"), db)
         # NORMAL in WAL mode: a commit survives a killed process (only a power cut can lose the last one).
         con.execute("PRAGMA synchronous = NORMAL")
-        if create:
-            con.executescript(sql("schema"))
     except BaseException:
         con.close()
         raise
     return con
+
+
+def _statements(text: str) -> list[str]:
+    """The statements of a script (a trigger's body holds semicolons of its own)."""
+    out, part = [], ""
+    for line in text.splitlines(keepends=True):
+        if not part and line.lstrip().startswith("--"):
+            continue
+        part += line
+        if sqlite3.complete_statement(part):
+            out.append(part.strip())
+            part = ""
+    return out
+
+
+def _ensure_schema(con: sqlite3.Connection) -> None:
+    """Create the tables inside the caller's write transaction (so creators never race)."""
+    if _has_schema(con):
+        return
+    for statement in _statements(sql("schema")):
+        con.execute(statement)
+
+
+def _retry(fn, db: Path, timeout: float | None = None):
+    """``fn()`` until SQLite stops answering that the store is locked (see ``_begin``)."""
+    from ..store import WAIT_NOTICE_AFTER, WarehouseBusy, _wait_notice, write_timeout
+
+    limit = write_timeout() if timeout is None else timeout
+    start = time.monotonic()
+    told = False
+    while True:
+        try:
+            return fn()
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+        waited = time.monotonic() - start
+        if waited >= limit:
+            raise WarehouseBusy(f"另一个审核写入仍在进行，已等待 {limit:g} 秒，本次写入已放弃"
+                                f"（审核记录 {store_path(db)} 未改动；可稍后重试，"
+                                "或用 ANALYTICS_WRITE_TIMEOUT 设置更长的等待秒数）", str(db))
+        if not told and waited >= WAIT_NOTICE_AFTER:
+            told = True
+            _wait_notice.get()(f"等待另一个写入任务完成（审核记录 {store_path(db)} 正在被写入，"
+                               f"最多等待 {limit:g} 秒）…")
 
 
 def _create_file(db: Path, path: Path) -> None:
@@ -160,21 +204,24 @@ def snapshot(db: str | os.PathLike) -> Snapshot:
         return snap
     con = _reader(Path(db))
     with _snap_lock:
-        if con is None:
-            snap = Snapshot(v, DECISION_SCHEMA.empty_table(), LOG_SCHEMA.empty_table())
-        else:
-            # One read transaction: the version and both tables come from the same commit.
-            con.execute("BEGIN")
-            try:
-                v = int(con.execute(sql("version")).fetchone()[0])
-                decisions = con.execute(sql("decisions_all")).fetchall()
-                log = con.execute(sql("log_all")).fetchall()
-            finally:
-                con.execute("COMMIT")
-            snap = Snapshot(v, _table(decisions, DECISION_SCHEMA, ("decided_at",)),
-                            _table(log, LOG_SCHEMA, ("at",)))
+        if con is None or not _has_schema(con):  # no store yet, or its first write still open
+            return Snapshot(0, DECISION_SCHEMA.empty_table(), LOG_SCHEMA.empty_table())
+        # One read transaction: the version and both tables come from the same commit.
+        con.execute("BEGIN")
+        try:
+            v = int(con.execute(sql("version")).fetchone()[0])
+            decisions = con.execute(sql("decisions_all")).fetchall()
+            log = con.execute(sql("log_all")).fetchall()
+        finally:
+            con.execute("COMMIT")
+        snap = Snapshot(v, _table(decisions, DECISION_SCHEMA, ("decided_at",)),
+                        _table(log, LOG_SCHEMA, ("at",)))
         _snapshots[key] = snap
     return snap
+
+
+def _has_schema(con: sqlite3.Connection) -> bool:
+    return bool(con.execute("SELECT count(*) FROM sqlite_master WHERE name = 'meta'").fetchone()[0])
 
 
 def register(con, db: str | os.PathLike, snap: Snapshot | None = None) -> Snapshot:
@@ -190,27 +237,7 @@ def register(con, db: str | os.PathLike, snap: Snapshot | None = None) -> Snapsh
 
 def _begin(con: sqlite3.Connection, db: Path, timeout: float | None) -> None:
     """BEGIN IMMEDIATE (the write lock), saying once that it waits and giving up after ``timeout``."""
-    from ..store import WAIT_NOTICE_AFTER, WarehouseBusy, _wait_notice, write_timeout
-
-    limit = write_timeout() if timeout is None else timeout
-    start = time.monotonic()
-    told = False
-    while True:
-        try:
-            con.execute("BEGIN IMMEDIATE")
-            return
-        except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) and "busy" not in str(exc):
-                raise
-        waited = time.monotonic() - start
-        if waited >= limit:
-            raise WarehouseBusy(f"另一个审核写入仍在进行，已等待 {limit:g} 秒，本次写入已放弃"
-                                f"（审核记录 {store_path(db)} 未改动；可稍后重试，"
-                                "或用 ANALYTICS_WRITE_TIMEOUT 设置更长的等待秒数）", str(db))
-        if not told and waited >= WAIT_NOTICE_AFTER:
-            told = True
-            _wait_notice.get()(f"等待另一个写入任务完成（审核记录 {store_path(db)} 正在被写入，"
-                               f"最多等待 {limit:g} 秒）…")
+    _retry(lambda: con.execute("BEGIN IMMEDIATE"), db, timeout)
 
 
 @contextlib.contextmanager
@@ -228,6 +255,7 @@ def writing(db: str | os.PathLike, *, timeout: float | None = None, sync: bool =
         con = _open(db, create=True)
         _begin(con, db, timeout)
         try:
+            _ensure_schema(con)
             if sync:
                 _apply_outbox(con, db)
             yield con
