@@ -27,6 +27,7 @@ COMMANDS = {
     "check": "重新计算一致性规则 (recompute the consistency rules)",
     "findings": "列出、处理规则发现并导出处理记录 (list findings, review them, export the decision log)",
     "notice": "生成各机构的整改通知和问题清单 (write rectification notices per agency)",
+    "correct": "更正报告中的单元格并记录原因 (correct one cell of a report, with who and why)",
     "export": "导出报告、单元格、指标和发现 (export reports, cells, metrics, findings)",
     "demo": "生成演示语料 (generate the demo corpus of documents)",
     "setup": "准备随附数据的仓库 (build the warehouse of the bundled data)",

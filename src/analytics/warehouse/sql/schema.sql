@@ -128,6 +128,26 @@ CREATE TABLE IF NOT EXISTS review_outbox (
     "at"        TIMESTAMP NOT NULL
 );
 
+-- A reviewer's correction of one cell: the value to use instead of the parsed one, who and why.
+-- Applied to cells.value by the same write (so every metric, rule and export uses it); the parsed
+-- value, kind and text stay here (and cells.raw keeps the printed text). Rows are only appended:
+-- a second correction of the same cell is a new row, and the last one is in force.
+CREATE SEQUENCE IF NOT EXISTS cell_correction_seq START 1;
+CREATE TABLE IF NOT EXISTS cell_corrections (
+    correction_id  BIGINT PRIMARY KEY,
+    report_id      BIGINT NOT NULL,
+    tbl            VARCHAR NOT NULL,
+    row_key        VARCHAR NOT NULL,
+    col_key        VARCHAR NOT NULL,
+    parsed_value   DOUBLE,                -- as the parser read it (NULL: blank or unreadable)
+    parsed_kind    VARCHAR,               -- number | blank | not_applicable | text | NULL (no cell)
+    previous_value DOUBLE,                -- in force just before this correction
+    value          DOUBLE NOT NULL,
+    reason         VARCHAR NOT NULL,
+    actor          VARCHAR NOT NULL,
+    "at"           TIMESTAMP NOT NULL
+);
+
 -- A warehouse written when cells.tbl said 'active' and 'review' gets the record's table names,
 -- and so do the findings that name a cell (NEGATIVE, NOT_INTEGER: subject tbl:row:col) and the
 -- decisions on them, which are keyed by the finding's fingerprint rule|agency|year|subject.
