@@ -121,3 +121,25 @@ def test_a_correction_is_refused_whole(db):
     with pytest.raises(ReportError):
         correct(db, report_id(db), "表三", "new_received:total", 1e300, reason="x")
     assert list_corrections(db) == []
+
+
+def test_the_report_page_saves_a_correction_and_says_so(tmp_path, monkeypatch, db):
+    from fixtures.app_test import open_page
+
+    monkeypatch.setenv("ANALYTICS_DB", str(db))
+    monkeypatch.setenv("ANALYTICS_UPLOADS", str(tmp_path / "uploads"))
+    rid = report_id(db)
+    at = open_page("report", {"report": str(rid)})
+    assert not at.exception, [e.message for e in at.exception]
+    assert any("没有人工更正" in c.value for c in at.caption)
+    at.selectbox(key="rp_fix_cell").set_value("review_litigation|review|total")
+    at.number_input(key="rp_fix_value").set_value(3.0)
+    at.button(key="rp_fix_save").click().run()
+    assert [e.value for e in at.error] and not list_corrections(db)  # no reason: refused, one line
+    at.text_input(key="rp_fix_reason").set_value("原件合计为 3")
+    at.button(key="rp_fix_save").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert [s.value for s in at.success][0].startswith("已更正报告")
+    assert any("1 条人工更正" in c.value for c in at.caption)
+    assert [(r[9], r[10]) for r in list_corrections(db)] == [(3, "原件合计为 3")]
+    assert rules(db) == []
