@@ -20,6 +20,7 @@ from __future__ import annotations
 import csv
 import getpass
 import os
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -143,17 +144,19 @@ def transition(path: str | os.PathLike | None, to_status: str, *, fingerprint: s
               "rule": rule, "agency": agency, "severity": severity,
               "year": None if year is None else int(year), "from_status": from_status}
     db = Path(path) if path else default_db_path()
-    con = connect_read(db)  # the findings: a read of the published warehouse, never a copy of it
+    cur = _reader(db)  # the findings: a read of the published warehouse, never a copy of it
     try:
-        matched = con.execute(read("findings/match"), params).fetchall()
+        matched = cur.execute(read("findings/match"), params).fetchall()
+        # what a warehouse write queued for the store, read here so the store's lock is held briefly
+        outbox = reviewdb.outbox_of(cur)
     finally:
-        con.close()
+        cur.close()
     if not matched:
         if bulk:
             raise UnknownFinding("没有符合条件的发现")
         raise UnknownFinding(f"没有指纹为 {fingerprint!r} 的发现")
     outcome = Outcome(to_status)
-    with reviewdb.writing(db) as sq:
+    with reviewdb.writing(db, outbox=outbox) as sq:
         # The statuses that count are the store's under its write lock: another reviewer may
         # have moved a finding since the read above.
         now = reviewdb.statuses(sq, [m[0] for m in matched])
@@ -176,6 +179,31 @@ def transition(path: str | os.PathLike | None, to_status: str, *, fingerprint: s
         reviewdb.apply_steps(sq, rows, datetime.now())
     outcome.changed = [r["fingerprint"] for r in rows]
     return outcome
+
+
+_READERS: dict[str, tuple] = {}
+_READERS_LOCK = threading.Lock()
+
+
+def _reader(db: Path):
+    """A cursor on this process's read connection to the published warehouse, with the review
+    store registered: opened once per published file, so that a reviewer's next step neither
+    attaches the file again nor starts from a cold cache."""
+    from .store import snapshot_token
+
+    key, token = str(db.resolve()), snapshot_token(db)
+    with _READERS_LOCK:
+        entry = _READERS.get(key)
+        if entry is None or entry[0] != token or token is None:
+            if entry is not None:
+                entry[1].close()
+            con = connect_read(db)
+            entry = (snapshot_token(db), con, con.execute("SELECT current_database()").fetchall()[0][0])
+            _READERS[key] = entry
+        cur = entry[1].cursor()
+    cur.execute(f'USE "{entry[2].replace(chr(34), chr(34) * 2)}"')
+    reviewdb.register(cur, db)
+    return cur
 
 
 _OUTBOX_SCHEMA = pa.schema([("kind", pa.string()), ("fingerprint", pa.string()), ("from_status", pa.string()),

@@ -241,10 +241,11 @@ def _begin(con: sqlite3.Connection, db: Path, timeout: float | None) -> None:
 
 
 @contextlib.contextmanager
-def writing(db: str | os.PathLike, *, timeout: float | None = None, sync: bool = True):
+def writing(db: str | os.PathLike, *, timeout: float | None = None, sync: bool = True, outbox=None):
     """One write transaction of the store: committed (and the version moved on) when the block
     succeeds, rolled back when it raises. Pending outbox rows of the warehouse are applied first
-    (``sync``), so the block sees every step a published warehouse write decided."""
+    (``sync``), so the block sees every step a published warehouse write decided; ``outbox`` is
+    ``outbox_of`` read by the caller before the lock (otherwise the warehouse is read here)."""
     from ..store import write_fault
 
     db = Path(db)
@@ -257,7 +258,7 @@ def writing(db: str | os.PathLike, *, timeout: float | None = None, sync: bool =
         try:
             _ensure_schema(con)
             if sync:
-                _apply_outbox(con, db)
+                _apply_outbox(con, db, outbox)
             yield con
             con.execute(sql("bump"))
             con.execute("COMMIT")
@@ -365,12 +366,33 @@ def _applied(con: sqlite3.Connection, wh_id: str | None) -> int:
     return int(seq) if applied_id == wh_id else 0
 
 
-def _apply_outbox(con: sqlite3.Connection, db: Path) -> int:
+def outbox_of(con) -> tuple[str | None, list[tuple]]:
+    """(warehouse id, every outbox row) from a reader's connection or cursor on the warehouse."""
+    import duckdb
+
+    from ..sqlfiles import read
+
+    try:
+        ident = con.execute(read("review/warehouse_id")).fetchall()
+        rows = con.execute(read("review/outbox_since"), [0]).fetchall()
+    except duckdb.CatalogException:
+        return None, []
+    return (ident[0][0] if ident else None), rows
+
+
+def _apply_outbox(con: sqlite3.Connection, db: Path, outbox=None) -> int:
     """Apply the warehouse's outbox rows this store has not applied yet; returns how many steps."""
-    wh_id, _ = _outbox_rows(db, 2**62)
-    if wh_id is None:
-        return 0
-    _, rows = _outbox_rows(db, _applied(con, wh_id))
+    if outbox is None:
+        wh_id, _ = _outbox_rows(db, 2**62)
+        if wh_id is None:
+            return 0
+        _, rows = _outbox_rows(db, _applied(con, wh_id))
+    else:
+        wh_id, rows = outbox
+        if wh_id is None:
+            return 0
+        after = _applied(con, wh_id)
+        rows = [r for r in rows if r[0] > after]
     if not rows:
         return 0
     n = 0
