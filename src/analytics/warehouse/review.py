@@ -8,7 +8,9 @@ confirmed one is: it can be notified again. A dismissal can be reversed into a c
 ``TRANSITIONS`` is the only list of allowed steps; anything else is refused with a Chinese message.
 
 Each step appends one row to ``finding_decision_log`` and replaces the finding's row in
-``finding_decisions`` (its current status) in the same transaction. Nothing updates or deletes a
+``finding_decisions`` (its current status) in the same transaction of the review store beside the
+warehouse (``reviewdb``: SQLite, so a step never copies the warehouse file; the findings it
+applies to are read from the published warehouse). Nothing updates or deletes a
 log row. Decisions are keyed by the finding's fingerprint ``rule|agency|year|subject``, which
 leaves the report version out: a decision follows its finding onto a newer version of the same
 report. When a newer version no longer has the problem, ``after_checks`` closes the finding as
@@ -195,8 +197,7 @@ def _reader(db: Path):
     with _READERS_LOCK:
         entry = _READERS.get(key)
         if entry is None or entry[0] != token or token is None:
-            if entry is not None:
-                entry[1].close()
+            # the old connection is dropped, not closed: another thread may still read through it
             con = connect_read(db)
             entry = (snapshot_token(db), con, con.execute("SELECT current_database()").fetchall()[0][0])
             _READERS[key] = entry
