@@ -77,14 +77,14 @@ import sys, time
 from pathlib import Path
 from analytics.warehouse import reviewdb
 from analytics.warehouse.review import _reader, transition
-db, fp, go = sys.argv[1:4]
+db, fp, target, go = sys.argv[1:5]
 # a reviewer's session is warm: its process has read the findings and the decisions before
 _reader(Path(db)).close()
 print("ready", flush=True)
 while not Path(go).exists():
     time.sleep(0.002)
 t = time.perf_counter()
-s = transition(db, "confirmed", fingerprint=fp, by="审核员", note="bench")
+s = transition(db, target, fingerprint=fp, by="审核员", note="bench")
 print(time.perf_counter() - t)
 """
 
@@ -96,8 +96,13 @@ def five_at_once(db: str, fps: list[str]) -> dict:
     go = Path(f"{db}.bench-go")
     go.unlink(missing_ok=True)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")])}
-    procs = [subprocess.Popen([sys.executable, "-c", FIVE, db, fp, str(go)], env=env, stdout=subprocess.PIPE,
-                              text=True) for fp in fps]
+    from analytics.warehouse import reviewdb
+
+    now = dict(zip(reviewdb.snapshot(db).decisions.column("fingerprint").to_pylist(),
+                   reviewdb.snapshot(db).decisions.column("status").to_pylist()))
+    targets = ["dismissed" if now.get(fp) == "confirmed" else "confirmed" for fp in fps]
+    procs = [subprocess.Popen([sys.executable, "-c", FIVE, db, fp, target, str(go)], env=env,
+                              stdout=subprocess.PIPE, text=True) for fp, target in zip(fps, targets)]
     for p in procs:
         assert p.stdout.readline().strip() == "ready"
     t = time.perf_counter()
