@@ -221,7 +221,7 @@ def after_checks(con) -> int:
     (see reviewdb). Returns how many closed."""
     from .store import session_target
 
-    target = session_target(con)
+    target = session_target(con)  # None outside a write session (a test's own connection)
     snap = reviewdb.register(con, target) if target else None
     try:
         if snap is None or snap.decisions.num_rows == 0:
@@ -247,6 +247,9 @@ def after_checks(con) -> int:
             con.execute(read("review/outbox_append"), {"at": datetime.now()})
         finally:
             con.unregister("_outbox_df")
+        from .store import queued_review_steps
+
+        queued_review_steps(con)
     return len(closed)
 
 

@@ -265,7 +265,7 @@ def write_session(path: str | os.PathLike | None = None, *, timeout: float | Non
     with writer_lock(target, timeout):
         _remove_scratch(work)  # from a writer that was killed
         con = None
-        published = False
+        published = queued = False
         try:
             if target.exists():
                 shutil.copyfile(target, work)
@@ -287,6 +287,7 @@ def write_session(path: str | os.PathLike | None = None, *, timeout: float | Non
                 yield con
             finally:
                 _TARGETS.pop(id(con), None)
+                queued = _QUEUED.pop(id(con), False)
             con.execute("CHECKPOINT")
             con.close()
             con = None
@@ -311,11 +312,18 @@ def write_session(path: str | os.PathLike | None = None, *, timeout: float | Non
                 os.fsync(dir_fd)
             finally:
                 os.close(dir_fd)
-        if published:
+        if published and queued:
             _sync_review(target)
 
 
 _TARGETS: dict[int, Path] = {}
+_QUEUED: dict[int, bool] = {}
+
+
+def queued_review_steps(con) -> None:
+    """This write session put rows in review_outbox: the store is told right after the publish.
+    (Rows a killed writer left are applied by the next write of the review store.)"""
+    _QUEUED[id(con)] = True
 
 
 def session_target(con) -> Path | None:
