@@ -7,6 +7,7 @@ import streamlit as st
 
 from analytics.dashboard import report_tables as rt
 from analytics.dashboard import ui
+from analytics.dashboard.db import db_path
 from analytics.dashboard.filters import KINDS, LEVELS
 from analytics.dashboard.labels import findings_frame, warning_frame
 from analytics.dashboard.safe_text import md
@@ -72,6 +73,44 @@ for i, (title, build) in enumerate(TABLES):
 
 with st.expander("每个单元格的原文与来源位置"):
     ui.table(rt.cell_sources(cells), "cell_sources")
+
+st.subheader("单元格更正")
+done = st.session_state.pop("rp_fix_done", None)
+if done:
+    st.success(md(done))
+fixes = ui.query("report_corrections", report_id=report_id)
+if fixes.empty:
+    st.caption("该报告没有人工更正的单元格：指标、检查和导出用的都是解析值。")
+else:
+    st.caption(f"该报告有 {len(fixes)} 条人工更正：指标、检查和导出用更正后的值（导出中标为 corrected），解析值保留。")
+    ui.table(fixes, "report_corrections", {"tbl": "表格", "row_key": "行", "col_key": "列", "parsed_value": "解析值",
+                                           "previous_value": "更正前", "value": "更正值", "reason": "原因",
+                                           "actor": "操作人", "at": "时间"})
+with st.form("rp_fix"):
+    from analytics.dashboard import writes
+    from analytics.warehouse.corrections import TABLE_ZH
+
+    numeric = cells[cells["tbl"].isin(list(TABLE_ZH))]
+    keys = [f"{t}|{r}|{c}" for t, r, c in numeric[["tbl", "row_key", "col_key"]].itertuples(index=False)]
+    shown = {k: f"{TABLE_ZH[k.split('|')[0]]} {k.split('|')[1]}:{k.split('|')[2]}" for k in keys}
+    chosen = st.selectbox("单元格", keys, format_func=shown.get, key="rp_fix_cell")
+    value = st.number_input("正确的数值", value=0.0, step=1.0, key="rp_fix_value")
+    reason = st.text_input("更正原因（必填）", max_chars=500, key="rp_fix_reason")
+    saved = st.form_submit_button("保存更正", key="rp_fix_save")
+if saved and chosen:
+    from analytics.errors import ReportError
+    from analytics.warehouse.corrections import correct
+
+    tbl, row, col = chosen.split("|")
+    key = row if tbl == "active_disclosure" else f"{row}:{col}"
+    try:
+        fixed = writes.run(correct, db_path(), report_id, tbl, key, value, reason=reason, by=writes.actor())
+    except ReportError as exc:  # no reason given, another writer, a full disk
+        st.error(md(exc.message))
+    else:
+        st.session_state["rp_fix_done"] = f"{fixed.summary_zh()}（操作人：{writes.actor()}）"
+        st.cache_data.clear()
+        st.rerun()
 
 st.subheader("检查发现")
 findings = ui.query("report_findings", report_id=report_id, agency_id=head["agency_id"], year=int(head["year"]))

@@ -75,7 +75,7 @@ FAULTS = {
 
 
 @contextlib.contextmanager
-def faulty_folder(fault: str, base_db: Path, tmp_path: Path):
+def faulty_folder(fault: str, base_db: Path, tmp_path: Path, leave: int | None = None):
     """``(db, command prefix)`` with the warehouse in a folder that has ``fault``."""
     if fault == "folder read-only (mode 0555)":
         prefix, why = fs_faults.unprivileged_prefix()
@@ -100,6 +100,8 @@ def faulty_folder(fault: str, base_db: Path, tmp_path: Path):
             why = fs_faults.remount_read_only(folder)
             if why:
                 pytest.skip(why)
+        elif leave is not None:
+            fs_faults.fill(folder, leave=leave)
         elif "does not fit" in fault:
             fs_faults.fill(folder, leave=db.stat().st_size // 2)
         else:
@@ -115,14 +117,35 @@ def test_a_refused_write_is_one_line_and_changes_nothing(fault, base, tmp_path):
     base_db, fingerprint = base
     with faulty_folder(fault, base_db, tmp_path) as (db, prefix):
         before = _state(db)
-        for args in (["ingest", NEW_REPORT, "--quiet"], ["check"], ["findings", "confirm", fingerprint, "--note", "核对"]):
+        for args in (["ingest", NEW_REPORT, "--quiet"], ["check"]):
             r = cli(*args, "--db", db, prefix=prefix)
             lines = r.stderr.strip().splitlines()
             assert r.returncode == 2, r.stderr
             assert len(lines) == 1, r.stderr
             assert lines[0].startswith(f"analytics {args[0]}: 无法写入数据仓库 {db}：{FAULTS[fault]}（"), lines[0]
             assert _state(db) == before, f"{args[0]} changed the folder"
-        tally(f"warehouse {fault}", "one line, exit 2, warehouse unchanged", 3)
+        tally(f"warehouse {fault}", "one line, exit 2, warehouse unchanged", 2)
+
+
+# A decision is a few KB in the review store beside the warehouse (no copy of the warehouse), so
+# a disk with room for a copy takes it; the faults for it are a read-only folder and a disk with
+# no room left at all.
+DECISION_FAULTS = {k: v for k, v in FAULTS.items() if "read-only" in k} | {"disk full (nothing left)": "磁盘空间不足"}
+
+
+@pytest.mark.parametrize("fault", list(DECISION_FAULTS))
+def test_a_refused_decision_is_one_line_and_changes_nothing(fault, base, tmp_path):
+    base_db, fingerprint = base
+    leave = 0 if "nothing left" in fault else None
+    with faulty_folder(fault, base_db, tmp_path, leave=leave) as (db, prefix):
+        before = _state(db)
+        r = cli("findings", "confirm", fingerprint, "--note", "核对", "--db", db, prefix=prefix)
+        lines = r.stderr.strip().splitlines()
+        assert r.returncode == 2, r.stderr
+        assert len(lines) == 1, r.stderr
+        assert lines[0].startswith(f"analytics findings: 无法写入数据仓库 {db}：{DECISION_FAULTS[fault]}（"), lines[0]
+        assert _state(db) == before, "the decision left a file behind"
+    tally(f"decision, {fault}", "one line, exit 2, nothing changed")
 
 
 def test_the_next_writer_removes_what_a_killed_writer_left(base, tmp_path):
@@ -138,7 +161,7 @@ def test_the_next_writer_removes_what_a_killed_writer_left(base, tmp_path):
     assert Path(f"{db}.writing").exists()
     Path(f"{db}.writing.tmp").mkdir(exist_ok=True)  # where a killed writer spills
     (Path(f"{db}.writing.tmp") / "spill.block").write_bytes(b"\0" * 4096)
-    r = cli("findings", "confirm", fingerprint, "--db", db)
+    r = cli("check", "--db", db)
     assert r.returncode == 0, r.stderr
     assert sorted(os.listdir(db.parent)) == ["w.duckdb", "w.duckdb.lock"]
     tally("scratch files of a killed writer", "removed by the next writer")
@@ -196,9 +219,23 @@ while not release.exists():
 """
 
 
+# The review store's write lock, held the way a reviewer's step holds it (SQLite BEGIN IMMEDIATE).
+REVIEW_HOLDER = """
+import sys, time
+from pathlib import Path
+from analytics.warehouse import reviewdb
+with reviewdb.writing(sys.argv[1]):
+    print("held", flush=True)
+    release = Path(sys.argv[2])
+    while not release.exists():
+        time.sleep(0.05)
+"""
+
+
 @contextlib.contextmanager
-def lock_held(db: Path, release: Path):
-    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(db), str(release)], stdout=subprocess.PIPE, text=True)
+def lock_held(db: Path, release: Path, script: str = HOLDER):
+    holder = subprocess.Popen([sys.executable, "-c", script, str(db), str(release)], stdout=subprocess.PIPE,
+                              text=True, env=ENV)
     try:
         assert holder.stdout.readline().strip() == "held"
         yield holder
@@ -216,22 +253,42 @@ def test_a_waiting_writer_says_so_once_and_gives_up_after_the_timeout(base, tmp_
     before = _state(db)
     with lock_held(db, tmp_path / "release"):
         start = time.monotonic()
-        r = cli("findings", "confirm", fingerprint, "--db", db, env={**ENV, "ANALYTICS_WRITE_TIMEOUT": "2"})
+        r = cli("check", "--db", db, env={**ENV, "ANALYTICS_WRITE_TIMEOUT": "2"})
         took = time.monotonic() - start
     lines = r.stderr.strip().splitlines()
     assert r.returncode == 2, r.stderr
     assert len(lines) == 2 and lines[0].startswith(WAIT_LINE) and lines[0].endswith("…"), lines
-    assert lines[1].startswith("analytics findings: 另一个写入任务仍在进行，已等待 2 秒"), lines
+    assert lines[1].startswith("analytics check: 另一个写入任务仍在进行，已等待 2 秒"), lines
     assert took >= 2
     assert _state(db) == before
     tally("writer lock held by another process", "said it waits, gave up after the timeout")
+
+
+def test_a_decision_waits_for_another_reviewer_not_for_the_warehouse_writer(base, tmp_path):
+    base_db, fingerprint = base
+    db = _place(base_db, tmp_path / "wh")
+    with lock_held(db, tmp_path / "release-wh"):  # an ingest holding the warehouse for minutes
+        r = cli("findings", "confirm", fingerprint, "--db", db, env={**ENV, "ANALYTICS_WRITE_TIMEOUT": "2"})
+        assert r.returncode == 0 and r.stderr == "", r.stderr
+    with lock_held(db, tmp_path / "release-rv", REVIEW_HOLDER):  # another reviewer's step, held
+        start = time.monotonic()
+        r = cli("findings", "decide", fingerprint, "--status", "notified", "--by", "张三", "--db", db,
+                env={**ENV, "ANALYTICS_WRITE_TIMEOUT": "2"})
+        took = time.monotonic() - start
+    lines = r.stderr.strip().splitlines()
+    assert r.returncode == 2, r.stderr
+    assert len(lines) == 2 and lines[0].startswith(WAIT_LINE) and lines[0].endswith("…"), lines
+    assert lines[1].startswith("analytics findings: 另一个审核写入仍在进行，已等待 2 秒"), lines
+    assert took >= 2
+    assert list_findings(db, status="confirmed")[0][0] == fingerprint  # the refused step changed nothing
+    tally("review store lock held by another process", "said it waits, gave up after the timeout")
 
 
 def test_a_waiting_writer_goes_on_when_the_lock_is_released(base, tmp_path):
     base_db, fingerprint = base
     db = _place(base_db, tmp_path / "wh")
     release = tmp_path / "release"
-    with lock_held(db, release):
+    with lock_held(db, release, REVIEW_HOLDER):
         proc = subprocess.Popen([sys.executable, "-m", "analytics.cli", "findings", "confirm", fingerprint,
                                  "--db", str(db)], env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         first = proc.stderr.readline()  # blocks until the writer says that it waits
@@ -369,16 +426,22 @@ def test_uploads_on_a_read_only_folder_are_one_error_line(read_only_warehouse, t
 
 def test_a_decision_behind_another_writer_says_so_and_times_out(app_base, tmp_path, monkeypatch):
     db = _place(app_base, tmp_path / "wh")
+    from analytics.warehouse import reviewdb
+
+    with reviewdb.writing(db):
+        pass  # the review store exists, as it does once anyone decided
     before = _state(db)
     monkeypatch.setenv("ANALYTICS_DB", str(db))
     monkeypatch.setenv("ANALYTICS_WRITE_TIMEOUT", "1.5")
     at = _page("quality")
-    with lock_held(db, tmp_path / "release"):
+    with lock_held(db, tmp_path / "release", REVIEW_HOLDER):  # another reviewer's step, held
         at.button(key="q_confirm").click().run()
     assert not at.exception, [e.message for e in at.exception]
     assert [t.value for t in at.toast if t.value.startswith(WAIT_LINE)], [t.value for t in at.toast]
     errors = [e.value for e in at.error]
-    assert len(errors) == 1 and errors[0].startswith(md("另一个写入任务仍在进行，已等待 1.5 秒")), errors
+    assert len(errors) == 1 and errors[0].startswith(md("另一个审核写入仍在进行，已等待 1.5 秒")), errors
     assert _findings_table(at)
-    assert _state(db) == before
-    tally("writer lock held by another process", "app said it waits, gave up after the timeout")
+    # SQLite's -wal and -shm live while a connection is open (the page's reader keeps one)
+    assert [n for n in _state(db)[1] if not n.endswith(("-wal", "-shm"))] == before[1]
+    assert _state(db)[0] == before[0]
+    tally("review store lock held by another process", "app said it waits, gave up after the timeout")

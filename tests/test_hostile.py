@@ -20,6 +20,7 @@ import duckdb
 import pandas as pd
 import pytest
 
+from analytics.warehouse import reviewdb
 from analytics.dashboard import queries, uploads
 from fixtures.corpus import REAL
 from fixtures.gold_warehouse import build_warehouse
@@ -47,7 +48,8 @@ HARMLESS = "不存在的取值"
 STRING_PARAMS = {"province", "city", "county", "q", "agency_id"}
 LIST_PARAMS = {"levels", "kinds", "datasets", "agencies", "rules", "severities", "metrics"}
 IDENT_PARAMS = {"metric", "order", "group", "status"}
-TABLES = ["agencies", "reports", "cells", "findings", "finding_decisions", "ingest_log", "report_wide"]
+# decisions are in the review store beside the warehouse; `rw` registers them as readers do
+TABLES = ["agencies", "reports", "cells", "findings", "ingest_log", "report_wide"]
 
 
 @pytest.fixture(scope="module")
@@ -65,6 +67,7 @@ def rw(warehouse, tmp_path_factory):
     copy = tmp_path_factory.mktemp("rw") / "warehouse.duckdb"
     shutil.copyfile(warehouse, copy)
     con = duckdb.connect(str(copy))
+    reviewdb.register(con, warehouse)  # decisions are read from the review store beside it
     yield con
     con.close()
 
@@ -199,6 +202,7 @@ def test_search_box_and_decision_note_take_injection(app_env):
     at.button(key="q_dismiss").click().run()
     assert not at.exception, [e.value for e in at.exception]
     con = duckdb.connect(str(app_env), read_only=True)
+    reviewdb.register(con, app_env)
     try:
         stored = con.execute("SELECT status, note FROM finding_decisions WHERE fingerprint = ?", [fp]).fetchall()
         assert stored == [("dismissed", note)]  # stored verbatim, as a value

@@ -14,7 +14,7 @@ from analytics import fields as F
 from analytics.parsing import parse_file, read_report
 from analytics.report_record import Cell, Report, ReportWarning, as_report
 from analytics.warehouse import connect_read, load_records, write_session
-from analytics.warehouse.findings import decide, list_findings, recheck
+from analytics.warehouse.findings import list_findings, recheck
 from analytics.manifest import apply
 from analytics.warehouse.sqlfiles import all_names, read
 from fixtures.records import fresh_warehouse, make_record
@@ -149,9 +149,12 @@ def test_an_older_warehouse_is_renamed_and_keeps_its_decisions(tmp_path):
     load_records(db, [record])
     fingerprints = sorted(r[0] for r in list_findings(db, rule="NOT_INTEGER"))
     assert [fp.rsplit("|", 1)[1].split(":")[0] for fp in fingerprints] == ["active_disclosure", "review_litigation"]
-    for fp in fingerprints:
-        decide(db, fp, "dismissed", "已核实")
-    with write_session(db) as con:  # as the warehouse was written with the short table names
+    with write_session(db) as con:  # as the warehouse was written with the short table names,
+        # when it kept its decisions in its own table
+        con.execute("CREATE TABLE finding_decisions (fingerprint VARCHAR PRIMARY KEY, status VARCHAR NOT NULL, "
+                    "note VARCHAR, decided_at TIMESTAMP NOT NULL)")
+        for fp in fingerprints:
+            con.execute("INSERT INTO finding_decisions VALUES (?, 'dismissed', '已核实', now())", [fp])
         for new, old in (("active_disclosure", "active"), ("review_litigation", "review")):
             con.execute("UPDATE cells SET tbl = ? WHERE tbl = ?", [old, new])
             for table in ("findings", "finding_decisions"):

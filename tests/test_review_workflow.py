@@ -14,7 +14,7 @@ import pytest
 
 from analytics.cli import main
 from analytics.errors import ReportError
-from analytics.warehouse import connect_read, load_records, write_session
+from analytics.warehouse import connect_read, load_records, reviewdb, write_session
 from analytics.warehouse.findings import decide, list_findings, recheck
 from analytics.warehouse.review import (STATUS_ZH, TRANSITIONS, ForbiddenStep, audit_log, history,
                                         step_problem, transition)
@@ -134,13 +134,14 @@ def test_reingest_recheck_and_schema_upgrade_keep_every_step(db, tmp_path):
 
 
 def test_a_warehouse_with_decisions_but_no_log_gets_them_as_first_steps(db):
-    decide(db, FP, "dismissed", "印刷错误", by="王审核")
-    with write_session(db) as con:  # the shape of a warehouse written before the log existed
-        con.execute("DROP TABLE finding_decision_log")
-        con.execute("DROP SEQUENCE decision_log_seq")
-        for column in ("actor", "finding_agency", "finding_year", "finding_rule", "seen_report_id"):
-            con.execute(f"ALTER TABLE finding_decisions DROP COLUMN {column}")
+    # the shape of a warehouse written before the log existed, when decisions were its own table
+    with write_session(db) as con:
+        con.execute("CREATE TABLE finding_decisions (fingerprint VARCHAR PRIMARY KEY, status VARCHAR NOT NULL, "
+                    "note VARCHAR, decided_at TIMESTAMP NOT NULL)")
+        con.execute("INSERT INTO finding_decisions VALUES (?, 'dismissed', '印刷错误', TIMESTAMP '2023-05-01 09:00:00')",
+                    [FP])
         con.execute("UPDATE warehouse_meta SET value = 'older' WHERE key = 'schema'")
+    assert not reviewdb.store_path(db).exists()  # nothing was decided in the review store yet
     before = duckdb.connect(db, read_only=True)
     assert [c[0] for c in before.execute("DESCRIBE finding_decisions").fetchall()] == \
         ["fingerprint", "status", "note", "decided_at"]

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from analytics.warehouse import reviewdb
 from analytics.dashboard import queries as Q
 from analytics.fields import TEMPLATE_2021_FIRST_YEAR
 from analytics.errors import ReportError
@@ -28,6 +29,7 @@ def db(tmp_path_factory):
 @pytest.fixture(scope="module")
 def con(db):
     c = duckdb.connect(str(db[0]), read_only=True)
+    reviewdb.register(c, db[0])  # decisions come from the review store beside the warehouse
     yield c
     c.close()
 
@@ -35,7 +37,7 @@ def con(db):
 @pytest.fixture(scope="module")
 def frames(con):
     return {t: con.execute(f"SELECT * FROM {t}").df()
-            for t in ("agencies", "reports", "report_wide", "cells", "findings")}
+            for t in ("agencies", "reports", "report_wide", "cells", "findings", "cell_corrections")}
 
 
 def test_population_shape(db, frames):
@@ -529,6 +531,12 @@ def check_report_cells(got, p, fr):
     assert len(got) == len(c) > 100
     _close(got.sort_values(["tbl", "row_key", "col_key"]).value,
            c.sort_values(["tbl", "row_key", "col_key"]).value)
+
+
+def check_report_corrections(got, p, fr):
+    c = fr["cell_corrections"]
+    c = c[c.report_id == p["report_id"]]
+    assert sorted(got.value) == sorted(c.value) and list(got.columns)[:3] == ["tbl", "row_key", "col_key"]
 
 
 def check_report_findings(got, p, fr):

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from analytics.warehouse import load_records, write_session
-from analytics.warehouse import models, wide
+from analytics.warehouse import models, reviewdb, wide
 from analytics.warehouse.checks import SQL_RULES, rule_sql, run_checks, scope_expand_sql, set_scope
 from analytics.warehouse.schema import metrics_view_sql
 from analytics.warehouse.sqlfiles import all_names, ident, read, render
@@ -27,20 +27,51 @@ RENDERED = {
     "rules/duplicate_text": lambda: rule_sql("duplicate_text"),
     "checks/scope_expand": scope_expand_sql,
     "marts/report_quality": lambda: models.model_sql("report_quality"),
+    **{f"marts_delta/{n}": (lambda n=n: _delta(n)) for n in (
+        "delete_agencies", "delete_regions", "delete_peers", "shadow_agencies", "shadow_regions", "shadow_peers",
+        "unshadow", "insert")},
 }
+_DELTA_TABLE = {"delete_agencies": "agency_year", "delete_regions": "region_year", "delete_peers": "peer_stats",
+                "shadow_agencies": "agency_year", "shadow_regions": "agency_year", "shadow_peers": "agency_metric",
+                "unshadow": "agency_year", "insert": "agency_total"}
+
+
+def _delta(name: str) -> str:
+    """A statement of the incremental summary refresh, after the temp tables it reads."""
+    from analytics.warehouse.models import _query_of
+
+    table = _DELTA_TABLE[name]
+    return ";\n".join([
+        "CREATE OR REPLACE TEMP TABLE _mart_scope AS SELECT '江苏省淮安市人民政府' AS agency_id",
+        read("marts_delta/region_keys_create"), read("marts_delta/region_keys"),
+        read("marts_delta/peer_groups_create"), read("marts_delta/peer_groups"),
+        render(f"marts_delta/{name}", table=table, catalog='"copy"', query=_query_of(table))])
+
 # Pieces of other queries, run inside a minimal query of their own.
 FRAGMENTS = {
     "checks/shared_bands": lambda: (f"WITH mine AS (SELECT * FROM current_bands), {read('checks/shared_bands')} "
                                     "SELECT count(*) FROM buckets"),
 }
 NEW_ID = 10**9
+DB_OF: list = []  # the module's warehouse, whose review store the statements read
 PARAMS = {
     "findings/list": {"rule": None, "agency": "淮安", "severity": None, "status": None, "limit": 10},
-    "findings/agency_of": ["T4_GROUP_SUM|江苏省淮安市人民政府|2023|review"],
     "findings/match": {"fingerprint": None, "fingerprints": None, "rule": "t4_group_sum", "agency": "淮安", "severity": None,
                        "year": 2023, "from_status": "open"},
-    "findings/log_append": {"at": datetime(2024, 1, 1)},
-    "findings/decisions_upsert": {"at": datetime(2024, 1, 1)},
+    "review/outbox_since": [0],
+    "corrections/n_findings": ["江苏省淮安市人民政府"],
+    "corrections/cell_of": {"report_id": 1, "tbl": "applications", "row_key": "new_received", "col_key": "total"},
+    "corrections/append": {"report_id": 1, "tbl": "applications", "row_key": "new_received", "col_key": "total",
+                           "parsed_value": 83.0, "parsed_kind": "number", "previous_value": 83.0, "value": 90.0,
+                           "reason": "核对", "actor": "张三", "at": datetime(2024, 1, 1)},
+    "corrections/apply_update": {"report_id": 1, "tbl": "applications", "row_key": "new_received",
+                                 "col_key": "total", "value": 90.0},
+    "corrections/apply_insert": {"report_id": 1, "tbl": "applications", "row_key": "new_received",
+                                 "col_key": "total", "value": 90.0},
+    "corrections/batch_one": {"report_id": 1},
+    "corrections/list": {"report_id": None},
+    "report_wide_sync": {"agencies": ["江苏省淮安市人民政府"]},
+    "review/outbox_append": {"at": datetime(2024, 1, 1)},
     "findings/closed_by_new_version": {"statuses": ["confirmed", "notified", "returned"]},
     "findings/history": {"fingerprint": "x"},
     "notice/findings": {"year": 2023, "region": None, "statuses": ["confirmed"]},
@@ -70,11 +101,17 @@ def _frames(con) -> None:
     con.register("_new_agencies", pd.DataFrame([agency_row("江苏省淮安市人民政府", "real", None, "name")],
                                                columns=AGENCY_COLUMNS))
     con.register("_scope_df", pd.DataFrame({"agency_id": ["江苏省淮安市人民政府"]}))
+    con.register("_mart_scope_df", pd.DataFrame({"agency_id": ["江苏省淮安市人民政府"]}))
+    con.execute("CREATE OR REPLACE TEMP TABLE _mart_scope AS SELECT '江苏省淮安市人民政府' AS agency_id")
+    con.execute(read("marts_delta/region_keys_create"))
+    con.execute(read("marts_delta/peer_groups_create"))
     con.register("_prose", pd.DataFrame([], columns=FINDING_COLUMNS))
-    con.register("_changes_df", pd.DataFrame([{
-        "fingerprint": "T4_GROUP_SUM|江苏省淮安市人民政府|2023|review", "from_status": "open", "to_status": "confirmed",
-        "actor": "张三", "note": None, "agency_id": "江苏省淮安市人民政府", "year": 2023, "rule": "T4_GROUP_SUM",
-        "report_id": 1}]))
+    con.register("_outbox_df", pd.DataFrame([{
+        "kind": "step", "fingerprint": "T4_GROUP_SUM|江苏省淮安市人民政府|2023|review", "from_status": "open",
+        "to_status": "confirmed", "actor": "张三", "note": None, "agency_id": "江苏省淮安市人民政府", "year": 2023,
+        "rule": "T4_GROUP_SUM", "report_id": 1}]))
+    # decisions and their log come from the review store, registered as every reader does
+    reviewdb.register(con, DB_OF[0])
 
 
 @pytest.fixture(scope="module")
@@ -84,6 +121,10 @@ def db(tmp_path_factory):
     second = make_record("江苏省淮安市人民政府", 2023, scope="jurisdiction")
     second["review_litigation"]["review"]["total"] = 9
     load_records(path, [first, second, make_record("淮安市洪泽区人民政府", 2023), make_record("淮安市淮安区人民政府", 2023)])
+    from analytics.warehouse.review import transition
+
+    transition(path, "confirmed", fingerprint="T4_GROUP_SUM|江苏省淮安市人民政府|2023|review", by="张三")
+    DB_OF[:] = [path]
     return path
 
 

@@ -28,6 +28,7 @@ COMMANDS = {
     "findings": "列出、处理规则发现并导出处理记录 (list findings, review them, export the decision log)",
     "notice": "生成各机构的整改通知和问题清单 (write rectification notices per agency)",
     "evaluate": "生成地区年度报告评估（DOCX 或 PDF） (write the evaluation report of a region and year)",
+    "correct": "更正报告中的单元格并记录原因 (correct one cell of a report, with who and why)",
     "export": "导出报告、单元格、指标和发现 (export reports, cells, metrics, findings)",
     "demo": "生成演示语料 (generate the demo corpus of documents)",
     "setup": "准备随附数据的仓库 (build the warehouse of the bundled data)",

@@ -4,9 +4,13 @@ Ingest replaces the warehouse file atomically, so a connection is keyed by the f
 mtime: when a new file has been swapped in, the next run opens it, and cached results of the old
 file are never served for the new one.
 
+Reviewers' decisions live in the review store beside it (warehouse/reviewdb): every cursor
+registers its newest committed state, and cached results are keyed by the store's version as well.
+
 Every query runs under the signed-in account's region (``auth.region()``): a cursor of a scoped
-account reads the warehouse through the views of ``scope.py``, so no query, download or export
-of the app can see an agency outside it, whatever its SQL says. Results are cached per region.
+account reads the warehouse through the views of ``scope.py`` and sees only the decisions on its
+agencies' findings, so no query, download or export of the app can see an agency outside it,
+whatever its SQL says. Results are cached per region.
 """
 
 from __future__ import annotations
@@ -52,28 +56,42 @@ class Reader:
     def __init__(self, path: str):
         from ..warehouse import connect_read
 
+        self._path = path
         self._con = connect_read(path)
         self._catalog = self._con.execute("SELECT current_database()").fetchone()[0]
-        self._scopes: dict[str, str] = {}
+        self._scopes: dict[str, tuple[str, frozenset[str]]] = {}
         self._lock = threading.Lock()
 
     def cursor(self, region: Region | None = None):
         """A cursor of its own; with a region that is not everywhere, one that sees only its agencies."""
+        from ..warehouse import reviewdb
+
         cur = self._con.cursor()
+        # Decisions live in the review store and change without a new warehouse file: each cursor
+        # gets the newest committed ones (reloaded only when the store's version moved on).
+        snap = reviewdb.snapshot(self._path)
         if region is not None and not region.everywhere:
-            scope.enter(cur, self._scoped(region), self._catalog)
+            db, agencies = self._scoped(region)
+            scope.enter(cur, db, self._catalog)
+            # A registered name shadows every view, the scope's too: register only the region's.
+            reviewdb.register(cur, self._path, scope.decisions_of(snap, agencies))
             return cur
         # A cursor starts in the connection's default catalog, not the attached warehouse.
         cur.execute(f'USE "{self._catalog.replace(chr(34), chr(34) * 2)}"')
+        reviewdb.register(cur, self._path, snap)
         return cur
 
-    def _scoped(self, region: Region) -> str:
+    def _scoped(self, region: Region) -> tuple[str, frozenset[str]]:
+        """The scope's attached database and its agencies (both fixed for this warehouse file)."""
         key = region.key()
         with self._lock:
             if key not in self._scopes:
                 setup = self._con.cursor()
                 try:
-                    self._scopes[key] = scope.create(setup, self._catalog, region)
+                    db = scope.create(setup, self._catalog, region)
+                    agencies = frozenset(r[0] for r in setup.execute(
+                        f"SELECT agency_id FROM {db}.main.scope_agencies").fetchall())
+                    self._scopes[key] = (db, agencies)
                 finally:
                     setup.close()
             return self._scopes[key]
@@ -93,7 +111,8 @@ def connection():
 
 
 @st.cache_data(max_entries=512, ttl=3600, show_spinner=False)
-def _cached(path: str, version: tuple, region: Region, name: str, params_json: str) -> pd.DataFrame:
+def _cached(path: str, version: tuple, review_version: int, region: Region, name: str,
+            params_json: str) -> pd.DataFrame:
     fn, _ = queries.CATALOGUE[name]
     cur = _open(path, version).cursor(region)
     try:
@@ -104,7 +123,9 @@ def _cached(path: str, version: tuple, region: Region, name: str, params_json: s
 
 def query(name: str, **params) -> pd.DataFrame:
     """Run a catalogued query under the session's region (cached per warehouse file version,
-    region and parameters)."""
+    review store version, region and parameters: a reviewer's decision in another session is
+    seen by the next query)."""
+    from ..warehouse import reviewdb
     from . import auth
 
     path = db_path()
@@ -118,5 +139,5 @@ def query(name: str, **params) -> pd.DataFrame:
         for part in ("province", "city", "county"):
             if part in params and params[part] is None and getattr(region, part):
                 params[part] = getattr(region, part)
-    return _cached(str(path), version, region, name,
+    return _cached(str(path), version, reviewdb.version(path), region, name,
                    json.dumps(params, sort_keys=True, ensure_ascii=False, default=str))

@@ -368,6 +368,10 @@ def report_cells(con, *, report_id: int) -> pd.DataFrame:
     return run(con, "report_cells", {"report_id": int(report_id)})
 
 
+def report_corrections(con, *, report_id: int) -> pd.DataFrame:
+    return run(con, "report_corrections", {"report_id": int(report_id)})
+
+
 def report_findings(con, *, report_id: int, agency_id: str, year: int) -> pd.DataFrame:
     return run(con, "report_findings", {"report_id": int(report_id), "agency_id": agency_id, "year": int(year)})
 
@@ -457,6 +461,7 @@ CATALOGUE: dict[str, tuple] = {
     "report_search": (report_search, {**_EX, "q": "", "limit": 300}),
     "report_header": (report_header, {"report_id": 1}),
     "report_cells": (report_cells, {"report_id": 1}),
+    "report_corrections": (report_corrections, {"report_id": 1}),
     "report_findings": (report_findings, {"report_id": 1, "agency_id": "", "year": 2024}),
     "report_previous": (report_previous, {"agency_id": "", "year": 2024}),
     "profile_agencies": (profile_agencies, {**_EX, "agency_id": "", "limit": 3000}),

@@ -11,10 +11,10 @@ it is listed in ``UNSCOPED``, so a new table is hidden until someone says it hol
 
 - place columns (province, city, county: agencies, report_wide, agency_year, region_year,
   findings_placed …): the scope's place, part by part;
-- agency_id (reports, findings, agency_metric) or finding_agency (finding_decisions): an agency
-  of the scope;
+- agency_id (reports, findings, agency_metric): an agency of the scope;
 - report_id (cells, ingest_log, report_textsig): a report of such an agency;
-- fingerprint (finding_decision_log): a finding or decision of such an agency;
+- fingerprint (review_outbox): a finding of such an agency; the review store's decisions and
+  log are not warehouse relations: the reader registers only the scope's (``decisions_of``);
 - none (peer_stats, peer_ecdf, metric_ecdf, warehouse_span: statistics of the whole warehouse):
   empty, so ``whole_warehouse`` answers false and every comparison is counted over the scope.
 
@@ -64,9 +64,22 @@ def _predicate(name: str, cols: list[str], db: str, src: str) -> str:
     if "report_id" in cols:
         return f"t.report_id IN (SELECT report_id FROM {src}.main.reports WHERE agency_id IN {agencies})"
     if "fingerprint" in cols:
-        return (f"t.fingerprint IN (SELECT fingerprint FROM {src}.main.findings WHERE agency_id IN {agencies} "
-                f"UNION SELECT fingerprint FROM {src}.main.finding_decisions WHERE finding_agency IN {agencies})")
+        return f"t.fingerprint IN (SELECT fingerprint FROM {src}.main.findings WHERE agency_id IN {agencies})"
     return "false"
+
+
+def decisions_of(snap, agencies: frozenset[str]):
+    """The review store's snapshot cut to the decisions on findings of ``agencies``, and the log
+    steps of those findings (every logged finding has a decision row: its last step)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from ..warehouse.reviewdb import Snapshot
+
+    keep = pc.is_in(snap.decisions["finding_agency"], value_set=pa.array(sorted(agencies), pa.string()))
+    decisions = snap.decisions.filter(pc.fill_null(keep, False))
+    logged = pc.is_in(snap.log["fingerprint"], value_set=decisions["fingerprint"].combine_chunks())
+    return Snapshot(snap.version, decisions, snap.log.filter(pc.fill_null(logged, False)))
 
 
 def create(con, source: str, region: Region) -> str:

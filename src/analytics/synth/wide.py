@@ -1,7 +1,7 @@
 """``report_wide`` of the synthetic warehouse, laid out as docs/warehouse.md describes.
 
 The staged per-report arrays already hold every wide column; this joins the agency attributes and
-the open finding counts, and writes the rows sorted by place and year. Sorting matters at a
+the finding counts, and writes the rows sorted by place and year. Sorting matters at a
 million reports: a province, a city or one agency then lives in a few row groups, and DuckDB's
 min/max zone maps skip the rest.
 """
@@ -15,8 +15,6 @@ WITH counts AS (
            count(*) FILTER (WHERE severity = 'warning') AS n_warn
     FROM findings f
     WHERE report_id IS NOT NULL
-      AND NOT EXISTS (SELECT 1 FROM finding_decisions d
-                      WHERE d.fingerprint = f.fingerprint AND d.status = 'dismissed')
     GROUP BY report_id
 )
 SELECT r.report_id, r.agency_id, r.year, r.template, r.scope, r.dataset, r.published, r.is_current,

@@ -91,15 +91,85 @@ def build(con, tables: bool = True) -> None:
 SORT_GROWTH = 1.1  # re-sort once report_wide has 10 % more rows than at its last sort
 
 
-def after_refresh(con, full: bool = False) -> None:
+def after_refresh(con, full: bool = False, agencies=None) -> None:
     """Keep report_wide sorted (when enough rows were appended since, or after a full rebuild,
-    which writes agency order) and rebuild every model."""
-    n = con.execute("SELECT count(*) FROM report_wide").fetchone()[0]
-    row = con.execute("SELECT value FROM warehouse_meta WHERE key = 'wide_sorted_rows'").fetchone()
+    which writes agency order) and rebuild every model; with ``agencies`` (and no sort due) only
+    the rows of the summary tables that those agencies' reports can change are recomputed
+    (``build_for``), which gives the same tables as a full build."""
+    # fetchall: an unfinished result would block the next statement's registration
+    n = con.execute("SELECT count(*) FROM report_wide").fetchall()[0][0]
+    rows = con.execute("SELECT value FROM warehouse_meta WHERE key = 'wide_sorted_rows'").fetchall()
+    row = rows[0] if rows else None
     if full or row is None or n > SORT_GROWTH * int(row[0]):
         sort_wide(con)
         mark_sorted(con, n)
-    build(con)
+        build(con)
+    elif agencies is not None:
+        build_for(con, agencies)
+    else:
+        build(con)
+
+
+# How a small refresh recomputes each summary table: the rows of the scope's agencies, of the
+# region_year keys their reports fall in, or of their peer groups (level, kind), each computed by
+# the model's own query over its inputs shadowed down to those rows. A table not listed here (a
+# global statistic, a new mart) is rebuilt whole.
+BY_AGENCY = {"agency_year": ("report_metrics",), "agency_total": ("agency_year",),
+             "agency_metric": ("agency_total",), "findings_placed": ("findings",)}
+BY_REGION = {"region_year": ("report_wide", "agency_year")}
+BY_PEERS = {"peer_stats": ("agency_metric",), "peer_ecdf": ("agency_metric",)}
+_KIND = {**{k: "agencies" for k in BY_AGENCY}, **{k: "regions" for k in BY_REGION},
+         **{k: "peers" for k in BY_PEERS}}
+_INPUTS = {**BY_AGENCY, **BY_REGION, **BY_PEERS}
+
+
+def _query_of(name: str) -> str:
+    """A table model's SELECT (its statement without ``CREATE OR REPLACE TABLE name AS``)."""
+    sql = model_sql(name)
+    m = re.search(rf"^CREATE OR REPLACE TABLE {ident(name)} AS\s*$", sql, re.M)
+    if m is None:
+        raise ValueError(f"model {name} is not a CREATE OR REPLACE TABLE … AS statement")
+    return sql[m.end():]
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def build_for(con, agencies) -> None:
+    """Recompute the summary tables for a refresh that touched only ``agencies``."""
+    import pyarrow as pa
+
+    con.register("_mart_scope_df", pa.table({"agency_id": pa.array(sorted(set(agencies)), pa.string())}))
+    try:
+        con.execute(read("marts_delta/scope"))
+    finally:
+        con.unregister("_mart_scope_df")
+    catalog = _quoted(con.execute("SELECT current_database()").fetchone()[0])
+    con.execute(read("marts_delta/region_keys_create"))
+    con.execute(read("marts_delta/region_keys"))  # the keys before the change
+    con.execute(read("marts_delta/peer_groups_create"))
+    con.execute(read("marts_delta/peer_groups"))
+    for name in build_order():
+        if not is_table(name):
+            continue
+        kind = _KIND.get(name)
+        if kind is None:
+            con.execute(model_sql(name))
+            continue
+        if name == "region_year":
+            con.execute(read("marts_delta/region_keys"))  # and after agency_year changed
+        if name in BY_PEERS and name == next(n for n in build_order() if n in BY_PEERS):
+            con.execute(read("marts_delta/peer_groups"))
+        con.execute(render(f"marts_delta/delete_{kind}", table=ident(name)))
+        inputs = _INPUTS[name]
+        try:
+            for rel in inputs:
+                con.execute(render(f"marts_delta/shadow_{kind}", table=ident(rel), catalog=catalog))
+            con.execute(render("marts_delta/insert", table=ident(name), catalog=catalog, query=_query_of(name)))
+        finally:
+            for rel in inputs:
+                con.execute(render("marts_delta/unshadow", table=ident(rel)))
 
 
 def mark_sorted(con, n_rows: int) -> None:

@@ -14,12 +14,16 @@ def refresh(con, agency_ids=None) -> None:
     from .review import after_checks
 
     with transaction(con):
-        con.execute(read("resolve_parents"))
         # Parent links can change for agencies outside the batch (a newly loaded government
-        # becomes the parent of departments loaded earlier), so the sync looks at every row.
-        con.execute(read("report_wide_sync"))
+        # becomes the parent of departments loaded earlier): those agencies are synced too.
+        relinked = [r[0] for r in con.execute(read("resolve_parents")).fetchall()]
+        synced = None if agency_ids is None else sorted(set(agency_ids) | set(relinked))
+        con.execute(read("report_wide_sync"), {"agencies": synced})
         scope = run_checks(con, agency_ids)
         set_scope(con, scope)
         after_checks(con)  # decisions follow their findings; corrected reports close theirs
         con.execute(read("report_wide_finding_counts"))
-        after_refresh(con, full=agency_ids is None)
+        # Only the summary rows of what changed: the checked agencies (their reports and
+        # finding counts) and the relinked ones (their parent).
+        after_refresh(con, full=agency_ids is None,
+                      agencies=None if agency_ids is None else set(scope) | set(relinked))

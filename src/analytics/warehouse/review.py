@@ -8,7 +8,9 @@ confirmed one is: it can be notified again. A dismissal can be reversed into a c
 ``TRANSITIONS`` is the only list of allowed steps; anything else is refused with a Chinese message.
 
 Each step appends one row to ``finding_decision_log`` and replaces the finding's row in
-``finding_decisions`` (its current status) in the same transaction. Nothing updates or deletes a
+``finding_decisions`` (its current status) in the same transaction of the review store beside the
+warehouse (``reviewdb``: SQLite, so a step never copies the warehouse file; the findings it
+applies to are read from the published warehouse). Nothing updates or deletes a
 log row. Decisions are keyed by the finding's fingerprint ``rule|agency|year|subject``, which
 leaves the report version out: a decision follows its finding onto a newer version of the same
 report. When a newer version no longer has the problem, ``after_checks`` closes the finding as
@@ -20,6 +22,7 @@ from __future__ import annotations
 import csv
 import getpass
 import os
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -27,9 +30,9 @@ from pathlib import Path
 import pyarrow as pa
 
 from ..errors import ReportError
+from . import reviewdb
 from .sqlfiles import read
-from .store import write_session
-from .transaction import transaction
+from .store import connect_read, default_db_path
 
 STATUS_ZH = {
     "open": "待确认",
@@ -57,9 +60,6 @@ LOCAL_USER = "本机用户"
 LOG_COLUMNS = ("log_id", "fingerprint", "agency", "year", "rule", "from_status", "to_status", "actor", "note", "at")
 LOG_HEADER_ZH = ("序号", "指纹", "机构", "年度", "规则", "原状态", "新状态", "操作人", "备注", "时间")
 
-_CHANGES_SCHEMA = pa.schema([("fingerprint", pa.string()), ("from_status", pa.string()), ("to_status", pa.string()),
-                             ("actor", pa.string()), ("note", pa.string()), ("agency_id", pa.string()),
-                             ("year", pa.int32()), ("rule", pa.string()), ("report_id", pa.int64())])
 
 
 class UnknownFinding(ReportError):
@@ -142,21 +142,29 @@ def transition(path: str | os.PathLike | None, to_status: str, *, fingerprint: s
         raise ReportError("批量变更至少需要一个筛选条件（规则、机构、级别、年度或当前状态）")
     if from_status is not None and from_status not in STATUS_ZH:
         raise ReportError(f"未知的当前状态 {from_status!r}")
-    from .schema import ensure_schema
-
     params = {"fingerprint": fingerprint, "fingerprints": None if fingerprints is None else list(fingerprints),
               "rule": rule, "agency": agency, "severity": severity,
               "year": None if year is None else int(year), "from_status": from_status}
-    with write_session(path) as con:
-        ensure_schema(con)
-        matched = con.execute(read("findings/match"), params).fetchall()
-        if not matched:
-            if bulk:
-                raise UnknownFinding("没有符合条件的发现")
-            raise UnknownFinding(f"没有指纹为 {fingerprint!r} 的发现")
-        outcome = Outcome(to_status)
+    db = Path(path) if path else default_db_path()
+    cur = _reader(db)  # the findings: a read of the published warehouse, never a copy of it
+    try:
+        matched = cur.execute(read("findings/match"), params).fetchall()
+        # what a warehouse write queued for the store, read here so the store's lock is held briefly
+        outbox = reviewdb.outbox_of(cur)
+    finally:
+        cur.close()
+    if not matched:
+        if bulk:
+            raise UnknownFinding("没有符合条件的发现")
+        raise UnknownFinding(f"没有指纹为 {fingerprint!r} 的发现")
+    outcome = Outcome(to_status)
+    with reviewdb.writing(db, outbox=outbox) as sq:
+        # The statuses that count are the store's under its write lock: another reviewer may
+        # have moved a finding since the read above.
+        now = reviewdb.statuses(sq, [m[0] for m in matched])
         rows = []
-        for fp, status, agency_id, yr, rl, report_id in matched:
+        for fp, _, agency_id, yr, rl, report_id in matched:
+            status = now[fp]
             problem = step_problem(status, to_status)
             if problem:
                 if not bulk:
@@ -170,55 +178,82 @@ def transition(path: str | os.PathLike | None, to_status: str, *, fingerprint: s
             first = next(iter(outcome.skipped))
             raise ForbiddenStep(f"符合条件的 {len(matched)} 条发现都不能改为“{STATUS_ZH[to_status]}”"
                                 f"（例如：{step_problem(first, to_status)}）")
-        with transaction(con):
-            apply_steps(con, rows, datetime.now())
-            _refresh_counts(con, {r["agency_id"] for r in rows if r["agency_id"] is not None})
-        outcome.changed = [r["fingerprint"] for r in rows]
+        reviewdb.apply_steps(sq, rows, datetime.now())
+    outcome.changed = [r["fingerprint"] for r in rows]
     return outcome
 
 
-def apply_steps(con, rows: list[dict], at: datetime) -> None:
-    """Log the steps and make them the current decisions (the caller holds the transaction)."""
-    if not rows:
-        return
-    con.register("_changes_df", pa.Table.from_pylist(rows, schema=_CHANGES_SCHEMA))
-    try:
-        con.execute(read("findings/log_append"), {"at": at})
-        con.execute(read("findings/decisions_upsert"), {"at": at})
-    finally:
-        con.unregister("_changes_df")
+_READERS: dict[str, tuple] = {}
+_READERS_LOCK = threading.Lock()
 
 
-def _refresh_counts(con, agency_ids) -> None:
-    """The open-finding counts of report_wide leave dismissed findings out: keep them in step."""
-    from .checks import set_scope
+def _reader(db: Path):
+    """A cursor on this process's read connection to the published warehouse, with the review
+    store registered: opened once per published file, so that a reviewer's next step neither
+    attaches the file again nor starts from a cold cache."""
+    from .store import snapshot_token
 
-    if agency_ids:
-        set_scope(con, agency_ids)
-        con.execute(read("report_wide_finding_counts"))
+    key, token = str(db.resolve()), snapshot_token(db)
+    with _READERS_LOCK:
+        entry = _READERS.get(key)
+        if entry is None or entry[0] != token or token is None:
+            # the old connection is dropped, not closed: another thread may still read through it
+            con = connect_read(db)
+            entry = (snapshot_token(db), con, con.execute("SELECT current_database()").fetchall()[0][0])
+            _READERS[key] = entry
+        cur = entry[1].cursor()
+    cur.execute(f'USE "{entry[2].replace(chr(34), chr(34) * 2)}"')
+    reviewdb.register(cur, db)
+    return cur
+
+
+_OUTBOX_SCHEMA = pa.schema([("kind", pa.string()), ("fingerprint", pa.string()), ("from_status", pa.string()),
+                            ("to_status", pa.string()), ("actor", pa.string()), ("note", pa.string()),
+                            ("agency_id", pa.string()), ("year", pa.int32()), ("rule", pa.string()),
+                            ("report_id", pa.int64())])
 
 
 def after_checks(con) -> int:
     """After the findings of the agencies in ``_scope`` were recomputed (inside the refresh's
     transaction): decisions move onto the report version their finding is now on, and findings
-    that a corrected republished report no longer has become 已整改. Returns how many closed."""
-    con.execute(read("findings/follow"))
-    closed = con.execute(read("findings/closed_by_new_version"), {"statuses": list(ACTIVE)}).fetchall()
-    rows = []
+    that a corrected republished report no longer has become 已整改. Both are queued in the
+    warehouse's ``review_outbox`` and reach the review store once the warehouse is published
+    (see reviewdb). Returns how many closed."""
+    from .store import session_target
+
+    target = session_target(con)  # None outside a write session (a test's own connection)
+    snap = reviewdb.register(con, target) if target else None
+    try:
+        if snap is None or snap.decisions.num_rows == 0:
+            return 0
+        follows = con.execute(read("review/follow_pairs")).fetchall()
+        closed = con.execute(read("findings/closed_by_new_version"), {"statuses": list(ACTIVE)}).fetchall()
+    finally:
+        if snap is not None:
+            con.unregister("finding_decisions")
+            con.unregister("finding_decision_log")
+    rows = [{"kind": "follow", "fingerprint": fp, "report_id": rid} for fp, rid in follows]
     for fp, status, agency_id, year, rule, report_id, source_path, loaded_at, agency_name in closed:
         source = Path(source_path).name if source_path else f"版本 {report_id}"
         when = f"，{loaded_at:%Y-%m-%d} 载入" if loaded_at else ""
-        rows.append({"fingerprint": fp, "from_status": status, "to_status": "rectified", "actor": SYSTEM,
+        rows.append({"kind": "step", "fingerprint": fp, "from_status": status, "to_status": "rectified",
+                     "actor": SYSTEM,
                      "note": f"{agency_name}{year}年度报告已更正重发（{source}，报告编号 {report_id}{when}），"
                              f"新版本中已无此问题，自动记为已整改",
                      "agency_id": agency_id, "year": year, "rule": rule, "report_id": report_id})
-    apply_steps(con, rows, datetime.now())
-    return len(rows)
+    if rows:
+        con.register("_outbox_df", pa.Table.from_pylist(rows, schema=_OUTBOX_SCHEMA))
+        try:
+            con.execute(read("review/outbox_append"), {"at": datetime.now()})
+        finally:
+            con.unregister("_outbox_df")
+        from .store import queued_review_steps
+
+        queued_review_steps(con)
+    return len(closed)
 
 
 def _read(path, name: str, params) -> list[tuple]:
-    from .store import connect_read
-
     con = connect_read(path)
     try:
         return con.execute(read(name), params).fetchall()

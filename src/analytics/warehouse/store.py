@@ -103,6 +103,9 @@ def connect_read(path: str | os.PathLike | None = None) -> duckdb.DuckDBPyConnec
     if _upgrade_if_stale(p, con):
         con.close()
         return connect_read(p)
+    from . import reviewdb
+
+    reviewdb.register(con, p)  # decisions and their log, from the review store beside the file
     return con
 
 
@@ -262,6 +265,7 @@ def write_session(path: str | os.PathLike | None = None, *, timeout: float | Non
     with writer_lock(target, timeout):
         _remove_scratch(work)  # from a writer that was killed
         con = None
+        published = queued = False
         try:
             if target.exists():
                 shutil.copyfile(target, work)
@@ -275,13 +279,22 @@ def write_session(path: str | os.PathLike | None = None, *, timeout: float | Non
             con.execute("SET temp_directory = ?", [f"{work}.tmp"])
             # The machine is shared with readers and other work: bound the writer, let it spill.
             con.execute("SET memory_limit = ?", [os.environ.get("ANALYTICS_DB_MEMORY", "4GB")])
-            yield con
+            from . import reviewdb
+
+            reviewdb.migrate(target, con)  # an older warehouse's own decisions, once
+            _TARGETS[id(con)] = target
+            try:
+                yield con
+            finally:
+                _TARGETS.pop(id(con), None)
+                queued = _QUEUED.pop(id(con), False)
             con.execute("CHECKPOINT")
             con.close()
             con = None
             with open(work, "rb+") as fh:
                 os.fsync(fh.fileno())
             os.replace(work, target)
+            published = True
         except (OSError, duckdb.Error) as exc:
             fault = write_fault(exc, target)
             if fault is None:
@@ -299,3 +312,33 @@ def write_session(path: str | os.PathLike | None = None, *, timeout: float | Non
                 os.fsync(dir_fd)
             finally:
                 os.close(dir_fd)
+        if published and queued:
+            _sync_review(target)
+
+
+_TARGETS: dict[int, Path] = {}
+_QUEUED: dict[int, bool] = {}
+
+
+def queued_review_steps(con) -> None:
+    """This write session put rows in review_outbox: the store is told right after the publish.
+    (Rows a killed writer left are applied by the next write of the review store.)"""
+    _QUEUED[id(con)] = True
+
+
+def session_target(con) -> Path | None:
+    """The published warehouse a write session's connection will replace."""
+    return _TARGETS.get(id(con))
+
+
+def _sync_review(target: Path) -> None:
+    """What the write decided about decisions goes to the review store now; if that cannot be
+    done (its folder refuses, a reviewer holds it too long) the outbox keeps it for the next writer."""
+    import sqlite3
+
+    from . import reviewdb
+
+    try:
+        reviewdb.sync_outbox(target)
+    except (ReportError, OSError, duckdb.Error, sqlite3.Error) as exc:
+        _tell_stderr(f"审核记录暂未同步（{_first_line(exc)}），将在下次写入时补上")

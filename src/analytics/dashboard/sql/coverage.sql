@@ -1,12 +1,22 @@
 -- Which agencies of the region have which years (current reports), the agencies that need most
 -- attention first: the most years of the chosen range without a report, then the most error-level
--- findings in that range, then by name. An agency whose name contains $q ('' for all) is listed
+-- findings in that range (dismissed ones left out), then by name. An agency whose name contains $q ('' for all) is listed
 -- even with no report in the range (one row with a NULL year), so a missing agency is not hidden.
-WITH cur AS (
-    SELECT agency_id, year, template, n_findings_error, n_findings_warning,
-           name || CASE WHEN dataset = 'demo' THEN '（演示）' ELSE '' END AS shown
-    FROM report_wide
-    WHERE is_current AND {region}
+WITH dismissed AS (  -- decisions are few: the findings they dismissed, counted per report
+    SELECT f.report_id, count(*) FILTER (WHERE f.severity = 'error') AS n_error,
+           count(*) FILTER (WHERE f.severity = 'warning') AS n_warning
+    FROM finding_decisions d JOIN findings f ON f.fingerprint = d.fingerprint
+    WHERE d.status = 'dismissed'
+    GROUP BY f.report_id
+),
+cur AS (
+    SELECT w.agency_id, w.year, w.template,
+           w.n_findings_error - coalesce(x.n_error, 0) AS n_findings_error,
+           w.n_findings_warning - coalesce(x.n_warning, 0) AS n_findings_warning,
+           w.name || CASE WHEN w.dataset = 'demo' THEN '（演示）' ELSE '' END AS shown
+    FROM report_wide w
+    LEFT JOIN dismissed x ON x.report_id = w.report_id
+    WHERE w.is_current AND {region}
 ),
 agency AS (
     SELECT agency_id, arg_max(shown, year) AS name,

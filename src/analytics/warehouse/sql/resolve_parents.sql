@@ -1,5 +1,6 @@
 -- Link agencies placed from their names to the government of their parent place, once that
--- government is loaded (several names for one government: the first by id wins).
+-- government is loaded (several names for one government: the first by id wins). Returns the
+-- agencies whose link changed: their rows of report_wide and the summary tables follow.
 UPDATE agencies AS a
 SET parent_id = g.agency_id
 FROM (
@@ -11,3 +12,4 @@ FROM (
 WHERE a.parent_code = g.division_code
   AND g.agency_id <> a.agency_id
   AND a.parent_id IS DISTINCT FROM g.agency_id
+RETURNING a.agency_id

@@ -64,6 +64,9 @@ CREATE TABLE IF NOT EXISTS warehouse_meta (
     key   VARCHAR PRIMARY KEY,
     value VARCHAR
 );
+-- The file's own id (see review_outbox), made once.
+INSERT INTO warehouse_meta SELECT 'warehouse_id', CAST(uuid() AS VARCHAR)
+WHERE NOT EXISTS (SELECT 1 FROM warehouse_meta WHERE key = 'warehouse_id');
 
 -- fields.csv inside the warehouse: labels for messages and the data dictionary.
 CREATE TABLE IF NOT EXISTS field_labels (
@@ -104,35 +107,45 @@ CREATE TABLE IF NOT EXISTS findings (
     actual      DOUBLE
 );
 
--- The current decision on a finding: the last step of its log, written in the same transaction
--- (see warehouse/review.py for the statuses and the steps allowed between them).
-CREATE TABLE IF NOT EXISTS finding_decisions (
-    fingerprint VARCHAR PRIMARY KEY,
-    status      VARCHAR NOT NULL,        -- confirmed | dismissed | notified | rectified | verified | returned
-    note        VARCHAR,
-    decided_at  TIMESTAMP NOT NULL
-);
--- Added after the first warehouses were written: who made the last step, and where the finding
--- was (its agency, year and rule, and the report version it was last seen on, which tells a
--- corrected republished report from a finding that merely went away). Named apart from the
--- columns of findings, which queries join USING (fingerprint) and then name unqualified.
-ALTER TABLE finding_decisions ADD COLUMN IF NOT EXISTS actor VARCHAR;
-ALTER TABLE finding_decisions ADD COLUMN IF NOT EXISTS finding_agency VARCHAR;
-ALTER TABLE finding_decisions ADD COLUMN IF NOT EXISTS finding_year INTEGER;
-ALTER TABLE finding_decisions ADD COLUMN IF NOT EXISTS finding_rule VARCHAR;
-ALTER TABLE finding_decisions ADD COLUMN IF NOT EXISTS seen_report_id BIGINT;
-
--- Every step of every decision, in order. Rows are only ever appended: nothing in the code
--- updates or deletes them (tests/test_review_workflow.py reads the code to make sure).
-CREATE SEQUENCE IF NOT EXISTS decision_log_seq START 1;
-CREATE TABLE IF NOT EXISTS finding_decision_log (
-    log_id      BIGINT PRIMARY KEY,      -- from decision_log_seq: the order of the steps
+-- Reviewers' decisions and their log live in the review store beside the warehouse
+-- (warehouse/reviewdb, SQLite), so that a decision never copies this file. What a refresh decides
+-- about them (a finding followed onto a newer version, one closed by a corrected report) is
+-- queued here in the refresh's own transaction and applied to the store once this file is
+-- published; the store remembers the last seq it applied for this warehouse_id.
+CREATE SEQUENCE IF NOT EXISTS review_outbox_seq START 1;
+CREATE TABLE IF NOT EXISTS review_outbox (
+    seq         BIGINT PRIMARY KEY,
+    kind        VARCHAR NOT NULL,        -- follow (seen on report_id now) | step (from → to)
     fingerprint VARCHAR NOT NULL,
-    from_status VARCHAR NOT NULL,        -- open for the first step
-    to_status   VARCHAR NOT NULL,
-    actor       VARCHAR NOT NULL,        -- --by NAME, the OS or signed-in user, or 'system'
+    from_status VARCHAR,
+    to_status   VARCHAR,
+    actor       VARCHAR,
     note        VARCHAR,
-    "at"        TIMESTAMP NOT NULL     -- "at" is a key word: always quoted
+    agency_id   VARCHAR,
+    year        INTEGER,
+    rule        VARCHAR,
+    report_id   BIGINT,
+    "at"        TIMESTAMP NOT NULL
+);
+
+-- A reviewer's correction of one cell: the value to use instead of the parsed one, who and why.
+-- Applied to cells.value by the same write (so every metric, rule and export uses it); the parsed
+-- value, kind and text stay here (and cells.raw keeps the printed text). Rows are only appended:
+-- a second correction of the same cell is a new row, and the last one is in force.
+CREATE SEQUENCE IF NOT EXISTS cell_correction_seq START 1;
+CREATE TABLE IF NOT EXISTS cell_corrections (
+    correction_id  BIGINT PRIMARY KEY,
+    report_id      BIGINT NOT NULL,
+    tbl            VARCHAR NOT NULL,
+    row_key        VARCHAR NOT NULL,
+    col_key        VARCHAR NOT NULL,
+    parsed_value   DOUBLE,                -- as the parser read it (NULL: blank or unreadable)
+    parsed_kind    VARCHAR,               -- number | blank | not_applicable | text | NULL (no cell)
+    previous_value DOUBLE,                -- in force just before this correction
+    value          DOUBLE NOT NULL,
+    reason         VARCHAR NOT NULL,
+    actor          VARCHAR NOT NULL,
+    "at"           TIMESTAMP NOT NULL
 );
 
 -- A warehouse written when cells.tbl said 'active' and 'review' gets the record's table names,
@@ -146,27 +159,6 @@ WHERE rule IN ('NEGATIVE', 'NOT_INTEGER') AND subject LIKE 'active:%';
 UPDATE findings SET subject = regexp_replace(subject, '^review:', 'review_litigation:'),
                     fingerprint = regexp_replace(fingerprint, '\|review:([^|]*)$', '|review_litigation:\1')
 WHERE rule IN ('NEGATIVE', 'NOT_INTEGER') AND subject LIKE 'review:%';
-UPDATE finding_decisions SET fingerprint = regexp_replace(fingerprint, '\|active:([^|]*)$', '|active_disclosure:\1')
-WHERE regexp_matches(fingerprint, '^(NEGATIVE|NOT_INTEGER)\|.*\|active:[^|]*$');
-UPDATE finding_decisions SET fingerprint = regexp_replace(fingerprint, '\|review:([^|]*)$', '|review_litigation:\1')
-WHERE regexp_matches(fingerprint, '^(NEGATIVE|NOT_INTEGER)\|.*\|review:[^|]*$');
-
--- Decisions written before the log existed: their place from the finding (or the fingerprint
--- rule|agency|year|subject when the finding is gone), and one logged step each, open → status,
--- whose author was never recorded. Runs once: later rows have these columns and a log already.
-UPDATE finding_decisions d SET finding_agency = f.agency_id, finding_year = f.year, finding_rule = f.rule,
-                               seen_report_id = f.report_id
-FROM findings f
-WHERE f.fingerprint = d.fingerprint AND d.finding_agency IS NULL;
-UPDATE finding_decisions SET finding_rule = split_part(fingerprint, '|', 1),
-                             finding_agency = split_part(fingerprint, '|', 2),
-                             finding_year = TRY_CAST(split_part(fingerprint, '|', 3) AS INTEGER)
-WHERE finding_agency IS NULL;
-INSERT INTO finding_decision_log (log_id, fingerprint, from_status, to_status, actor, note, "at")
-SELECT nextval('decision_log_seq'), d.fingerprint, 'open', d.status, '未记录', d.note, d.decided_at
-FROM (SELECT * FROM finding_decisions ORDER BY decided_at, fingerprint) d
-WHERE NOT EXISTS (SELECT 1 FROM finding_decision_log l WHERE l.fingerprint = d.fingerprint);
-UPDATE finding_decisions SET actor = '未记录' WHERE actor IS NULL;
 
 CREATE TABLE IF NOT EXISTS ingest_log (
     batch_id  BIGINT NOT NULL,

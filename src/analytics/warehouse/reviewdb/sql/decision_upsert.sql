@@ -1,7 +1,8 @@
--- The current decision of each finding of _changes_df becomes the step just logged.
+-- The current decision of a finding becomes the step just logged; where it was is kept when the
+-- step does not know it (a decision whose finding is gone).
 INSERT INTO finding_decisions (fingerprint, status, note, decided_at, actor,
                                finding_agency, finding_year, finding_rule, seen_report_id)
-SELECT fingerprint, to_status, note, $at, actor, agency_id, year, rule, report_id FROM _changes_df
+VALUES (:fingerprint, :to_status, :note, :at, :actor, :agency_id, :year, :rule, :report_id)
 ON CONFLICT (fingerprint) DO UPDATE SET
     status = excluded.status, note = excluded.note, decided_at = excluded.decided_at, actor = excluded.actor,
     finding_agency = coalesce(excluded.finding_agency, finding_decisions.finding_agency),
