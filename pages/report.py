@@ -6,11 +6,12 @@ import json
 import streamlit as st
 
 from analytics.dashboard import report_tables as rt
-from analytics.dashboard import ui
-from analytics.dashboard.db import db_path
+from analytics.dashboard import ui, writes
 from analytics.dashboard.filters import KINDS, LEVELS
 from analytics.dashboard.labels import findings_frame, warning_frame
 from analytics.dashboard.safe_text import md
+from analytics.errors import ReportError
+from analytics.warehouse.corrections import TABLE_ZH
 
 f = ui.header("报告详情", "单份报告的三张表格、单元格来源、检查发现与正文")
 params = f.params()
@@ -86,31 +87,28 @@ else:
     ui.table(fixes, "report_corrections", {"tbl": "表格", "row_key": "行", "col_key": "列", "parsed_value": "解析值",
                                            "previous_value": "更正前", "value": "更正值", "reason": "原因",
                                            "actor": "操作人", "at": "时间"})
-with st.form("rp_fix"):
-    from analytics.dashboard import writes
-    from analytics.warehouse.corrections import TABLE_ZH
-
-    numeric = cells[cells["tbl"].isin(list(TABLE_ZH))]
-    keys = [f"{t}|{r}|{c}" for t, r, c in numeric[["tbl", "row_key", "col_key"]].itertuples(index=False)]
-    shown = {k: f"{TABLE_ZH[k.split('|')[0]]} {k.split('|')[1]}:{k.split('|')[2]}" for k in keys}
-    chosen = st.selectbox("单元格", keys, format_func=shown.get, key="rp_fix_cell")
-    value = st.number_input("正确的数值", value=0.0, step=1.0, key="rp_fix_value")
-    reason = st.text_input("更正原因（必填）", max_chars=500, key="rp_fix_reason")
-    saved = st.form_submit_button("保存更正", key="rp_fix_save")
-if saved and chosen:
-    from analytics.errors import ReportError
-    from analytics.warehouse.corrections import correct
-
-    tbl, row, col = chosen.split("|")
-    key = row if tbl == "active_disclosure" else f"{row}:{col}"
-    try:
-        fixed = writes.run(correct, db_path(), report_id, tbl, key, value, reason=reason, by=writes.actor())
-    except ReportError as exc:  # no reason given, another writer, a full disk
-        st.error(md(exc.message))
-    else:
-        st.session_state["rp_fix_done"] = f"{fixed.summary_zh()}（操作人：{writes.actor()}）"
-        st.cache_data.clear()
-        st.rerun()
+if not writes.allowed("correct"):
+    st.caption("当前账户只能查看：更正单元格需要审核或管理角色。")
+else:
+    with st.form("rp_fix"):
+        numeric = cells[cells["tbl"].isin(list(TABLE_ZH))]
+        keys = [f"{t}|{r}|{c}" for t, r, c in numeric[["tbl", "row_key", "col_key"]].itertuples(index=False)]
+        shown = {k: f"{TABLE_ZH[k.split('|')[0]]} {k.split('|')[1]}:{k.split('|')[2]}" for k in keys}
+        chosen = st.selectbox("单元格", keys, format_func=shown.get, key="rp_fix_cell")
+        value = st.number_input("正确的数值", value=0.0, step=1.0, key="rp_fix_value")
+        reason = st.text_input("更正原因（必填）", max_chars=500, key="rp_fix_reason")
+        saved = st.form_submit_button("保存更正", key="rp_fix_save")
+    if saved and chosen:
+        tbl, row, col = chosen.split("|")
+        key = row if tbl == "active_disclosure" else f"{row}:{col}"
+        try:
+            fixed = writes.correct_cell(report_id, tbl, key, value, reason)
+        except ReportError as exc:  # no reason given, not allowed, another writer, a full disk
+            st.error(md(exc.message))
+        else:
+            st.session_state["rp_fix_done"] = f"{fixed.summary_zh()}（操作人：{writes.actor()}）"
+            st.cache_data.clear()
+            st.rerun()
 
 st.subheader("检查发现")
 findings = ui.query("report_findings", report_id=report_id, agency_id=head["agency_id"], year=int(head["year"]))

@@ -105,6 +105,10 @@ def test_viewer_has_no_step_buttons_and_no_import(signed):
     assert [e.value for e in at.error] == ["当前账户“查看员”（查看）无权导入报告：需要“管理”或更高角色"]
     links = {link.proto.page for link in at.sidebar.get("page_link")}
     assert "compare" in links and "upload" not in links
+    at = signed("查看员", "report")
+    assert not at.exception, [e.message for e in at.exception]
+    assert not [b for b in at.button if b.label == "保存更正"]  # no correction form
+    assert any("更正单元格需要审核或管理角色" in c.value for c in at.caption)
 
 
 def _direct_calls():
@@ -117,7 +121,8 @@ def _direct_calls():
     fp = db.query("findings_list", **{**__import__("analytics.dashboard.filters", fromlist=["x"]).example(),
                                      "status": "all", "limit": 1})["fingerprint"].iloc[0]
     for call in (lambda: writes.decide(fp, "confirmed", None), lambda: writes.accept_upload("a.txt", b"x"),
-                 lambda: writes.import_records([]), lambda: writes.require("correct")):
+                 lambda: writes.import_records([]),
+                 lambda: writes.correct_cell(1, "applications", "new_received:total", 1, "试图更正")):
         try:
             call()
             st.write("allowed")
@@ -135,6 +140,7 @@ def test_viewer_calling_the_writes_directly_is_refused(signed, setup):
                     [("处理检查发现", "审核"), ("导入报告", "管理"), ("导入报告", "管理"), ("更正单元格", "审核")]]
     with connect_read(setup[0]) as con:
         assert con.execute("SELECT count(*) FROM finding_decision_log").fetchone()[0] == 0
+        assert con.execute("SELECT count(*) FROM cell_corrections").fetchone()[0] == 0
 
 
 def _decide_outside():
@@ -148,19 +154,26 @@ def _decide_outside():
     with connect_read() as con:
         fp = con.execute("SELECT fingerprint FROM findings JOIN agencies USING (agency_id) "
                          "WHERE county IS DISTINCT FROM '甲区' LIMIT 1").fetchone()[0]
-    try:
-        writes.decide(fp, "confirmed", None)
-        st.write("allowed")
-    except Forbidden as exc:
-        st.write(exc.message)
+        report_id = con.execute("SELECT report_id FROM reports JOIN agencies USING (agency_id) "
+                                "WHERE county IS DISTINCT FROM '甲区' LIMIT 1").fetchone()[0]
+    for call in (lambda: writes.decide(fp, "confirmed", None),
+                 lambda: writes.correct_cell(report_id, "applications", "new_received:total", 1, "试图更正")):
+        try:
+            call()
+            st.write("allowed")
+        except Forbidden as exc:
+            st.write(exc.message)
 
 
-def test_county_reviewer_cannot_act_outside_its_county(signed):
+def test_county_reviewer_cannot_act_outside_its_county(signed, setup):
     at = AppTest.from_function(_decide_outside, default_timeout=120)
     at.session_state[SESSION] = "甲区审核"
     at.run()
     assert not at.exception, [e.message for e in at.exception]
-    assert [m.value for m in at.markdown] == ["该发现不在当前账户的地区范围内，或不存在"]
+    assert [m.value for m in at.markdown] == ["该发现不在当前账户的地区范围内，或不存在",
+                                              "该报告不在当前账户的地区范围内，或不存在"]
+    with connect_read(setup[0]) as con:
+        assert con.execute("SELECT count(*) FROM cell_corrections").fetchone()[0] == 0
 
 
 def test_local_mode_says_so_on_every_page(setup, monkeypatch, tmp_path):

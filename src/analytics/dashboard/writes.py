@@ -69,6 +69,17 @@ def decide(fingerprint: str, status: str, note: str | None):
     return run(decide_step, db.db_path(), fingerprint, status, note, by=actor())
 
 
+def correct_cell(report_id: int, tbl: str, key: str, value, reason: str):
+    """One cell correction by the signed-in account: its role must allow correcting and the
+    report must belong to an agency of its region (looked up through the scoped reader)."""
+    from ..warehouse.corrections import correct
+
+    require("correct")
+    if db.query("report_header", report_id=int(report_id)).empty:
+        raise accounts.Forbidden("该报告不在当前账户的地区范围内，或不存在")
+    return run(correct, db.db_path(), int(report_id), tbl, key, value, reason=reason, by=actor())
+
+
 def accept_upload(name: str, data: bytes):
     """Store and parse one uploaded file: part of importing, so the 管理 role's."""
     from . import uploads
