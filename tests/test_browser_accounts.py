@@ -87,9 +87,12 @@ def _go(page, title: str) -> None:
     settle(page)
 
 
-def _download(page, name: str, nth: int = 0) -> bytes:
+def _download(page, name: str, nth: int = 0, key: str | None = None) -> bytes:
+    """A download button's file: by its widget key (``dl_<table key>``) where given, else by its
+    text and position."""
+    button = (page.locator(f".st-key-{key} button") if key else page.get_by_role("button", name=name).nth(nth))
     with page.expect_download() as got:
-        page.get_by_role("button", name=name).nth(nth).click()
+        button.click()
     return got.value.path().read_bytes()
 
 
@@ -154,7 +157,7 @@ def test_reviewer_moves_a_finding_through_every_state(server, page):
         assert page.get_by_text("操作人：甲区审核）").count() >= 1, label
     assert page.get_by_text("该发现已处理完毕").count() == 1
     # The decision log as the page shows it (its CSV download) and as the warehouse holds it.
-    log = list(csv.DictReader(io.StringIO(_download(page, "下载 CSV", -1).decode("utf-8-sig"))))
+    log = list(csv.DictReader(io.StringIO(_download(page, "下载 CSV", key="dl_finding_history").decode("utf-8-sig"))))
     assert [r["操作人"] for r in log] == ["甲区审核"] * len(STEPS)
     assert [r["备注"] for r in log] == [f"第{i + 1}步" for i in range(len(STEPS))]
     assert log[0]["原状态"] == "待确认" and log[-1]["新状态"] == "复核通过"

@@ -234,3 +234,42 @@ def test_timeliness_of_the_real_reports(real):
         assert rows[key]["timeliness"] != rows[key]["timeliness"], key  # no date: the part is left out
     # The one pair of consecutive years with prose: Hongze 2023 → 2024.
     assert 0 < rows[("淮安市洪泽区人民政府", 2024)]["copy_rate"] < 1
+
+
+def test_a_dismissed_finding_no_longer_lowers_the_score(tmp_path):
+    """A reviewer's dismissal lives in the review store, not in the mart: the ranking takes
+    consistency and the score again without the dismissed finding, by the registry's formula."""
+    import shutil
+
+    from analytics.warehouse import findings as wh_findings
+
+    src, _ = _built_copy(tmp_path)
+    with connect_read(src) as con:
+        fp, rid = con.execute("SELECT fingerprint, report_id FROM findings WHERE severity = 'error' "
+                              "ORDER BY fingerprint LIMIT 1").fetchone()
+        before = queries.quality_ranking(con, **example()).set_index("report_id").loc[rid]
+        mart = con.execute("SELECT n_errors, consistency, score FROM report_quality WHERE report_id = ?",
+                           [rid]).fetchone()
+    assert before["n_errors"] == mart[0]
+    assert float(before["consistency"]) == pytest.approx(float(mart[1]))
+    assert float(before["score"]) == pytest.approx(float(mart[2]))
+    wh_findings.decide(src, fp, "dismissed", "核对原件无误", by="审核员")
+    with connect_read(src) as con:
+        after = queries.quality_ranking(con, **example()).set_index("report_id").loc[rid]
+        assert con.execute("SELECT n_errors FROM report_quality WHERE report_id = ?", [rid]).fetchone()[0] == mart[0]
+    c = quality.registry().constants
+    assert after["n_errors"] == before["n_errors"] - 1
+    assert float(after["consistency"]) == pytest.approx(
+        max(0.0, 1 - c["error_penalty"] * after["n_errors"] - c["warning_penalty"] * after["n_warnings"]))
+    w = {k: p.weight for k, p in quality.registry().parts.items()}
+    parts = {k: float(after[k]) for k in w if after[k] is not None and after[k] == after[k]}
+    assert float(after["score"]) == pytest.approx(100 * sum(w[k] * v for k, v in parts.items()) / sum(w[k] for k in parts))
+    assert after["score"] > before["score"]
+    shutil.rmtree(tmp_path, ignore_errors=True)
+
+
+def _built_copy(tmp_path):
+    path = fresh_warehouse(tmp_path / "w.duckdb")
+    records = _records()
+    load_records(path, records, dataset="real", agency_info=INFO)
+    return path, records

@@ -642,6 +642,12 @@ def check_builder_rows(got, p, fr):
     _close(a.applications_num, b.applications_num)
 
 
+def check_finding_in_scope(got, p, fr):
+    """One row when the fingerprint is a finding's (or a decision's), none for a made-up one."""
+    known = set(fr["findings"].fingerprint)
+    assert list(got.fingerprint) == ([p["fingerprint"]] if p["fingerprint"] in known else [])
+
+
 CHECKS = {k[len("check_"):]: v for k, v in globals().items() if k.startswith("check_")}
 
 
@@ -663,6 +669,8 @@ def _params(name: str, fn, example: dict, kind: str, frames) -> dict:
         p["agencies"] = list(sel.agency_id.drop_duplicates().iloc[:3])
     if "q" in p:
         p["q"] = "人民政府"
+    if "fingerprint" in p:
+        p["fingerprint"] = str(f.fingerprint.iloc[len(f) // 2])
     if name.startswith("profile_"):  # an agency with several years and findings
         f_cur = f.merge(w[w.is_current][["agency_id", "year"]], on=["agency_id", "year"])
         p["agency_id"] = f_cur.agency_id.value_counts().index[0]

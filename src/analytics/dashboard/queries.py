@@ -341,8 +341,12 @@ def findings_summary(con, **params) -> pd.DataFrame:
 
 
 def quality_ranking(con, *, limit: int = 5000, **params) -> pd.DataFrame:
-    """The quality score of each chosen report with its parts and ranks (report_quality)."""
-    return run(con, "quality_ranking", {**_filters(params), "limit": int(limit)})
+    """The quality score of each chosen report with its parts and ranks (report_quality), dismissed
+    findings left out of its consistency."""
+    from .. import quality
+
+    slots = {k: v for k, v in quality.mart_slots().items() if k.startswith("w_") or k.endswith("_penalty")}
+    return run(con, "quality_ranking", {**_filters(params), "limit": int(limit)}, **slots)
 
 
 def ingest_refused(con, *, limit: int = 200) -> pd.DataFrame:

@@ -1,6 +1,37 @@
 -- The quality score of each chosen report (report_quality, src/analytics/spec/quality.toml) with
 -- every part, what it was computed from, and its rank: among all chosen reports and within its peer
 -- group (same level and kind, the same year). Highest score first; ties share a rank.
+-- Findings a reviewer dismissed are no problem of the report: the mart counts every finding (the
+-- decisions live in the review store and change without a warehouse write), so consistency and
+-- the score are taken again here without them, by the mart's own formula (slots from the registry,
+-- analytics.quality.mart_slots).
+WITH dismissed AS (
+    SELECT f.report_id,
+           count(*) FILTER (WHERE f.severity = 'error') AS n_error,
+           count(*) FILTER (WHERE f.severity = 'warning') AS n_warning
+    FROM findings f
+    JOIN finding_decisions d USING (fingerprint)
+    WHERE d.status = 'dismissed'
+    GROUP BY f.report_id
+),
+open AS (
+    SELECT q.* REPLACE (q.n_errors - coalesce(x.n_error, 0) AS n_errors,
+                        q.n_warnings - coalesce(x.n_warning, 0) AS n_warnings,
+                        greatest(0.0, 1 - {error_penalty} * (q.n_errors - coalesce(x.n_error, 0))
+                                      - {warning_penalty} * (q.n_warnings - coalesce(x.n_warning, 0)))
+                            AS consistency)
+    FROM report_quality q
+    LEFT JOIN dismissed x USING (report_id)
+),
+scored AS (
+    SELECT * REPLACE (
+        100 * ({w_completeness} * completeness + {w_consistency} * consistency
+               + coalesce({w_timeliness} * timeliness, 0) + coalesce({w_originality} * originality, 0))
+            / ({w_completeness} + {w_consistency}
+               + CASE WHEN timeliness IS NULL THEN 0 ELSE {w_timeliness} END
+               + CASE WHEN originality IS NULL THEN 0 ELSE {w_originality} END) AS score)
+    FROM open
+)
 SELECT report_id, agency_id, name, dataset, year, level, kind, province, city, county,
        score, completeness, n_required, n_blank,
        consistency, n_errors, n_warnings,
@@ -9,7 +40,7 @@ SELECT report_id, agency_id, name, dataset, year, level, kind, province, city, c
        CAST(rank() OVER (ORDER BY score DESC) AS INTEGER) AS rank_all,
        CAST(rank() OVER (PARTITION BY year, level, kind ORDER BY score DESC) AS INTEGER) AS rank_peer,
        CAST(count(*) OVER (PARTITION BY year, level, kind) AS INTEGER) AS n_peer
-FROM report_quality
+FROM scored
 WHERE {where}
 ORDER BY score DESC, name, year
 LIMIT $limit
