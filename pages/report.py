@@ -28,7 +28,7 @@ if found.empty:
 labels = {f"{n} · {y} 年（{t or '?'} 版模板）": int(r) for r, n, y, t in
           found[["report_id", "name", "year", "template"]].itertuples(index=False)}
 wanted = st.query_params.get("report")
-if wanted and wanted.isdigit() and int(wanted) not in labels.values():
+if not search and wanted and wanted.isdigit() and int(wanted) not in labels.values():
     # A link (机构画像, a finding list) may name a report beyond the list's first rows: put it first.
     linked = ui.query("report_header", report_id=int(wanted))
     if not linked.empty:
