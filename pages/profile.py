@@ -104,11 +104,12 @@ findings = ui.query("profile_findings", agency_id=agency_id, datasets=datasets)
 if findings.empty:
     st.caption("该机构的报告没有检查发现。")
 else:
-    shown = findings_frame(findings).assign(link=[ui.report_url(r) for r in findings["report_id"]])
+    shown = findings_frame(findings).assign(
+        link=[ui.finding_url(r, fp) for r, fp in zip(findings["report_id"], findings["fingerprint"])])
     ui.table(shown, "profile_findings",
              {"year": "年度", "link": ui.REPORT_LINK, "rule_name": "规则", "rule": "代码", "severity": "级别",
               "message": "说明", "expected": "应为", "actual": "实为", "status": "状态"},
-             urls={"link": "打开报告"}, file_name=f"机构画像_{me['agency_id']}_检查发现")
+             urls={"link": "核验"}, file_name=f"机构画像_{me['agency_id']}_检查发现")
 
 st.subheader("某一年的三张表格")
 by_year = dict(zip(years["year"].astype(int), years["report_id"].astype(int)))

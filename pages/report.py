@@ -5,10 +5,12 @@ import json
 
 import streamlit as st
 
+from analytics import fields
+
 from analytics.dashboard import report_tables as rt
-from analytics.dashboard import ui, writes
+from analytics.dashboard import ui, verify, writes
 from analytics.dashboard.filters import KINDS, LEVELS
-from analytics.dashboard.labels import findings_frame, warning_frame
+from analytics.dashboard.labels import SEVERITIES, findings_frame, rule_name, warning_frame
 from analytics.dashboard.safe_text import md
 from analytics.errors import ReportError
 from analytics.warehouse.corrections import TABLE_ZH
@@ -25,8 +27,14 @@ if found.empty:
     st.stop()
 labels = {f"{n} · {y} 年（{t or '?'} 版模板）": int(r) for r, n, y, t in
           found[["report_id", "name", "year", "template"]].itertuples(index=False)}
-by_id = {v: k for k, v in labels.items()}
 wanted = st.query_params.get("report")
+if not search and wanted and wanted.isdigit() and int(wanted) not in labels.values():
+    # A link (机构画像, a finding list) may name a report beyond the list's first rows: put it first.
+    linked = ui.query("report_header", report_id=int(wanted))
+    if not linked.empty:
+        h = linked.iloc[0]
+        labels = {f"{h['name']} · {int(h['year'])} 年（{h['template'] or '?'} 版模板）": int(wanted), **labels}
+by_id = {v: k for k, v in labels.items()}
 options = list(labels)
 start = options.index(by_id[int(wanted)]) if wanted and wanted.isdigit() and int(wanted) in by_id else 0
 report_id = labels[st.selectbox("报告", options, index=start, key="rp_id")]
@@ -42,7 +50,7 @@ st.subheader(md(head["name"]))
 c2, c3, c4 = st.columns(3)
 c2.metric("年度", int(head["year"]))
 c3.metric("模板", f"{head['template'] or '未知'} 版")
-c4.metric("发布日期", str(head["published"]) if head["published"] is not None and head["published"] == head["published"] else "未注明")
+c4.metric("发布日期", ui.date_zh(head["published"]))
 with st.expander("来源与导入信息"):
     st.markdown(
         f"- 文件：{md(head['source_path'])}（{md(head['source_format'])}）\n"
@@ -56,21 +64,53 @@ with st.expander("来源与导入信息"):
 
 cells = ui.query("report_cells", report_id=report_id)
 prev_cells = ui.query("report_cells", report_id=prev_id) if prev_id else None
+findings = ui.query("report_findings", report_id=report_id, agency_id=head["agency_id"], year=int(head["year"]))
 TABLES = [("表二 主动公开政府信息情况", rt.active_table), ("表三 收到和处理政府信息公开申请情况", rt.applications_table),
           ("表四 政府信息公开行政复议、行政诉讼情况", rt.review_table)]
+
+# 核验: one finding beside the cells its rule added up (chosen here or arriving from a finding list).
+st.subheader("核验检查发现")
+if findings.empty:
+    st.caption("该报告没有检查发现。")
+else:
+    options = list(findings["fingerprint"])
+    wanted_fp = st.query_params.get("finding")
+    chosen_fp = st.selectbox(
+        "发现", options, index=options.index(wanted_fp) if wanted_fp in options else 0, key="rp_finding",
+        format_func=lambda fp: (lambda r: f"{rule_name(r['rule'])} · {r['message'][:50]}")(
+            findings.loc[findings["fingerprint"] == fp].iloc[0]))
+    st.query_params["finding"] = chosen_fp
+    f_row = findings.loc[findings["fingerprint"] == chosen_fp].iloc[0]
+    st.markdown(f"**{md(rule_name(f_row['rule']))}**（{md(f_row['rule'])}，{md(SEVERITIES.get(f_row['severity'], f_row['severity']))}）："
+                f"{md(f_row['message'])}")
+    t = verify.terms(f_row["rule"], f_row["subject"], cells)
+    if t is None:
+        st.caption("该规则比较的是多份报告或正文（见上面的说明），没有可在本表中标出的单元格。")
+    else:
+        st.markdown("  \n".join(md(line) for line in verify.arithmetic(t, cells)))
+        st.caption("黄色：规则相加的单元格；红色：与之比较的单元格。空白或未填写的单元格按 0 计。")
+        for tbl in verify.tables_of(t):
+            if tbl in (fields.APPLICATIONS, fields.REVIEW_LITIGATION):
+                build = rt.applications_table if tbl == fields.APPLICATIONS else rt.review_table
+                frame = build(cells)
+                # Every row in view: the compared cells sit at the bottom of table 3.
+                st.dataframe(verify.highlight(frame, tbl, t), hide_index=True, width="stretch",
+                             height=35 * (len(frame) + 1) + 3, key=f"rp_verify_{tbl}")
+        ui.table(verify.used_cells(t, cells), "verify_cells",
+                 {"side": "角色", "cell": "单元格", "raw": "原文", "value": "读数", "where": "来源位置"})
+
+# Full width, one year at a time or stacked: two half-width tables hide the figures at 1280 px.
+years_shown = st.radio("显示", ["本年报告", "本年与上一年（上下对照）"], horizontal=True, key="rp_years",
+                       disabled=prev_cells is None)
 for i, (title, build) in enumerate(TABLES):
     st.subheader(title)
-    if prev_cells is not None:
-        left, right = st.columns(2)
-        with left:
-            st.caption(f"{int(head['year'])} 年（本报告）")
-            ui.table(build(cells), f"t{i}_this")
-        with right:
-            st.caption(f"{int(head['year']) - 1} 年（上一年报告）")
-            ui.table(build(prev_cells), f"t{i}_prev")
-    else:
-        ui.table(build(cells), f"t{i}_this")
+    st.caption(f"{int(head['year'])} 年（本报告）")
+    ui.table(build(cells), f"t{i}_this")
+    if prev_cells is None:
         st.caption("未导入该机构上一年的报告。")
+    elif years_shown != "本年报告":
+        st.caption(f"{int(head['year']) - 1} 年（上一年报告）")
+        ui.table(build(prev_cells), f"t{i}_prev")
 
 with st.expander("每个单元格的原文与来源位置"):
     ui.table(rt.cell_sources(cells), "cell_sources")
@@ -111,7 +151,6 @@ else:
             st.rerun()
 
 st.subheader("检查发现")
-findings = ui.query("report_findings", report_id=report_id, agency_id=head["agency_id"], year=int(head["year"]))
 if findings.empty:
     st.caption("没有检查发现。")
 else:

@@ -5,7 +5,7 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from analytics.dashboard import ui, uploader_zh, uploads, writes
+from analytics.dashboard import collect_view, ui, uploader_zh, uploads, writes
 from analytics.dashboard.labels import warning_frame
 from analytics.dashboard.safe_text import md
 from analytics.errors import ReportError
@@ -96,3 +96,5 @@ if results:
             st.success(f"已导入 {len(ids)} 份报告" + (f"，{skipped} 份内容已存在，未重复导入。" if skipped else "。"))
 else:
     st.caption("尚未上传文件。")
+
+collect_view.render()

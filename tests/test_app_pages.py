@@ -141,10 +141,12 @@ def test_report_page_shows_tables_sources_and_previous_year(warehouse):
     assert ids
     at.selectbox(key="rp_id").select_index(0).run()  # newest year first: it has a previous year
     assert not at.exception
+    assert "上一年报告" not in " ".join(c.value for c in at.caption)  # this year alone by default
+    at.radio(key="rp_years").set_value("本年与上一年（上下对照）").run()
     captions = " ".join(c.value for c in at.caption)
     assert "上一年报告" in captions
     frames = [d.value for d in at.dataframe]
-    assert any("自然人" in df.columns for df in frames)
+    assert sum("自然人" in df.columns for df in frames) >= 2  # both years' table 3, one under the other
     assert any("来源位置" in df.columns for df in frames)
     assert at.query_params["report"]
 

@@ -67,16 +67,24 @@ def read_targets(args: Iterable[str]) -> list[Target]:
         except OSError as exc:
             raise ReportError(f"既不是网址也无法读取为网址列表（{exc.strerror}）", arg) from None
         text = data.decode("utf-8-sig") if _utf8(data) else data.decode("gb18030", "replace")
-        for n, line in enumerate(text.splitlines(), 1):
-            line = line.strip()
-            if not line or line.startswith("#"):
-                continue
-            url, agency = (re.split(r"[\s,，]+", line, maxsplit=1) + [""])[:2]
-            if not url.startswith(("http://", "https://")):
-                raise ReportError(f"第 {n} 行不是网址：{line[:80]}", arg)
-            out.append(Target(url, agency.strip(" ,，\t") or None))
+        out.extend(targets_in(text, arg))
     if not out:
         raise ReportError("请至少给出一个年报栏目的网址，或列有网址的文件")
+    return out
+
+
+def targets_in(text: str, source: str) -> list[Target]:
+    """The columns a list names: one URL a line, optionally followed by the agency's name (blank
+    lines and # comments skipped); ``source`` names the list in an error."""
+    out = []
+    for n, line in enumerate(text.splitlines(), 1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        url, agency = (re.split(r"[\s,，]+", line, maxsplit=1) + [""])[:2]
+        if not url.startswith(("http://", "https://")):
+            raise ReportError(f"第 {n} 行不是网址：{line[:80]}", source)
+        out.append(Target(url, agency.strip(" ,，\t") or None))
     return out
 
 
@@ -140,11 +148,13 @@ class _Run:
 
 def collect(urls: Iterable[str | Target], out: str | Path, *, since: int | None = None,
             fetcher: Fetcher | None = None, progress: bool = False,
-            on_failure: Callable[[str], None] | None = None) -> Outcome:
+            on_failure: Callable[[str], None] | None = None, bar=None) -> Outcome:
     """Collect every report of the columns at ``urls`` into ``out``; returns what happened.
 
     A failed page or file is a line in ``Outcome.failures`` (and given to ``on_failure`` as it
-    happens); the rest goes on. The manifest lists every file saved in ``out`` so far.
+    happens); the rest goes on. The manifest lists every file saved in ``out`` so far. ``bar``
+    is a progress display with tqdm's ``total``, ``update``, ``set_description``, ``refresh`` and
+    ``close`` (the app passes its own); otherwise ``progress`` asks for tqdm on stderr.
     """
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -152,7 +162,7 @@ def collect(urls: Iterable[str | Target], out: str | Path, *, since: int | None 
     fetcher = fetcher or Fetcher(out / ".collect")
     state = _State(out)
     outcome = Outcome()
-    bar = _bar(progress)
+    bar = bar or _bar(progress)
 
     def fail(exc: FetchFailed) -> None:
         line = str(exc)

@@ -88,8 +88,28 @@ def profile_url(agency_id) -> str:
     return "profile?pf_agency=" + quote(str(agency_id), safe="")
 
 
+def date_zh(value) -> str:
+    """A date as 2026-01-27 (a stored time of day dropped), or 未注明."""
+    if value is None or value != value:
+        return "未注明"
+    try:
+        return pd.Timestamp(value).strftime("%Y-%m-%d")
+    except (ValueError, TypeError):
+        return str(value)
+
+
 def report_url(report_id) -> str:
     return f"report?report={int(report_id)}"
+
+
+def finding_url(report_id, fingerprint: str) -> str | None:
+    """报告详情 opened on one finding's check (its cells highlighted, its arithmetic written out);
+    None for a finding tied to no one report."""
+    from urllib.parse import quote
+
+    if report_id is None or report_id != report_id:
+        return None
+    return f"report?report={int(report_id)}&finding={quote(fingerprint, safe='')}"
 
 
 def table(df: pd.DataFrame, key: str, columns: dict[str, str] | None = None, file_name: str | None = None,

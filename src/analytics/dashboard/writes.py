@@ -8,6 +8,8 @@ session whose account may not do a thing gets ``accounts.Forbidden`` with a Chin
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from .. import accounts
@@ -78,6 +80,32 @@ def correct_cell(report_id: int, tbl: str, key: str, value, reason: str):
     if db.query("report_header", report_id=int(report_id)).empty:
         raise accounts.Forbidden("该报告不在当前账户的地区范围内，或不存在")
     return run(correct, db.db_path(), int(report_id), tbl, key, value, reason=reason, by=actor())
+
+
+def collect_sites(targets, out, *, since=None, delay: float, timeout: float, retries: int, bar=None,
+                  on_failure=None):
+    """Collect report columns from agencies' websites into ``out``: importing, so the 管理 role's,
+    and an account of the whole warehouse (what a site holds is placed only when it is loaded)."""
+    from ..collect.fetch import Fetcher
+    from ..collect.run import collect
+
+    require("import")
+    account = auth.current()
+    if account is not None and not account.region.everywhere:
+        raise accounts.Forbidden("网站采集需要不限地区的管理账户：采集到的报告属于哪个地区，载入时才确定")
+    fetcher = Fetcher(Path(out) / ".collect", delay=delay, timeout=timeout, retries=retries)
+    try:
+        return run(collect, targets, out, since=since, fetcher=fetcher, on_failure=on_failure, bar=bar)
+    finally:
+        fetcher.close()
+
+
+def ingest_manifest(manifest):
+    """Load what a collection saved, by its manifest (the 管理 role's)."""
+    from ..warehouse.ingest import ingest
+
+    require("import")
+    return run(ingest, [], db=db.db_path(), manifest=manifest, progress=False)
 
 
 def accept_upload(name: str, data: bytes):
