@@ -106,6 +106,28 @@ else:
             st.session_state["q_done"] = message
             st.cache_data.clear()
             st.rerun()
+    if writes.allowed("decide"):
+        with st.expander(f"批量处理当前列表中的 {len(found)} 条发现"):
+            st.caption("对上面按规则、级别和处理状态筛选出的每一条发现做同一步；当前状态不允许这一步的发现保持不变，"
+                       "并在结果中列出条数。每条发现的这一步都记入处理记录。")
+            reachable = sorted({t for s_ in found["status"].unique() for t in allowed_next(s_)},
+                               key=list(STATUS_ZH).index)
+            bulk_to = st.selectbox("改为", reachable, format_func=STATUS_ZH.get, key="q_bulk_to") if reachable else None
+            bulk_note = st.text_input("备注（每条记录相同）", max_chars=500, key="q_bulk_note")
+            if bulk_to and st.button(f"对列表中的 {len(found)} 条发现执行", key="q_bulk_go"):
+                from analytics.dashboard.safe_text import md
+                from analytics.errors import ReportError
+
+                try:
+                    outcome = writes.decide_many(list(found["fingerprint"]), bulk_to, bulk_note or None)
+                except ReportError as exc:
+                    st.error(md(exc.message))
+                else:
+                    message = f"{outcome.summary_zh()}（操作人：{actor}）"
+                    st.toast(message, icon="✅")
+                    st.session_state["q_done"] = message
+                    st.cache_data.clear()
+                    st.rerun()
     steps = history(db.db_path(), fp)
     if steps:
         st.markdown("**处理记录**")

@@ -99,6 +99,7 @@ def test_viewer_has_no_step_buttons_and_no_import(signed):
     assert at.selectbox(key="q_fp").value  # findings are listed
     labels = {b.label for b in at.button}
     assert not labels & {"确认（确为问题）", "驳回（不是问题）"}
+    assert not [b for b in at.button if b.key == "q_bulk_go"]  # no bulk step either
     assert any("不能处理发现" in c.value for c in at.caption)
     at = signed("查看员", "upload")
     assert not at.file_uploader
@@ -122,7 +123,8 @@ def _direct_calls():
                                      "status": "all", "limit": 1})["fingerprint"].iloc[0]
     for call in (lambda: writes.decide(fp, "confirmed", None), lambda: writes.accept_upload("a.txt", b"x"),
                  lambda: writes.import_records([]),
-                 lambda: writes.correct_cell(1, "applications", "new_received:total", 1, "试图更正")):
+                 lambda: writes.correct_cell(1, "applications", "new_received:total", 1, "试图更正"),
+                 lambda: writes.decide_many([fp], "confirmed", None)):
         try:
             call()
             st.write("allowed")
@@ -137,7 +139,8 @@ def test_viewer_calling_the_writes_directly_is_refused(signed, setup):
     assert not at.exception, [e.message for e in at.exception]
     said = [m.value for m in at.markdown]
     assert said == [f"当前账户“查看员”（查看）无权{what}：需要“{role}”或更高角色" for what, role in
-                    [("处理检查发现", "审核"), ("导入报告", "管理"), ("导入报告", "管理"), ("更正单元格", "审核")]]
+                    [("处理检查发现", "审核"), ("导入报告", "管理"), ("导入报告", "管理"), ("更正单元格", "审核"),
+                     ("处理检查发现", "审核")]]
     with connect_read(setup[0]) as con:
         assert con.execute("SELECT count(*) FROM finding_decision_log").fetchone()[0] == 0
         assert con.execute("SELECT count(*) FROM cell_corrections").fetchone()[0] == 0

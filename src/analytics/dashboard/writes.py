@@ -71,6 +71,21 @@ def decide(fingerprint: str, status: str, note: str | None):
     return run(decide_step, db.db_path(), fingerprint, status, note, by=actor())
 
 
+def decide_many(fingerprints: list[str], status: str, note: str | None):
+    """One review step on every listed finding, in one write: the 审核 role's, and only findings of
+    the account's region (each looked up through the scoped reader; one outside refuses the step)."""
+    from ..warehouse.review import transition
+
+    require("decide")
+    fingerprints = list(dict.fromkeys(fingerprints))
+    if not fingerprints:
+        raise accounts.Forbidden("列表中没有发现")
+    outside = [fp for fp in fingerprints if db.query("finding_in_scope", fingerprint=fp).empty]
+    if outside:
+        raise accounts.Forbidden(f"有 {len(outside)} 条发现不在当前账户的地区范围内，或不存在；本次批量处理未进行")
+    return run(transition, db.db_path(), status, fingerprints=fingerprints, note=note, by=actor())
+
+
 def correct_cell(report_id: int, tbl: str, key: str, value, reason: str):
     """One cell correction by the signed-in account: its role must allow correcting and the
     report must belong to an agency of its region (looked up through the scoped reader)."""
