@@ -149,7 +149,7 @@ def test_reviewer_moves_a_finding_through_every_state(server, page):
     url, db = server
     _sign_in(page, f"{url}/quality", "甲区审核")
     for i, label in enumerate(STEPS):
-        page.get_by_label("备注").fill(f"第{i + 1}步")  # sent with the click that follows
+        page.get_by_label("备注", exact=True).fill(f"第{i + 1}步")  # sent with the click that follows
         page.get_by_role("button", name=label).click()
         page.wait_for_timeout(500)
         settle(page)
