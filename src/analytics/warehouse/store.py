@@ -196,28 +196,45 @@ def _beside(p: Path, target: Path) -> bool:
     return os.path.dirname(os.path.abspath(p)) == os.path.dirname(os.path.abspath(target))
 
 
-def _acquire(fh, target: Path, timeout: float | None) -> None:
-    """Take the writer lock, saying once that it waits, and giving up after ``timeout`` seconds."""
+BUSY = object()  # what an attempt of ``retry_while_busy`` returns while another writer holds the lock
+
+
+def retry_while_busy(attempt, place: str, key: str, *, writer: str = "另一个写入任务",
+                     timeout: float | None = None, pause: bool = True):
+    """``attempt()`` until it returns something other than ``BUSY``; says once that it waits
+    (after WAIT_NOTICE_AFTER) and gives up after ``timeout`` seconds with ``WarehouseBusy``
+    naming ``place`` (e.g. 数据仓库 <file>) as untouched. ``pause``: sleep between attempts
+    (off when the attempt waits itself, as SQLite's busy timeout does)."""
     limit = write_timeout() if timeout is None else timeout
     start = time.monotonic()
-    told, pause = False, 0.01
+    told, step = False, 0.01
     while True:
-        try:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return
-        except BlockingIOError:
-            pass
+        got = attempt()
+        if got is not BUSY:
+            return got
         waited = time.monotonic() - start
         if waited >= limit:
-            raise WarehouseBusy(f"另一个写入任务仍在进行，已等待 {limit:g} 秒，本次写入已放弃"
-                                f"（数据仓库 {target} 未改动；可稍后重试，"
-                                "或用 ANALYTICS_WRITE_TIMEOUT 设置更长的等待秒数）", str(target))
+            raise WarehouseBusy(f"{writer}仍在进行，已等待 {limit:g} 秒，本次写入已放弃"
+                                f"（{place} 未改动；可稍后重试，"
+                                "或用 ANALYTICS_WRITE_TIMEOUT 设置更长的等待秒数）", key)
         if not told and waited >= WAIT_NOTICE_AFTER:
             told = True
-            _wait_notice.get()(f"等待另一个写入任务完成（数据仓库 {target} 正在被写入，"
-                               f"最多等待 {limit:g} 秒）…")
-        time.sleep(min(pause, max(0.0, limit - waited)))
-        pause = min(pause * 2, 0.2)
+            _wait_notice.get()(f"等待另一个写入任务完成（{place} 正在被写入，最多等待 {limit:g} 秒）…")
+        if pause:
+            time.sleep(min(step, max(0.0, limit - waited)))
+            step = min(step * 2, 0.2)
+
+
+def _acquire(fh, target: Path, timeout: float | None) -> None:
+    """Take the writer lock, saying once that it waits, and giving up after ``timeout`` seconds."""
+    def attempt():
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return None
+        except BlockingIOError:
+            return BUSY
+
+    retry_while_busy(attempt, f"数据仓库 {target}", str(target), timeout=timeout)
 
 
 @contextlib.contextmanager

@@ -27,7 +27,6 @@ import contextlib
 import os
 import sqlite3
 import threading
-import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -104,26 +103,19 @@ def _ensure_schema(con: sqlite3.Connection) -> None:
 
 def _retry(fn, db: Path, timeout: float | None = None):
     """``fn()`` until SQLite stops answering that the store is locked (see ``_begin``)."""
-    from ..store import WAIT_NOTICE_AFTER, WarehouseBusy, _wait_notice, write_timeout
+    from ..store import BUSY, retry_while_busy
 
-    limit = write_timeout() if timeout is None else timeout
-    start = time.monotonic()
-    told = False
-    while True:
+    def attempt():
         try:
             return fn()
         except sqlite3.OperationalError as exc:
             if "locked" not in str(exc) and "busy" not in str(exc):
                 raise
-        waited = time.monotonic() - start
-        if waited >= limit:
-            raise WarehouseBusy(f"另一个审核写入仍在进行，已等待 {limit:g} 秒，本次写入已放弃"
-                                f"（审核记录 {store_path(db)} 未改动；可稍后重试，"
-                                "或用 ANALYTICS_WRITE_TIMEOUT 设置更长的等待秒数）", str(db))
-        if not told and waited >= WAIT_NOTICE_AFTER:
-            told = True
-            _wait_notice.get()(f"等待另一个写入任务完成（审核记录 {store_path(db)} 正在被写入，"
-                               f"最多等待 {limit:g} 秒）…")
+            return BUSY
+
+    # SQLite's own busy timeout (BUSY_STEP) is the pause between attempts.
+    return retry_while_busy(attempt, f"审核记录 {store_path(db)}", str(db), writer="另一个审核写入",
+                            timeout=timeout, pause=False)
 
 
 def _create_file(db: Path, path: Path) -> None:
