@@ -55,6 +55,24 @@ else:
                                                           "n": "条数", "n_open": "待确认"})
 
 STATUSES = {"all": "全部", **STATUS_ZH}
+
+
+def _review_step(write, said) -> None:
+    """Run a review step; its result is said after the page reloads with it, a refusal (a
+    forbidden step, a full disk, a read-only folder, another writer) is one error line."""
+    from analytics.dashboard.safe_text import md
+    from analytics.errors import ReportError
+
+    try:
+        result = write()
+    except ReportError as exc:
+        st.error(md(exc.message))
+        return
+    message = said(result)
+    st.toast(message, icon="✅")
+    st.session_state["q_done"] = message
+    st.cache_data.clear()
+    st.rerun()
 c1, c2, c3 = st.columns(3)
 rules = c1.multiselect("规则", sorted(summary["rule"].unique()) if not summary.empty else [], key="q_rules",
                        format_func=lambda code: f"{rule_name(code)}（{code}）")
@@ -92,20 +110,9 @@ else:
                 chosen = target
     else:
         st.caption("该发现已处理完毕，没有可进行的下一步。")
-    if chosen:
-        from analytics.dashboard.safe_text import md
-        from analytics.errors import ReportError
-
-        try:  # the role and region are checked again in writes.decide, whatever the buttons showed
-            writes.decide(fp, chosen, note or None)
-        except ReportError as exc:  # a forbidden step, a full disk, a read-only folder, another writer
-            st.error(md(exc.message))
-        else:
-            message = f"已将该发现改为“{STATUS_ZH[chosen]}”（操作人：{actor}）"
-            st.toast(message, icon="✅")
-            st.session_state["q_done"] = message
-            st.cache_data.clear()
-            st.rerun()
+    if chosen:  # the role and region are checked again in writes.decide, whatever the buttons showed
+        _review_step(lambda: writes.decide(fp, chosen, note or None),
+                     lambda _: f"已将该发现改为“{STATUS_ZH[chosen]}”（操作人：{actor}）")
     if writes.allowed("decide"):
         with st.expander(f"批量处理当前列表中的 {len(found)} 条发现"):
             st.caption("对上面按规则、级别和处理状态筛选出的每一条发现做同一步；当前状态不允许这一步的发现保持不变，"
@@ -115,19 +122,8 @@ else:
             bulk_to = st.selectbox("改为", reachable, format_func=STATUS_ZH.get, key="q_bulk_to") if reachable else None
             bulk_note = st.text_input("备注（每条记录相同）", max_chars=500, key="q_bulk_note")
             if bulk_to and st.button(f"对列表中的 {len(found)} 条发现执行", key="q_bulk_go"):
-                from analytics.dashboard.safe_text import md
-                from analytics.errors import ReportError
-
-                try:
-                    outcome = writes.decide_many(list(found["fingerprint"]), bulk_to, bulk_note or None)
-                except ReportError as exc:
-                    st.error(md(exc.message))
-                else:
-                    message = f"{outcome.summary_zh()}（操作人：{actor}）"
-                    st.toast(message, icon="✅")
-                    st.session_state["q_done"] = message
-                    st.cache_data.clear()
-                    st.rerun()
+                _review_step(lambda: writes.decide_many(list(found["fingerprint"]), bulk_to, bulk_note or None),
+                             lambda outcome: f"{outcome.summary_zh()}（操作人：{actor}）")
     steps = history(db.db_path(), fp)
     if steps:
         st.markdown("**处理记录**")
