@@ -29,11 +29,11 @@ RENDERED = {
     "marts/report_quality": lambda: models.model_sql("report_quality"),
     **{f"marts_delta/{n}": (lambda n=n: _delta(n)) for n in (
         "delete_agencies", "delete_regions", "delete_peers", "shadow_agencies", "shadow_regions", "shadow_peers",
-        "unshadow", "insert")},
+        "shadow_reports", "unshadow", "insert")},
 }
 _DELTA_TABLE = {"delete_agencies": "agency_year", "delete_regions": "region_year", "delete_peers": "peer_stats",
                 "shadow_agencies": "agency_year", "shadow_regions": "agency_year", "shadow_peers": "agency_metric",
-                "unshadow": "agency_year", "insert": "agency_total"}
+                "shadow_reports": "cells", "unshadow": "agency_year", "insert": "agency_total"}
 
 
 def _delta(name: str) -> str:
@@ -44,8 +44,9 @@ def _delta(name: str) -> str:
     return ";\n".join([
         "CREATE OR REPLACE TEMP TABLE _mart_scope AS SELECT '江苏省淮安市人民政府' AS agency_id",
         read("marts_delta/region_keys_create"), read("marts_delta/region_keys"),
-        read("marts_delta/peer_groups_create"), read("marts_delta/peer_groups"),
-        render(f"marts_delta/{name}", table=table, catalog='"copy"', query=_query_of(table))])
+        read("marts_delta/peer_groups_create"), read("marts_delta/peer_groups"), read("marts_delta/scope_reports"),
+        render(f"marts_delta/{name}", table=table, catalog='"copy"',
+               query=_query_of(table) if table != "cells" else "")])
 
 # Pieces of other queries, run inside a minimal query of their own.
 FRAGMENTS = {

@@ -115,7 +115,10 @@ def after_refresh(con, full: bool = False, agencies=None) -> None:
 # the model's own query over its inputs shadowed down to those rows. A table not listed here (a
 # global statistic, a new mart) is rebuilt whole.
 BY_AGENCY = {"agency_year": ("report_metrics",), "agency_total": ("agency_year",),
-             "agency_metric": ("agency_total",), "findings_placed": ("findings",)}
+             "agency_metric": ("agency_total",), "findings_placed": ("findings",),
+             "report_quality": ("report_metrics", "report_wide", "cells", "report_textsig")}
+# Inputs keyed by report alone: shadowed to the scope's reports rather than by agency_id.
+BY_REPORT = {"cells", "report_textsig"}
 BY_REGION = {"region_year": ("report_wide", "agency_year")}
 BY_PEERS = {"peer_stats": ("agency_metric",), "peer_ecdf": ("agency_metric",)}
 _KIND = {**{k: "agencies" for k in BY_AGENCY}, **{k: "regions" for k in BY_REGION},
@@ -145,6 +148,7 @@ def build_for(con, agencies) -> None:
         con.execute(read("marts_delta/scope"))
     finally:
         con.unregister("_mart_scope_df")
+    con.execute(read("marts_delta/scope_reports"))
     catalog = _quoted(con.execute("SELECT current_database()").fetchone()[0])
     con.execute(read("marts_delta/region_keys_create"))
     con.execute(read("marts_delta/region_keys"))  # the keys before the change
@@ -165,7 +169,8 @@ def build_for(con, agencies) -> None:
         inputs = _INPUTS[name]
         try:
             for rel in inputs:
-                con.execute(render(f"marts_delta/shadow_{kind}", table=ident(rel), catalog=catalog))
+                shadow = "reports" if kind == "agencies" and rel in BY_REPORT else kind
+                con.execute(render(f"marts_delta/shadow_{shadow}", table=ident(rel), catalog=catalog))
             con.execute(render("marts_delta/insert", table=ident(name), catalog=catalog, query=_query_of(name)))
         finally:
             for rel in inputs:
