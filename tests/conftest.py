@@ -21,3 +21,12 @@ os.environ.setdefault("ANALYTICS_USERS", str(Path(tempfile.gettempdir()) / f"ana
 def report_text():
     """Factory: ``report_text(template="2021", layout="tab")`` gives a ``ReportText`` to adjust."""
     return ReportText
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One headless Chromium for the tests of a browser module (started only when a test asks)."""
+    from fixtures.browser import chromium
+
+    with chromium() as b:
+        yield b

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from fixtures.browser import ARTIFACTS, chromium, error_texts, playwright_or_skip, settle
+from fixtures.browser import ARTIFACTS, error_texts, playwright_or_skip, settle
 from fixtures.streamlit_server import serve
 from fixtures.gold_warehouse import build_warehouse
 
@@ -25,12 +25,6 @@ def server(tmp_path_factory):
     db = build_warehouse(tmp / "warehouse.duckdb")
     with serve(db, tmp / "uploads") as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
 
 
 def test_every_page_renders_without_errors(server, browser):

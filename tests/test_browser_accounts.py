@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from analytics import accounts
 from analytics.accounts import Region
 from analytics.warehouse import connect_read
-from fixtures.browser import chromium, error_texts, playwright_or_skip, settle
+from fixtures.browser import error_texts, laptop_page, playwright_or_skip, settle
 from fixtures.gold_warehouse import DEMO_REGION, build_warehouse
 from fixtures.streamlit_server import serve
 
@@ -56,17 +56,10 @@ def outside(server):
     return names
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
-
-
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN", accept_downloads=True)
-    yield context.new_page()
-    context.close()
+    with laptop_page(browser, height=900) as p:
+        yield p
 
 
 def _sign_in(page, url: str, name: str) -> None:

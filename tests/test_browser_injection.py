@@ -19,7 +19,7 @@ from urllib.parse import quote
 import pytest
 
 from analytics.warehouse import connect_read, load_records
-from fixtures.browser import chromium, error_texts, playwright_or_skip, settle
+from fixtures.browser import error_texts, playwright_or_skip, settle
 from fixtures.corpus import gold_records
 from fixtures.gold_warehouse import build_warehouse
 from fixtures.hostile_text import HOSTILE_MARKDOWN, as_shown
@@ -55,12 +55,6 @@ def trap():
     yield f"127.0.0.1:{server.server_address[1]}", _Hits.hits
     server.shutdown()
     server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
 
 
 def _visible_text(page) -> str:

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from fixtures.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, error_texts, playwright_or_skip, settle
+from fixtures.browser import ARTIFACTS, error_texts, laptop_page, playwright_or_skip, settle
 from fixtures.gold_warehouse import build_warehouse
 from fixtures.streamlit_server import serve
 
@@ -61,12 +61,9 @@ def server(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def page(server):
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        pg = browser.new_page(viewport={"width": 1280, "height": 800}, locale="zh-CN")
+def page(server, browser):
+    with laptop_page(browser) as pg:
         yield pg
-        browser.close()
 
 
 def _open(page, server, name):

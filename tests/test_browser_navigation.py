@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 import pytest
 
-from fixtures.browser import ARTIFACTS, chromium, playwright_or_skip, settle
+from fixtures.browser import ARTIFACTS, playwright_or_skip, settle
 from fixtures.gold_warehouse import DEMO_REGION, build_warehouse
 from fixtures.streamlit_server import serve
 
@@ -52,12 +52,6 @@ def warehouse(tmp_path_factory):
 def fresh_server(warehouse, tmp_path):
     with serve(warehouse, tmp_path / "uploads") as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
 
 
 def _first_session(browser, url: str, shot: str) -> tuple[object, list[str]]:

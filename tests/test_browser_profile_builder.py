@@ -11,7 +11,7 @@ from urllib.parse import quote
 import pytest
 from openpyxl import load_workbook
 
-from fixtures.browser import ARTIFACTS, chromium, error_texts, playwright_or_skip, settle
+from fixtures.browser import ARTIFACTS, error_texts, laptop_page, playwright_or_skip, settle
 from fixtures.gold_warehouse import build_warehouse
 from fixtures.streamlit_server import serve
 
@@ -33,17 +33,10 @@ def server(tmp_path_factory):
         yield url
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as b:
-        yield b
-
-
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN", accept_downloads=True)
-    yield context.new_page()
-    context.close()
+    with laptop_page(browser, height=800) as p:
+        yield p
 
 
 def _open(page, url):
