@@ -33,3 +33,23 @@ def test_parse_of_an_empty_file_names_it(tmp_path, capsys):
     empty.write_bytes(b"")
     assert main(["parse", str(empty)]) == 2
     assert capsys.readouterr().err == f"analytics parse: {empty}: 文件为空\n"
+
+
+def test_ingest_of_a_folder_says_which_documents_it_cannot_read(tmp_path, capsys):
+    import shutil
+
+    from fixtures.corpus import REAL
+
+    folder = tmp_path / "采集"
+    folder.mkdir()
+    report = sorted(REAL.glob("*.html"))[0]
+    shutil.copy(report, folder / report.name)
+    (folder / "年报.ofd").write_bytes(b"PK\x03\x04")
+    (folder / "附件一.xls").write_bytes(b"\xd0\xcf\x11\xe0")
+    (folder / "附件二.xls").write_bytes(b"\xd0\xcf\x11\xe0")
+    (folder / "清单.csv").write_text("path\n", encoding="utf-8")  # not a document: not mentioned
+    assert main(["ingest", str(folder), "--db", str(tmp_path / "w.duckdb"), "--quiet"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("载入 1 份")
+    assert out[-1] == ("  未读取：文件夹中另有 3 个文件不是可读取的报告格式（.xls 2 个、.ofd 1 个）；"
+                       "如其中有年报，请另存为 PDF、Word 或网页后再导入")

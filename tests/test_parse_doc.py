@@ -109,3 +109,34 @@ def test_conversion_time_limit_ends_libreoffice(doc_file):
     with pytest.raises(CorruptFile) as info:
         backend.convert_to_docx(backend.find_soffice(), path.read_bytes(), timeout=0.05)
     assert "LibreOffice 未能在 0.05 秒内转换该 .doc" in str(info.value)
+
+
+@pytest.mark.slow
+def test_wps_file_holding_a_word_binary_is_read_as_doc(doc_file):
+    # WPS Office saves its .wps as a Word binary; the suffix is accepted and the content decides
+    from analytics.parsing.formats import accepted_suffixes, by_suffix
+
+    path, truth = doc_file
+    assert ".wps" in accepted_suffixes() and by_suffix("年报.wps").name == "doc"
+    doc = load_document(path.read_bytes(), "某某市人民政府办公室_2022.wps")
+    assert doc.format == "doc" and doc.meta["converted_by"] == "libreoffice"
+    check_document(doc, "2021", truth)
+
+
+def test_wps_file_of_another_program_is_refused_by_name():
+    with pytest.raises(UnsupportedFormat) as info:
+        load_document(_ole("Root Entry", "CONTENTS", "SPELLING"), "旧文档.wps")
+    assert "不是 WPS 文字/Word 格式" in str(info.value) and "另存为 .docx" in str(info.value)
+
+
+def test_ofd_file_is_refused_with_what_to_do():
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("OFD.xml", "<ofd:OFD xmlns:ofd='http://www.ofdspec.org/2016'/>")
+        z.writestr("Doc_0/Document.xml", "<ofd:Document/>")
+    with pytest.raises(UnsupportedFormat) as info:
+        load_document(buf.getvalue(), "年报.ofd")
+    assert "OFD 版式文件" in str(info.value) and "另存为 PDF" in str(info.value)

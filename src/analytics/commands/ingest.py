@@ -70,4 +70,8 @@ def report_summary(summary) -> None:
             print(f"  重复 {r.path}: {r.reason}")
         elif r.status.startswith("loaded") and r.reason and OLD_VERSION in r.reason:
             print(f"  旧版本 {r.path}: {r.reason[r.reason.index(OLD_VERSION):]}")
+    if summary.unread:
+        kinds = "、".join(f"{suffix} {n} 个" for suffix, n in summary.unread.items())
+        print(f"  未读取：文件夹中另有 {sum(summary.unread.values())} 个文件不是可读取的报告格式（{kinds}）；"
+              "如其中有年报，请另存为 PDF、Word 或网页后再导入")
     sys.stdout.flush()

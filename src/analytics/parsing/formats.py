@@ -57,6 +57,8 @@ def _is_docx(data: bytes) -> bool:
         return True
     if any(n.startswith("xl/") for n in names):
         raise UnsupportedFormat("这是电子表格（.xlsx），不是报告文档")
+    if "OFD.xml" in names:
+        raise UnsupportedFormat("这是 OFD 版式文件，暂不能读取；请用 OFD 阅读器另存为 PDF 后再导入")
     raise UnsupportedFormat("这是 zip 压缩包，但不是 Word 文档")
 
 
@@ -74,7 +76,8 @@ def _has_html_markup(data: bytes) -> bool:
 PDF = Format("pdf", "PDF", (".pdf",), "analytics.parsing.backends.pdf", magic=_is_pdf, binary=True,
              options=PdfSettings, preload=False)
 DOCX = Format("docx", "Word (.docx)", (".docx",), "analytics.parsing.backends.docx", magic=_is_docx, binary=True)
-DOC = Format("doc", "Word (.doc)", (".doc",), "analytics.parsing.backends.doc", magic=_is_ole, binary=True)
+# WPS Office's own .wps is a Word binary (an OLE container with a WordDocument stream): read as .doc.
+DOC = Format("doc", "Word (.doc/.wps)", (".doc", ".wps"), "analytics.parsing.backends.doc", magic=_is_ole, binary=True)
 HTML = Format("html", "HTML", (".html", ".htm", ".shtml", ".xhtml"), "analytics.parsing.backends.html",
               markup=_has_html_markup, options=HtmlSettings)
 MARKDOWN = Format("markdown", "Markdown", (".md", ".markdown"), "analytics.parsing.backends.text", name_decides=True)

@@ -29,6 +29,10 @@ from .sqlfiles import read
 # imported where it is used, so that the fork server starts before this process imports it.
 
 REPORT_SUFFIXES = frozenset(accepted_suffixes())  # what folders are searched for
+# Suffixes of documents a report is sometimes published in that no backend reads: a folder
+# holding them is told so (they are not refused one by one: they are never opened).
+UNREAD_DOCUMENTS = frozenset((".ofd", ".rtf", ".odt", ".wpt", ".xls", ".xlsx", ".et", ".zip", ".rar", ".7z",
+                              ".gif", ".bmp", ".ppt", ".pptx"))
 LOAD_CHUNK = 500  # reports per loading transaction: bounded memory, few fixed costs
 # With parse workers, smaller chunks: each is loaded while the workers parse the next ones, so
 # only the last is left to load when parsing ends (a chunk costs ~30 ms beyond its rows).
@@ -48,6 +52,7 @@ class FileResult:
 class Summary:
     results: list[FileResult] = field(default_factory=list)
     batch_id: int | None = None
+    unread: dict[str, int] = field(default_factory=dict)  # suffix -> files of UNREAD_DOCUMENTS left in folders
 
     def count(self, status: str) -> int:
         return sum(1 for r in self.results if r.status == status)
@@ -70,6 +75,19 @@ def collect(paths) -> list[Path]:
                 seen.add(key)
                 out.append(f)
     return out
+
+
+def unread_documents(paths) -> dict[str, int]:
+    """How many files of each unreadable document suffix the folders among ``paths`` hold."""
+    out: dict[str, int] = {}
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            for f in p.rglob("*"):
+                suffix = f.suffix.lower()
+                if suffix in UNREAD_DOCUMENTS and f.is_file():
+                    out[suffix] = out.get(suffix, 0) + 1
+    return dict(sorted(out.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
 def _sha(path: Path) -> str | None:
@@ -220,7 +238,7 @@ def ingest(paths, *, db=None, manifest=None, workers: int = 1, dataset: str = "r
     man = manifest_mod.read_manifest(manifest) if manifest else None
     files = collect(list(paths) + ([] if paths or man is None else man.paths()))
     ctx = None if cluster else _start_server(files)
-    summary = Summary()
+    summary = Summary(unread=unread_documents(paths))
     scope = Scope(paths, manifest)  # links and paths out of the folder are refused unread
     hashed = [(f, None if scope.refusal(f) else _sha(f)) for f in files]
     # Files already in the published warehouse are not parsed again. Checking the published

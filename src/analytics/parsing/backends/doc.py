@@ -1,4 +1,4 @@
-"""DOC backend (binary Word 97-2003): LibreOffice converts it to .docx, the DOCX backend reads that.
+"""DOC backend (binary Word 97-2003, and WPS Office's .wps, the same binary): LibreOffice converts it to .docx, the DOCX backend reads that.
 
 LibreOffice runs headless in a private temporary directory with its own user profile (so that
 parallel conversions and a desktop LibreOffice do not lock each other), under a time limit.
@@ -35,7 +35,7 @@ def find_soffice() -> str | None:
     return None
 
 
-def check_container(data: bytes) -> None:
+def check_container(data: bytes, name: str = "") -> None:
     """Refuse OLE files that are not Word documents before spending a LibreOffice run on them."""
     if _STREAM["EncryptedPackage"] in data:
         raise EncryptedFile("Office 文档有密码保护")
@@ -45,11 +45,15 @@ def check_container(data: bytes) -> None:
         raise UnsupportedFormat("这是 Excel 工作簿（.xls），不是报告文档")
     if _STREAM["PowerPoint Document"] in data:
         raise UnsupportedFormat("这是 PowerPoint 文件（.ppt），不是报告文档")
+    if name.lower().endswith(".wps"):
+        # Microsoft Works also wrote .wps files (an OLE container without Word's stream)
+        raise UnsupportedFormat("这个 .wps 文件不是 WPS 文字/Word 格式（可能是 Microsoft Works 文档）；"
+                                "请另存为 .docx 或 PDF 后再导入")
     raise CorruptFile("OLE 文件中没有 WordDocument 数据流，不是可读取的 .doc")
 
 
 def load(data: bytes, name: str = "") -> Document:
-    check_container(data)
+    check_container(data, name)
     soffice = find_soffice()
     if soffice is None:
         raise MissingTool(f"未安装 LibreOffice（soffice）；{INSTALL_HINT}")
