@@ -12,6 +12,9 @@ Before recognition the image is cleaned the way scanned reports need:
 - a skew of a few degrees is measured from the text rows and undone;
 - table rulings are found as long straight runs of dark pixels, handed to the lattice reader as
   segments, and erased, since Tesseract reads a ruling beside a digit as "1" or "|".
+
+Each table cell is read on its own; a cell that may hold a figure is read once more by the digit
+model at the size it reads best, and where the two readings disagree the cell is kept for review.
 """
 
 from __future__ import annotations
