@@ -4,8 +4,8 @@
 
 Starts a real ``streamlit run app.py`` on a copy of the warehouse (the bundled one from
 ``analytics setup`` unless --db says otherwise), opens ``--sessions`` headless Chromium sessions
-that visit every page in turn, and meanwhile runs ``analytics ingest`` of new small batches and
-reviewers' ``findings confirm`` / ``dismiss`` in a loop. Prints, per page, the number of visits
+that visit every page in turn, and meanwhile runs ``analytics ingest`` of new small batches,
+reviewers' ``findings confirm`` / ``dismiss`` and ``analytics correct`` in loops. Prints, per page, the number of visits
 and the p50 / p95 time from navigation to a settled page, every error box seen (there should be
 none), and the writers' counts and latencies. Exit status 1 when any error box was seen.
 """
@@ -134,7 +134,26 @@ def _writers(db: Path, work: Path, stop: float, log: dict) -> list[threading.Thr
             log.setdefault("decide", []).append((time.monotonic() - t0, run.returncode))
             time.sleep(rng.uniform(1, 3))
 
-    threads = [threading.Thread(target=ingest_loop, daemon=True)]
+    def correct_loop():
+        import duckdb
+
+        con = duckdb.connect(str(db), read_only=True)
+        try:
+            reports = [r[0] for r in con.execute(
+                "SELECT report_id FROM reports ORDER BY report_id LIMIT 50").fetchall()]
+        finally:
+            con.close()
+        rng = random.Random(7)
+        while time.monotonic() < stop and reports:
+            rid = rng.choice(reports)
+            t0 = time.monotonic()
+            run = subprocess.run([ANALYTICS, "correct", str(rid), "表三", "new_received:total",
+                                  str(rng.randint(0, 500)), "--reason", "负载测试更正", "--by", "审核员更正",
+                                  "--db", str(db)], capture_output=True, text=True, env=env)
+            log.setdefault("correct", []).append((time.monotonic() - t0, run.returncode))
+            time.sleep(rng.uniform(3, 6))
+
+    threads = [threading.Thread(target=ingest_loop, daemon=True), threading.Thread(target=correct_loop, daemon=True)]
     threads += [threading.Thread(target=decide_loop, args=(r,), daemon=True) for r in range(2)]
     for t in threads:
         t.start()

@@ -123,10 +123,13 @@ fixes = ui.query("report_corrections", report_id=report_id)
 if fixes.empty:
     st.caption("该报告没有人工更正的单元格：指标、检查和导出用的都是解析值。")
 else:
-    st.caption(f"该报告有 {len(fixes)} 条人工更正：指标、检查和导出用更正后的值（导出中标为 corrected），解析值保留。")
+    waiting = int((fixes["state"] == "待应用").sum())
+    st.caption(f"该报告有 {len(fixes)} 条人工更正：指标、检查和导出用更正后的值（导出中标为 corrected），解析值保留。"
+               + (f"其中 {waiting} 条已记录、尚待下一次写入数据仓库时重新计算指标和检查（表格中已显示更正值）。"
+                  if waiting else ""))
     ui.table(fixes, "report_corrections", {"tbl": "表格", "row_key": "行", "col_key": "列", "parsed_value": "解析值",
                                            "previous_value": "更正前", "value": "更正值", "reason": "原因",
-                                           "actor": "操作人", "at": "时间"})
+                                           "actor": "操作人", "at": "时间", "state": "状态"})
 if not writes.allowed("correct"):
     st.caption("当前账户只能查看：更正单元格需要审核或管理角色。")
 else:
@@ -142,11 +145,19 @@ else:
         tbl, row, col = chosen.split("|")
         key = row if tbl == "active_disclosure" else f"{row}:{col}"
         try:
-            fixed = writes.correct_cell(report_id, tbl, key, value, reason)
-        except ReportError as exc:  # no reason given, not allowed, another writer, a full disk
+            queued = writes.correct_cell(report_id, tbl, key, value, reason)
+        except ReportError as exc:  # no reason given, not allowed, a full disk
             st.error(md(exc.message))
         else:
-            st.session_state["rp_fix_done"] = f"{fixed.summary_zh()}（操作人：{writes.actor()}）"
+            message = queued.summary_zh()
+            try:
+                with st.spinner("更正已记录，所有人可见；正在重新计算该机构的指标和检查…"):
+                    fixed = [c for c in writes.apply_corrections() if c.queue_id == queued.queue_id]
+            except ReportError as exc:  # another writer held on too long, a full disk: it stays queued
+                message += f"。本次未能重新计算：{exc.message}"
+            else:
+                message = fixed[0].summary_zh() if fixed else message
+            st.session_state["rp_fix_done"] = f"{message}（操作人：{writes.actor()}）"
             st.cache_data.clear()
             st.rerun()
 

@@ -25,7 +25,7 @@ HEADER_ZH = ("序号", "报告编号", "机构", "年度", "表格", "行", "列
 
 def run(args) -> int:
     from ..errors import ReportError
-    from ..warehouse.corrections import correct, list_corrections
+    from ..warehouse.corrections import correct, list_corrections, pending
 
     if args.list:
         rows = list_corrections(args.db, args.report)
@@ -44,6 +44,9 @@ def run(args) -> int:
                   f"{actor}\t{at:%Y-%m-%d %H:%M:%S}\t{reason}")
         if not rows:
             print("没有更正记录", file=sys.stderr)
+        waiting = pending(args.db)
+        if waiting:
+            print(f"另有 {waiting} 条更正已记录、尚待下一次写入数据仓库时应用", file=sys.stderr)
         return 0
     if None in (args.report_id, args.table, args.key, args.value):
         raise ReportError("correct 须给出 REPORT_ID TABLE KEY VALUE（或用 --list 列出更正记录）")

@@ -14,7 +14,8 @@ it is listed in ``UNSCOPED``, so a new table is hidden until someone says it hol
 - agency_id (reports, findings, agency_metric): an agency of the scope;
 - report_id (cells, ingest_log, report_textsig): a report of such an agency;
 - fingerprint (review_outbox): a finding of such an agency; the review store's decisions and
-  log are not warehouse relations: the reader registers only the scope's (``decisions_of``);
+  log and its entered corrections are not warehouse relations: the reader registers only the
+  scope's (``decisions_of``);
 - none (peer_stats, peer_ecdf, metric_ecdf, warehouse_span: statistics of the whole warehouse):
   empty, so ``whole_warehouse`` answers false and every comparison is counted over the scope.
 
@@ -79,7 +80,9 @@ def decisions_of(snap, agencies: frozenset[str]):
     keep = pc.is_in(snap.decisions["finding_agency"], value_set=pa.array(sorted(agencies), pa.string()))
     decisions = snap.decisions.filter(pc.fill_null(keep, False))
     logged = pc.is_in(snap.log["fingerprint"], value_set=decisions["fingerprint"].combine_chunks())
-    return Snapshot(snap.version, decisions, snap.log.filter(pc.fill_null(logged, False)))
+    mine = pc.is_in(snap.corrections["agency_id"], value_set=pa.array(sorted(agencies), pa.string()))
+    return Snapshot(snap.version, decisions, snap.log.filter(pc.fill_null(logged, False)),
+                    snap.corrections.filter(pc.fill_null(mine, False)))
 
 
 def create(con, source: str, region: Region) -> str:

@@ -87,14 +87,24 @@ def decide_many(fingerprints: list[str], status: str, note: str | None):
 
 
 def correct_cell(report_id: int, tbl: str, key: str, value, reason: str):
-    """One cell correction by the signed-in account: its role must allow correcting and the
-    report must belong to an agency of its region (looked up through the scoped reader)."""
-    from ..warehouse.corrections import correct
+    """Enter one cell correction by the signed-in account (a review-store write: every session
+    sees it at once; ``apply_corrections`` then applies it to the warehouse). Its role must allow
+    correcting and the report must belong to an agency of its region (looked up through the
+    scoped reader)."""
+    from ..warehouse.corrections import record
 
     require("correct")
     if db.query("report_header", report_id=int(report_id)).empty:
         raise accounts.Forbidden("该报告不在当前账户的地区范围内，或不存在")
-    return run(correct, db.db_path(), int(report_id), tbl, key, value, reason=reason, by=actor())
+    return run(record, db.db_path(), int(report_id), tbl, key, value, reason=reason, by=actor())
+
+
+def apply_corrections():
+    """Apply every entered correction to the warehouse (one write; each one's agency re-checked)."""
+    from ..warehouse.corrections import apply_pending
+
+    require("correct")
+    return run(apply_pending, db.db_path())
 
 
 def collect_sites(targets, out, *, since=None, delay: float, timeout: float, retries: int, bar=None,

@@ -302,6 +302,10 @@ def write_session(path: str | os.PathLike | None = None, *, timeout: float | Non
             _TARGETS[id(con)] = target
             try:
                 yield con
+                from .corrections import apply_queued
+
+                # Corrections entered in the review store since the last write go in with this one.
+                apply_queued(con, target)
             finally:
                 _TARGETS.pop(id(con), None)
                 queued = _QUEUED.pop(id(con), False)

@@ -27,7 +27,7 @@ import contextlib
 import os
 import sqlite3
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -45,6 +45,10 @@ DECISION_SCHEMA = pa.schema([("fingerprint", pa.string()), ("status", pa.string(
 LOG_SCHEMA = pa.schema([("log_id", pa.int64()), ("fingerprint", pa.string()), ("from_status", pa.string()),
                         ("to_status", pa.string()), ("actor", pa.string()), ("note", pa.string()),
                         ("at", pa.timestamp("us"))])
+CORRECTION_SCHEMA = pa.schema([("queue_id", pa.int64()), ("warehouse_id", pa.string()), ("report_id", pa.int64()),
+                               ("agency_id", pa.string()), ("tbl", pa.string()), ("row_key", pa.string()),
+                               ("col_key", pa.string()), ("value", pa.float64()), ("reason", pa.string()),
+                               ("actor", pa.string()), ("at", pa.timestamp("us"))])
 
 
 def sql(name: str) -> str:
@@ -95,10 +99,17 @@ def _statements(text: str) -> list[str]:
 
 def _ensure_schema(con: sqlite3.Connection) -> None:
     """Create the tables inside the caller's write transaction (so creators never race)."""
-    if _has_schema(con):
-        return
-    for statement in _statements(sql("schema")):
-        con.execute(statement)
+    if not _has_schema(con):
+        for statement in _statements(sql("schema")):
+            con.execute(statement)
+    if not _has_corrections(con):  # a store made before corrections were entered here
+        for statement in _statements(sql("corrections_schema")):
+            con.execute(statement)
+
+
+def _has_corrections(con: sqlite3.Connection) -> bool:
+    return bool(con.execute(
+        "SELECT count(*) FROM sqlite_master WHERE name = 'queued_corrections'").fetchone()[0])
 
 
 def _retry(fn, db: Path, timeout: float | None = None):
@@ -170,6 +181,7 @@ class Snapshot:
     version: int
     decisions: pa.Table
     log: pa.Table
+    corrections: pa.Table = field(default_factory=CORRECTION_SCHEMA.empty_table)
 
 
 _snapshots: dict[str, Snapshot] = {}
@@ -204,10 +216,11 @@ def snapshot(db: str | os.PathLike) -> Snapshot:
             v = int(con.execute(sql("version")).fetchone()[0])
             decisions = con.execute(sql("decisions_all")).fetchall()
             log = con.execute(sql("log_all")).fetchall()
+            corrections = con.execute(sql("corrections_all")).fetchall() if _has_corrections(con) else []
         finally:
             con.execute("COMMIT")
         snap = Snapshot(v, _table(decisions, DECISION_SCHEMA, ("decided_at",)),
-                        _table(log, LOG_SCHEMA, ("at",)))
+                        _table(log, LOG_SCHEMA, ("at",)), _table(corrections, CORRECTION_SCHEMA, ("at",)))
         _snapshots[key] = snap
     return snap
 
@@ -217,11 +230,13 @@ def _has_schema(con: sqlite3.Connection) -> bool:
 
 
 def register(con, db: str | os.PathLike, snap: Snapshot | None = None) -> Snapshot:
-    """Make ``finding_decisions`` and ``finding_decision_log`` of the store readable on ``con``
-    (a DuckDB connection or cursor: registrations belong to the one they are made on)."""
+    """Make ``finding_decisions``, ``finding_decision_log`` and ``queued_corrections`` of the store
+    readable on ``con`` (a DuckDB connection or cursor: registrations belong to the one they are
+    made on)."""
     snap = snap or snapshot(db)
     con.register("finding_decisions", snap.decisions)
     con.register("finding_decision_log", snap.log)
+    con.register("queued_corrections", snap.corrections)
     return snap
 
 
@@ -320,6 +335,32 @@ def apply_steps(con: sqlite3.Connection, rows: list[dict], at: datetime) -> None
                                         "agency_id", "year", "rule", "report_id")} | {"at": when}
         con.execute(sql("log_append"), values)
         con.execute(sql("decision_upsert"), values)
+
+
+def queue_correction(con: sqlite3.Connection, row: dict) -> int:
+    """Enter one correction (inside ``writing``); returns its queue id."""
+    values = dict(row)
+    values["at"] = stamp(values["at"])
+    return int(con.execute(sql("correction_queue"), values).fetchone()[0])
+
+
+def corrections_after(db: str | os.PathLike, warehouse_id: str, after: int) -> list[dict]:
+    """The corrections entered for warehouse ``warehouse_id`` after queue id ``after``, in order
+    (a fresh read: a writer must not apply a reader's cached snapshot)."""
+    con = _open(Path(db), create=False)
+    if con is None:
+        return []
+    try:
+        if not _has_corrections(con):
+            return []
+        cur = con.execute(sql("corrections_after"), [warehouse_id, int(after)])
+        names = [d[0] for d in cur.description]
+        rows = [dict(zip(names, r)) for r in cur.fetchall()]
+    finally:
+        con.close()
+    for r in rows:
+        r["at"] = datetime.fromisoformat(r["at"])
+    return rows
 
 
 # -- what warehouse writes decided --------------------------------------------------------------

@@ -147,6 +147,9 @@ CREATE TABLE IF NOT EXISTS cell_corrections (
     actor          VARCHAR NOT NULL,
     "at"           TIMESTAMP NOT NULL
 );
+-- The review store's queue id of a correction entered there (NULL for one written before): the
+-- highest one applied tells the next write where the queue resumes.
+ALTER TABLE cell_corrections ADD COLUMN IF NOT EXISTS queue_id BIGINT;
 
 -- A warehouse written when cells.tbl said 'active' and 'review' gets the record's table names,
 -- and so do the findings that name a cell (NEGATIVE, NOT_INTEGER: subject tbl:row:col) and the

@@ -1,0 +1,1 @@
+CREATE OR REPLACE TEMP TABLE _batch AS SELECT DISTINCT CAST(unnest($report_ids) AS BIGINT) AS report_id

@@ -1,1 +1,0 @@
-CREATE OR REPLACE TEMP TABLE _batch AS SELECT CAST($report_id AS BIGINT) AS report_id
