@@ -123,6 +123,7 @@ fixes = ui.query("report_corrections", report_id=report_id)
 if fixes.empty:
     st.caption("该报告没有人工更正的单元格：指标、检查和导出用的都是解析值。")
 else:
+    fixes = fixes.assign(tbl=fixes["tbl"].map(TABLE_ZH).fillna(fixes["tbl"]))
     waiting = int((fixes["state"] == "待应用").sum())
     st.caption(f"该报告有 {len(fixes)} 条人工更正：指标、检查和导出用更正后的值（导出中标为 corrected），解析值保留。"
                + (f"其中 {waiting} 条已记录、尚待下一次写入数据仓库时重新计算指标和检查（表格中已显示更正值）。"
