@@ -69,7 +69,9 @@ def _sign_in(page, url: str, name: str) -> None:
     page.get_by_label("账户名").fill(name)
     page.get_by_label("口令").fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
-    page.wait_for_timeout(500)
+    # On a loaded machine the rerun can start after any fixed pause: wait for the page it leads to.
+    page.wait_for_function("() => { const h = document.querySelector('h1');"
+                           " return h !== null && h.innerText.trim() !== '登录'; }", timeout=90000)
     settle(page)
     assert page.locator("h1").first.inner_text() != "登录"
 
