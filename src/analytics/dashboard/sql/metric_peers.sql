@@ -28,15 +28,17 @@ WITH valued AS NOT MATERIALIZED (
     FROM peer_stats
     WHERE $looked_up AND metric = $metric
     UNION ALL
-    -- the group aggregates are joined back for the MAD (window functions over every agency cost more)
-    SELECT s.level, s.kind, s.n_peers, s.q, median(abs(v.value - s.q[1])) AS peer_mad
+    -- the group aggregates are joined back for the MAD (window functions over every agency cost
+    -- more), and carried with any_value(): grouping on the list of quantiles hashed it per agency
+    SELECT s.level, s.kind, any_value(s.n_peers) AS n_peers, any_value(s.q) AS q,
+           median(abs(v.value - s.q[1])) AS peer_mad
     FROM counted_from v
     JOIN (SELECT level, kind, count(*) AS n_peers, quantile_cont(value, [0.5, 0.25, 0.75, 0.10, 0.90]) AS q
           FROM counted_from
           WHERE NOT $looked_up
           GROUP BY level, kind) s
       ON v.level IS NOT DISTINCT FROM s.level AND v.kind IS NOT DISTINCT FROM s.kind
-    GROUP BY ALL
+    GROUP BY s.level, s.kind
 ), scored AS (
     SELECT v.*, s.n_peers,
            s.q[1] AS peer_median, s.q[2] AS peer_p25, s.q[3] AS peer_p75,
