@@ -143,6 +143,8 @@ def _filters(kind: str, frames) -> dict:
     a = frames["agencies"]
     if kind == "country":
         return filters.example()
+    if kind == "country_years":  # the whole country over part of the years: every agency is cut
+        return filters.example(year_from=2021, year_to=2025)
     if kind == "one_year":  # one current report per agency: the per-agency queries do not group
         return filters.example(year_from=2023, year_to=2023)
     if kind == "province":
@@ -679,7 +681,7 @@ def _params(name: str, fn, example: dict, kind: str, frames) -> dict:
     return p
 
 
-@pytest.mark.parametrize("kind", ["country", "one_year", "province", "city"])
+@pytest.mark.parametrize("kind", ["country", "country_years", "one_year", "province", "city"])
 def test_catalogue_against_pandas(con, frames, kind):
     checked = []
     for name, (fn, example) in Q.CATALOGUE.items():

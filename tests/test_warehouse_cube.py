@@ -94,7 +94,28 @@ def test_a_warehouse_built_by_older_code_is_upgraded_when_read(tmp_path):
 def test_agency_window_sums_any_range_of_years(db, years, totals):
     """Read from agency_total where an agency's reports all lie in the range (or never, with
     use_totals false), summed otherwise: the same rows as summing report_metrics per agency."""
-    con = duckdb.connect(db, read_only=True)
+    _assert_window_is_the_sum(duckdb.connect(db, read_only=True), years, totals)
+
+
+@pytest.fixture(scope="module")
+def gaps(tmp_path_factory):
+    """Agencies with a year missing between two reports, and one that starts later."""
+    path = fresh_warehouse(tmp_path_factory.mktemp("gaps") / "wh.duckdb")
+    load_records(path, [make_record(PLACES[0][0], y) for y in (2020, 2022, 2023)]
+                 + [make_record(PLACES[1][0], y) for y in (2021, 2024)]
+                 + [make_record(PLACES[3][0], y) for y in (2023, 2024)])
+    return path
+
+
+@pytest.mark.parametrize("totals", [True, False])
+@pytest.mark.parametrize("years", [(2021, 2021), (2021, 2023), (2022, 2024), (2020, 2022), (2024, 2030)])
+def test_agency_window_over_missing_years(gaps, years, totals):
+    """A range that cuts an agency's years, falls in a gap of them or holds only some: the rows of
+    agency_window are still the per-agency sums (none for an agency without a report in it)."""
+    _assert_window_is_the_sum(duckdb.connect(gaps, read_only=True), years, totals)
+
+
+def _assert_window_is_the_sum(con, years, totals):
     cols = metric_columns()
     got = con.execute(
         f"SELECT agency_id, name, level, kind, n_reports, {', '.join(cols)} FROM agency_window($m, $a, $b, NULL, "

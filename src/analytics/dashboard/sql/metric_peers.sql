@@ -28,15 +28,17 @@ WITH valued AS NOT MATERIALIZED (
     FROM peer_stats
     WHERE $looked_up AND metric = $metric
     UNION ALL
-    -- the group aggregates are joined back for the MAD (window functions over every agency cost more)
-    SELECT s.level, s.kind, s.n_peers, s.q, median(abs(v.value - s.q[1])) AS peer_mad
+    -- the group aggregates are joined back for the MAD (window functions over every agency cost
+    -- more), and carried with any_value(): grouping on the list of quantiles hashed it per agency
+    SELECT s.level, s.kind, any_value(s.n_peers) AS n_peers, any_value(s.q) AS q,
+           median(abs(v.value - s.q[1])) AS peer_mad
     FROM counted_from v
     JOIN (SELECT level, kind, count(*) AS n_peers, quantile_cont(value, [0.5, 0.25, 0.75, 0.10, 0.90]) AS q
           FROM counted_from
           WHERE NOT $looked_up
           GROUP BY level, kind) s
       ON v.level IS NOT DISTINCT FROM s.level AND v.kind IS NOT DISTINCT FROM s.kind
-    GROUP BY ALL
+    GROUP BY s.level, s.kind
 ), scored AS (
     SELECT v.*, s.n_peers,
            s.q[1] AS peer_median, s.q[2] AS peer_p25, s.q[3] AS peer_p75,
@@ -55,6 +57,14 @@ WITH valued AS NOT MATERIALIZED (
     FROM scored
     ORDER BY eligible DESC, sort_key, name
     LIMIT $limit
+), counted_below AS (
+    -- peer_ecdf over the chosen agencies: agencies' values repeat, so the running count over each
+    -- group's distinct values is had from one sort, where pairing every shown agency with every
+    -- peer below it paired 1.35 M rows for a whole country over part of the years
+    SELECT level, kind, value,
+           sum(n) OVER (PARTITION BY level, kind ORDER BY value
+                        ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS n_below
+    FROM (SELECT level, kind, value, count(*) AS n FROM counted_from WHERE NOT $looked_up GROUP BY ALL)
 ), below AS (
     SELECT s.agency_id, e.n_below
     FROM shown s
@@ -63,12 +73,11 @@ WITH valued AS NOT MATERIALIZED (
      AND e.value = s.value
     WHERE $looked_up
     UNION ALL
-    SELECT s.agency_id, count(p.value) AS n_below
+    SELECT s.agency_id, coalesce(r.n_below, 0) AS n_below
     FROM shown s
-    LEFT JOIN counted_from p
-      ON p.level IS NOT DISTINCT FROM s.level AND p.kind IS NOT DISTINCT FROM s.kind AND p.value < s.value
+    JOIN counted_below r
+      ON r.level IS NOT DISTINCT FROM s.level AND r.kind IS NOT DISTINCT FROM s.kind AND r.value = s.value
     WHERE NOT $looked_up
-    GROUP BY s.agency_id
 )
 SELECT s.agency_id, s.name, s.level, s.kind, s.n_reports, s.num, s.den, s.value,
        s.n_peers, s.peer_median, s.peer_p25, s.peer_p75, s.peer_p10, s.peer_p90,

@@ -20,15 +20,40 @@ WHERE use_totals AND first_year >= y_from AND last_year <= y_to AND n_datasets =
   AND (len(p_levels) = 0 OR list_contains(p_levels, level))
   AND (len(p_kinds) = 0 OR list_contains(p_kinds, kind))
   AND list_contains(p_datasets, dataset)
--- (both branches list the same columns in the same order: the metric columns follow the registry)
+-- (every branch lists the same columns in the same order: the metric columns follow the registry)
 UNION ALL
+-- An agency of one dataset that the range cuts: its reports are grouped by agency_key on figures
+-- alone and what describes it is its agency_total row, joined on that number; taking the text
+-- columns with any_value() while grouping cost as much as the grouping itself.
+SELECT t.agency_id, t.name, t.dataset, t.level, t.kind, t.province, t.city, t.county, s.template,
+       s.n_reports, s.* EXCLUDE (agency_key, template, n_reports)
+FROM (SELECT agency_key, any_value(template) AS template, count(*) AS n_reports,
+             sum(COLUMNS('^(' || array_to_string(metrics, '|') || ')_(num|den)$'))
+      FROM agency_year
+      WHERE use_totals AND n_datasets = 1 AND year BETWEEN y_from AND y_to
+        AND NOT (first_year >= y_from AND last_year <= y_to)
+        AND (p_province IS NULL OR province = p_province)
+        AND (p_city IS NULL OR city = p_city)
+        AND (p_county IS NULL OR county = p_county)
+        AND (len(p_levels) = 0 OR list_contains(p_levels, level))
+        AND (len(p_kinds) = 0 OR list_contains(p_kinds, kind))
+        AND list_contains(p_datasets, dataset)
+      GROUP BY agency_key) s
+JOIN (SELECT agency_key, agency_id, name, dataset, level, kind, province, city, county
+      FROM agency_total
+      WHERE use_totals AND n_datasets = 1 AND NOT (first_year >= y_from AND last_year <= y_to)
+        AND (p_province IS NULL OR province = p_province)
+        AND (p_city IS NULL OR city = p_city)
+        AND (p_county IS NULL OR county = p_county)) t USING (agency_key)
+UNION ALL
+-- use_totals false, or an agency with reports in several datasets (summed over the chosen ones)
 SELECT agency_id, any_value(name) AS name, any_value(dataset) AS dataset, any_value(level) AS level,
        any_value(kind) AS kind, any_value(province) AS province, any_value(city) AS city,
        any_value(county) AS county, any_value(template) AS template, count(*) AS n_reports,
        sum(COLUMNS('^(' || array_to_string(metrics, '|') || ')_(num|den)$'))
 FROM agency_year
 WHERE year BETWEEN y_from AND y_to
-  AND NOT (use_totals AND first_year >= y_from AND last_year <= y_to AND n_datasets = 1)
+  AND NOT (use_totals AND n_datasets = 1)
   AND (p_province IS NULL OR province = p_province)
   AND (p_city IS NULL OR city = p_city)
   AND (p_county IS NULL OR county = p_county)
