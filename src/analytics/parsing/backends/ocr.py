@@ -128,14 +128,13 @@ def read_page(img, dpi: float) -> OcrPage:
     for x0, y0, x1, y1 in crops:
         rest[y0:y1, x0:x1] = 255
     # cells one by one: Tesseract's page layout analysis loses lone digits in a grid of cells
-    per_cell = _recognise([clean[y0:y1, x0:x1] for x0, y0, x1, y1 in crops], dpi, "6",
-                          [(x0, y0) for x0, y0, _x1, _y1 in crops])
+    cells = [_paper_white(clean[y0:y1, x0:x1]) for x0, y0, x1, y1 in crops]
+    per_cell = _recognise(cells, dpi, "6", [(x0, y0) for x0, y0, _x1, _y1 in crops])
     # A cell that may hold a figure is read again as one: the Chinese model takes a lone "4" for
     # 和, a "1" for ] or "21" for 2; the digit reading sees the figure at the size it reads best.
     again = [k for k, got in enumerate(per_cell) if _figure_candidate(got)]
     if again:
-        figures = _read_figures([clean[crops[k][1]:crops[k][3], crops[k][0]:crops[k][2]] for k in again], dpi,
-                                [crops[k][:2] for k in again])
+        figures = _read_figures([cells[k] for k in again], dpi, [crops[k][:2] for k in again])
         for k, fig in zip(again, figures):
             per_cell[k] = _choose(per_cell[k], fig)
     chars = [ch for got in per_cell for ch in got]
@@ -225,6 +224,26 @@ def _figure_image(cell, height: int, binarise: bool):
     if binarise:
         out = np.where(out > _otsu(out), 255, 0).astype(np.uint8)
     return out, factor
+
+
+def _paper_white(cell):
+    """A cell image stretched so its paper is white and its print black.
+
+    A shaded header cell (grey fill about 200) is read by Tesseract as nothing or as Latin noise;
+    print blurred by upsampling a 150 dpi scan (strokes no darker than 100) loses strokes (予以 read
+    as 玉以). The paper level is the cell's median (most of a cell is paper), the print level the
+    darker tail of what is clearly darker than the paper."""
+    import numpy as np
+
+    paper = float(np.median(cell))
+    ink_px = cell[cell < paper * 0.7]
+    if paper < 100 or len(ink_px) < 4:  # a cell filled dark, or nothing printed: read as it is
+        return cell
+    ink = float(np.percentile(ink_px, 10))
+    if paper >= 250 and ink <= 10:
+        return cell
+    out = (cell.astype(np.float32) - ink) * (255.0 / max(paper - ink, 1.0))
+    return np.clip(out, 0, 255).astype(np.uint8)
 
 
 def _cell_crops(clean, hs, vs, dpi: float) -> list[tuple[int, int, int, int]]:
@@ -382,24 +401,42 @@ def _recognise(images, dpi: float, psm: str, offsets, lang: str = LANG, whitelis
 
 def words_to_chars(tsv: str, scale: float, offsets, border: int = 0, factors=None) -> list[list[OcrChar]]:
     """Characters per image of a Tesseract TSV (``offsets``: where each image sits on the page;
-    ``border``: the margin added around each; ``factors``: how much each was scaled)."""
+    ``border``: the margin added around each; ``factors``: how much each was scaled).
+
+    Tesseract's order of the words in a line is right where its word boxes are not: a box may
+    reach over the next word (申请 spanning 人), or a comma's box sit below the line, and the table
+    reader, which orders characters by position, would then shuffle or split the line. So every
+    word takes its line's top and height, and ends where the next word of the line starts."""
     out: list[list[OcrChar]] = [[] for _ in offsets]
+    lines: dict[tuple, tuple[int, int]] = {}  # (page, block, paragraph, line) -> (top, height)
+    words: dict[tuple, list] = {}
     for line in tsv.splitlines()[1:]:
         parts = line.split("\t")
-        if len(parts) < 12 or parts[0] != "5":
+        if len(parts) < 12 or parts[0] not in ("4", "5"):
+            continue
+        key = tuple(parts[1:5])
+        if parts[0] == "4":
+            lines[key] = (int(parts[7]), int(parts[9]))
             continue
         text = "".join(parts[11].split())
-        if not text:
-            continue
-        page = int(parts[1]) - 1
+        if text:
+            words.setdefault(key, []).append([text, *(int(v) for v in parts[6:10]), float(parts[10])])
+    for key, got in words.items():
+        page = int(key[0]) - 1
         if not 0 <= page < len(offsets):
             continue
         ox, oy = offsets[page]
         f = factors[page] if factors else 1.0
-        left, top, width, height = ((int(v) - d) / f for v, d in zip(parts[6:10], (border, border, 0, 0)))
-        left, top = left + ox, top + oy
-        conf = max(float(parts[10]), 0.0) / 100.0
-        out[page].extend(_split_word(text, left * scale, top * scale, width * scale, height * scale, conf))
+        line_top, line_h = lines.get(key, (None, None))
+        for k, (text, left, top, width, height, conf) in enumerate(got):
+            if k + 1 < len(got) and left < got[k + 1][1] < left + width:
+                width = got[k + 1][1] - left
+            if line_top is not None:
+                top, height = line_top, line_h
+            x = ((left - border) / f + ox) * scale
+            y = ((top - border) / f + oy) * scale
+            conf = max(conf, 0.0) / 100.0
+            out[page].extend(_split_word(text, x, y, width / f * scale, height / f * scale, conf))
     return out
 
 
