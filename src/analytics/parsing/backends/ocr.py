@@ -129,7 +129,7 @@ def read_page(img, dpi: float) -> OcrPage:
         rest[y0:y1, x0:x1] = 255
     # cells one by one: Tesseract's page layout analysis loses lone digits in a grid of cells
     cells = [_paper_white(clean[y0:y1, x0:x1]) for x0, y0, x1, y1 in crops]
-    per_cell = _recognise(cells, dpi, "6", [(x0, y0) for x0, y0, _x1, _y1 in crops])
+    per_cell = _read_cells(cells, dpi, [(x0, y0) for x0, y0, _x1, _y1 in crops])
     # A cell that may hold a figure is read again as one: the Chinese model takes a lone "4" for
     # 和, a "1" for ] or "21" for 2; the digit reading sees the figure at the size it reads best.
     again = [k for k, got in enumerate(per_cell) if _figure_candidate(got)]
@@ -141,6 +141,32 @@ def read_page(img, dpi: float) -> OcrPage:
     for got in _recognise([rest], dpi, "3", [(0, 0)]):
         chars += got
     return OcrPage(chars, hs, vs, w * scale, h * scale, skew)
+
+
+def _read_cells(cells, dpi: float, offsets) -> list[list[OcrChar]]:
+    """The Chinese model's reading of each cell: a cell printed on one line is read as one line
+    (psm 7), any other as a block (psm 6). Read as a block, a wide one-line cell loses words:
+    第二十条第（一）项 came back as 十条第（一）项."""
+    one = [_one_line(c, dpi) for c in cells]
+    out: list[list[OcrChar]] = [[] for _ in cells]
+    for psm, flag in (("7", True), ("6", False)):
+        pick = [k for k, o in enumerate(one) if o == flag]
+        for k, got in zip(pick, _recognise([cells[k] for k in pick], dpi, psm, [offsets[k] for k in pick])):
+            out[k] = got
+    return out
+
+
+def _one_line(cell, dpi: float) -> bool:
+    """Whether a cell's print stands on one line: its inked rows form one band, no taller than a
+    line of the largest type a table uses (16 pt)."""
+    import numpy as np
+
+    rows = (cell < 128).sum(axis=1) >= 2
+    ys = np.nonzero(rows)[0]
+    if not len(ys):
+        return False
+    gaps = np.diff(ys) > max(2, round(dpi / 100))  # a blank strip about ¼ pt high parts two lines
+    return not gaps.any() and ys[-1] - ys[0] + 1 <= dpi * 16 / 72
 
 
 FIGURE_CHARS = "0123456789.,/-"
@@ -267,7 +293,7 @@ def _cell_crops(clean, hs, vs, dpi: float) -> list[tuple[int, int, int, int]]:
 
 
 def _ink(img):
-    """Grey levels in which red ink vanishes: the red channel (seal red is as light as paper there)."""
+    """Grey levels in which red ink vanishes: the red channel, with a seal's own tint divided out."""
     import numpy as np
 
     if img.mode in ("RGBA", "LA", "P", "PA"):
@@ -279,7 +305,26 @@ def _ink(img):
     if img.mode in ("1", "L", "I", "I;16", "F"):
         return np.asarray(img.convert("L"))
     rgb = np.asarray(img.convert("RGB"))
-    return np.ascontiguousarray(rgb[:, :, 0])
+    red = rgb[:, :, 0]
+    # Seal ink darkens the paper it covers in the red channel too (about 214 where the paper is
+    # 255), enough for Tesseract to read its ring and star beside a figure as "1" or "|". Where a
+    # pixel is clearly redder than grey, its red level is divided by the seal's own, measured on
+    # the page: the paper under the seal turns white again, black print under it stays black.
+    chroma = red.astype(np.int16) - (rgb[:, :, 1].astype(np.int16) + rgb[:, :, 2]) // 2
+    seal = chroma > 40
+    solid = red[chroma > 100]
+    if len(solid) < 50:
+        return np.ascontiguousarray(red)
+    level = max(float(np.median(solid)), 100.0)
+    out = red.astype(np.float32)
+    out[seal] *= 255.0 / level
+    # JPEG keeps colour at half resolution, so a seal stroke's rim is barely red yet still grey:
+    # next to seal ink, a light grey is paper (print under the seal is far darker)
+    from scipy import ndimage
+
+    rim = ndimage.binary_dilation(seal, iterations=2) & (out > 170)
+    out[rim] = 255
+    return np.minimum(out, 255).astype(np.uint8)
 
 
 def _threshold(gray) -> int:
