@@ -110,7 +110,7 @@ def read_page(img, dpi: float) -> OcrPage:
     import numpy as np
 
     require()
-    gray = _ink(img)
+    gray = _ink(img, dpi)
     skew = _skew(gray)
     if abs(skew) >= 0.05:
         from PIL import Image
@@ -252,6 +252,9 @@ def _figure_image(cell, height: int, binarise: bool):
     return out, factor
 
 
+PAPER_LEVEL = 200  # after stretching, a grey this light is paper
+
+
 def _paper_white(cell):
     """A cell image stretched so its paper is white and its print black.
 
@@ -266,9 +269,10 @@ def _paper_white(cell):
     if paper < 100 or len(ink_px) < 4:  # a cell filled dark, or nothing printed: read as it is
         return cell
     ink = float(np.percentile(ink_px, 10))
-    if paper >= 250 and ink <= 10:
-        return cell
     out = (cell.astype(np.float32) - ink) * (255.0 / max(paper - ink, 1.0))
+    # Tesseract splits ink from paper by Otsu's method on each image: on a cell of a few strokes
+    # a faint speck (JPEG ringing, a seal's rim) already falls on the ink side
+    out[out > PAPER_LEVEL] = 255
     return np.clip(out, 0, 255).astype(np.uint8)
 
 
@@ -292,7 +296,7 @@ def _cell_crops(clean, hs, vs, dpi: float) -> list[tuple[int, int, int, int]]:
     return out
 
 
-def _ink(img):
+def _ink(img, dpi: float = 300.0):
     """Grey levels in which red ink vanishes: the red channel, with a seal's own tint divided out."""
     import numpy as np
 
@@ -311,19 +315,21 @@ def _ink(img):
     # pixel is clearly redder than grey, its red level is divided by the seal's own, measured on
     # the page: the paper under the seal turns white again, black print under it stays black.
     chroma = red.astype(np.int16) - (rgb[:, :, 1].astype(np.int16) + rgb[:, :, 2]) // 2
-    seal = chroma > 40
-    solid = red[chroma > 100]
-    if len(solid) < 50:
+    solid = chroma > 100
+    if solid.sum() < 50:
         return np.ascontiguousarray(red)
-    level = max(float(np.median(solid)), 100.0)
+    level = max(float(np.median(red[solid])), 100.0)
     out = red.astype(np.float32)
+    seal = chroma > 40
     out[seal] *= 255.0 / level
-    # JPEG keeps colour at half resolution, so a seal stroke's rim is barely red yet still grey:
-    # next to seal ink, a light grey is paper (print under the seal is far darker)
+    # JPEG keeps colour at a half (a 150 dpi scan read at 300: a quarter) of the resolution, so
+    # the rim of a seal stroke is barely red yet grey. Around seal ink only print far darker than
+    # the seal itself is kept: black print under a seal stays black, its grey fringe is paper.
     from scipy import ndimage
 
-    rim = ndimage.binary_dilation(seal, iterations=2) & (out > 170)
-    out[rim] = 255
+    reach = max(2, round(dpi / 50))
+    near = ndimage.binary_dilation(solid, structure=np.ones((3, 3), bool), iterations=reach)
+    out[near & (out > 140)] = 255
     return np.minimum(out, 255).astype(np.uint8)
 
 
