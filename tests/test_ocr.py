@@ -125,3 +125,87 @@ def test_figure_image_is_scaled_to_the_ink_height_and_boxes_come_back_in_page_un
           f"5\t1\t1\t1\t1\t1\t{12 + 22}\t{12 + 9}\t6\t22\t91.0\t1\n"
     (chars,) = ocr.words_to_chars(tsv, 72.0 / 300, [(1000, 2000)], border=12, factors=[factor])
     assert abs(chars[0].x0 - (1000 + 22 / factor) * 72 / 300) < 1e-6 and chars[0].conf == 0.91
+
+
+# --- one page at a time: the fixes for 150 dpi scans and seals -------------------------------
+
+def _one_page(page: int, dpi: int, **distortions):
+    return load_document(scanned_pdf(PDF, dpi, pages=(page,), **distortions), "扫描件.pdf")
+
+
+@pytest.fixture(scope="module")
+def table3_at_150_with_seal():
+    return _one_page(2, 150, seal=True, jpeg=85)
+
+
+def test_150_dpi_cells_keep_their_words_in_order(table3_at_150_with_seal):
+    # Tesseract's box of 申请 reaches over 人: ordered by box, the header read 申人请情况 and the
+    # table 3 header went unfound (the whole record refused as an old-format report)
+    texts = [t for r in table3_at_150_with_seal.rows if r.in_table for t in r.texts]
+    assert "申请人情况" in texts
+    assert any("勾稽关系" in t for t in texts)
+
+
+def test_150_dpi_faint_print_is_stretched_before_reading(table3_at_150_with_seal):
+    # a 150 dpi scan rendered at 300 dpi: strokes no darker than grey, read 予以公开 as 玉以全大
+    rows = {r.texts[0] if not r.texts[0].startswith("本年度") else r.texts[1]: r.texts
+            for r in table3_at_150_with_seal.rows if r.in_table and r.texts}
+    granted = [v for k, v in rows.items() if k.endswith("予以公开")]
+    assert granted and granted[0][-7:] == ["0"] * 7
+
+
+def test_150_dpi_seal_rim_left_no_marks(table3_at_150_with_seal):
+    # the seal's JPEG rim (colour at a quarter of the resolution) once read as "人。" and ":"
+    header = [r.texts for r in table3_at_150_with_seal.rows if r.in_table and "申请人情况" in "".join(r.texts)]
+    assert header and all(t in ("申请人情况",) or "勾稽" in t for t in header[0])
+    text = "".join(c.c for r in table3_at_150_with_seal.rows for c in r.texts for c in c)
+    assert "专用章" not in text and "办公室" not in text
+
+
+def test_shaded_header_cell_is_read_at_150_dpi():
+    # 第二十条第（一）项 sits in a grey-filled cell: unstretched it came back as "pe", and table 2
+    # (which starts at it) went unfound
+    doc = _one_page(1, 150, jpeg=85)
+    texts = [t for r in doc.rows if r.in_table for t in r.texts]
+    assert any(t.startswith("第二十条第") and t.endswith("项") for t in texts), texts[:5]
+
+
+def test_seal_over_table_4_at_300_dpi_adds_no_figure():
+    # the seal's ring and star beside a figure were read as a sixteenth value of table 4
+    doc = _one_page(3, 300, seal=True, jpeg=85)
+    gold = gold_of(PDF)["review_litigation"]
+    want = [str(gold[row][col]) for row in ("review", "litigation_direct", "litigation_after_review")
+            for col in ("upheld", "corrected", "other", "pending", "total")]
+    figures = [r.texts for r in doc.rows if r.in_table and len(r.texts) >= 10 and all(t.isdigit() for t in r.texts)]
+    assert figures == [want]
+
+
+def test_one_line_cells_are_read_as_one_line():
+    import numpy as np
+
+    from fixtures.ocr_images import page_image
+
+    # a real one-line label cell and a real two-line one, cut from the page of table 3 at 300 dpi
+    gray = ocr._ink(page_image(PDF, 2, 300), 300)
+    dark = gray < ocr._threshold(gray)
+    hs, vs, _mask = ocr._rulings(dark, 300)
+    crops = ocr._cell_crops(gray, hs, vs, 300)
+    lines = {}
+    for x0, y0, x1, y1 in crops:
+        cell = gray[y0:y1, x0:x1]
+        rows = np.nonzero((cell < 128).sum(axis=1) >= 2)[0]
+        if len(rows):
+            lines.setdefault(ocr._one_line(cell, 300), []).append(rows[-1] - rows[0])
+    assert len(lines[True]) > 100 and lines[False]  # figures and labels; the wrapped header, 本年度办理结果
+    assert max(lines[True]) < 300 * 16 / 72
+
+
+def test_misread_label_is_mended_only_when_one_wording_is_that_near():
+    from analytics.parsing.ocr_labels import nearest_word
+
+    assert nearest_word("5.必于三类内部事务信息") == "5.属于三类内部事务信息"
+    assert nearest_word("社会公益组识") == "社会公益组织"
+    assert nearest_word("属于三类内部事务信息") is None  # read right: nothing to mend
+    assert nearest_word("8.属于行查政询事项") is None  # two misreads in eight: too far
+    assert nearest_word("行政处理") is None  # four characters: 行政处罚 and 行政强制 are too near
+    assert nearest_word("第二十条第（八）项") is None  # a header word as printed

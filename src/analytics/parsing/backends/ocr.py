@@ -34,6 +34,7 @@ from .pdf_text import Char, is_cjk
 LANG = "chi_sim"
 # Word confidence (0–1) below which a cell is kept as read but marked for review.
 LOW_CONFIDENCE = float(os.environ.get("ANALYTICS_OCR_LOW_CONFIDENCE", "0.80"))
+SEAL_KEEP = 100  # near seal ink, a grey lighter than this (the seal's own rim) is paper
 MAX_PIXELS = 60_000_000  # a larger image is not a page scan (decompression bombs stop here)
 TIMEOUT = 120  # seconds for one page
 
@@ -107,28 +108,16 @@ def image_dpi(img, default: float = 200.0) -> float:
 
 def read_page(img, dpi: float) -> OcrPage:
     """Recognise one page image taken at ``dpi``."""
-    import numpy as np
-
     require()
-    gray = _ink(img, dpi)
-    skew = _skew(gray)
-    if abs(skew) >= 0.05:
-        from PIL import Image
-
-        pil = Image.fromarray(gray).rotate(-skew, resample=Image.BILINEAR, fillcolor=255, expand=False)
-        gray = np.asarray(pil)
-    dark = gray < _threshold(gray)
-    hs, vs, mask = _rulings(dark, dpi)
-    clean = gray.copy()
-    clean[mask] = 255
+    prep = prepare(img, dpi)
+    clean, crops = prep.clean, prep.crops
     scale = 72.0 / dpi
-    h, w = gray.shape
-    crops = _cell_crops(clean, hs, vs, dpi)
+    h, w = clean.shape
     rest = clean.copy()
     for x0, y0, x1, y1 in crops:
         rest[y0:y1, x0:x1] = 255
     # cells one by one: Tesseract's page layout analysis loses lone digits in a grid of cells
-    cells = [_paper_white(clean[y0:y1, x0:x1]) for x0, y0, x1, y1 in crops]
+    cells = prep.cells()
     per_cell = _read_cells(cells, dpi, [(x0, y0) for x0, y0, _x1, _y1 in crops])
     # A cell that may hold a figure is read again as one: the Chinese model takes a lone "4" for
     # 和, a "1" for ] or "21" for 2; the digit reading sees the figure at the size it reads best.
@@ -140,7 +129,44 @@ def read_page(img, dpi: float) -> OcrPage:
     chars = [ch for got in per_cell for ch in got]
     for got in _recognise([rest], dpi, "3", [(0, 0)]):
         chars += got
-    return OcrPage(chars, hs, vs, w * scale, h * scale, skew)
+    return OcrPage(chars, prep.hs, prep.vs, w * scale, h * scale, prep.skew)
+
+
+@dataclass
+class Prepared:
+    """A page image made ready for recognition: levelled, seal and rulings removed."""
+
+    clean: object  # grey levels (numpy array)
+    hs: list[Seg]
+    vs: list[Seg]
+    crops: list[tuple[int, int, int, int]]  # pixel boxes of the table cells that hold ink
+    skew: float
+
+    def cells(self) -> list:
+        """Each cell's image as Tesseract is given it."""
+        return [_paper_white(self.clean[y0:y1, x0:x1]) for x0, y0, x1, y1 in self.crops]
+
+
+def prepare(img, dpi: float) -> Prepared:
+    import numpy as np
+
+    gray, seal = _ink(img, dpi)
+    skew = _skew(gray)
+    if abs(skew) >= 0.05:
+        from PIL import Image
+
+        pil = Image.fromarray(gray).rotate(-skew, resample=Image.BILINEAR, fillcolor=255, expand=False)
+        gray = np.asarray(pil)
+        if seal is not None:
+            turned = Image.fromarray(seal.astype(np.uint8) * 255).rotate(-skew, resample=Image.NEAREST, expand=False)
+            seal = np.asarray(turned) > 0
+    dark = gray < _threshold(gray)
+    hs, vs, mask = _rulings(dark, dpi)
+    clean = gray.copy()
+    clean[mask] = 255
+    if seal is not None:
+        _drop_seal_rim(clean, seal)
+    return Prepared(clean, hs, vs, _cell_crops(clean, hs, vs, dpi), skew)
 
 
 def _read_cells(cells, dpi: float, offsets) -> list[list[OcrChar]]:
@@ -297,7 +323,8 @@ def _cell_crops(clean, hs, vs, dpi: float) -> list[tuple[int, int, int, int]]:
 
 
 def _ink(img, dpi: float = 300.0):
-    """Grey levels in which red ink vanishes: the red channel, with a seal's own tint divided out."""
+    """Grey levels in which red ink vanishes (the red channel, with a seal's own tint divided out),
+    and the mask of the pixels near seal ink, or None where there is no seal."""
     import numpy as np
 
     if img.mode in ("RGBA", "LA", "P", "PA"):
@@ -307,7 +334,7 @@ def _ink(img, dpi: float = 300.0):
         bg = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
         img = Image.alpha_composite(bg, rgba)
     if img.mode in ("1", "L", "I", "I;16", "F"):
-        return np.asarray(img.convert("L"))
+        return np.asarray(img.convert("L")), None
     rgb = np.asarray(img.convert("RGB"))
     red = rgb[:, :, 0]
     # Seal ink darkens the paper it covers in the red channel too (about 214 where the paper is
@@ -317,20 +344,41 @@ def _ink(img, dpi: float = 300.0):
     chroma = red.astype(np.int16) - (rgb[:, :, 1].astype(np.int16) + rgb[:, :, 2]) // 2
     solid = chroma > 100
     if solid.sum() < 50:
-        return np.ascontiguousarray(red)
+        return np.ascontiguousarray(red), None
     level = max(float(np.median(red[solid])), 100.0)
     out = red.astype(np.float32)
     seal = chroma > 40
     out[seal] *= 255.0 / level
     # JPEG keeps colour at a half (a 150 dpi scan read at 300: a quarter) of the resolution, so
-    # the rim of a seal stroke is barely red yet grey. Around seal ink only print far darker than
-    # the seal itself is kept: black print under a seal stays black, its grey fringe is paper.
+    # the rim of a seal stroke is barely red yet grey: the caller turns it to paper once the
+    # rulings are found (a thin ruling under the seal is no darker than that rim)
     from scipy import ndimage
 
-    reach = max(2, round(dpi / 50))
+    reach = max(2, round(dpi / 20))
     near = ndimage.binary_dilation(solid, structure=np.ones((3, 3), bool), iterations=reach)
-    out[near & (out > 140)] = 255
-    return np.minimum(out, 255).astype(np.uint8)
+    return np.minimum(out, 255).astype(np.uint8), near
+
+
+def _drop_seal_rim(clean, seal) -> None:
+    """Near seal ink, every grey mark with no core far darker than the seal is paper: the rim JPEG
+    leaves around seal strokes goes, print keeps its soft edges (in place)."""
+    import numpy as np
+    from scipy import ndimage
+
+    ys, xs = np.nonzero(seal)
+    if not len(ys):
+        return
+    box = (slice(ys.min(), ys.max() + 1), slice(xs.min(), xs.max() + 1))
+    part = clean[box]
+    labels, n = ndimage.label(part < 230)  # any mark the stretch of a cell could darken
+    if not n:
+        return
+    index = np.arange(1, n + 1)
+    core = ndimage.minimum(part, labels, index)
+    touches = ndimage.maximum(seal[box], labels, index)
+    drop = np.zeros(n + 1, bool)
+    drop[1:] = (core > SEAL_KEEP) & (touches > 0)
+    part[drop[labels]] = 255
 
 
 def _threshold(gray) -> int:
