@@ -8,13 +8,16 @@ The engine is Tesseract with its Simplified Chinese model as the distribution pa
 Before recognition the image is cleaned the way scanned reports need:
 
 - red ink (a seal stamped over a table) is dropped by reading the red channel, in which red ink is
-  as light as the paper while black print stays black;
+  nearly as light as the paper while black print stays black; the seal's own tint is divided out,
+  and around its strokes grey marks with no dark core (JPEG's rim) are made paper;
 - a skew of a few degrees is measured from the text rows and undone;
 - table rulings are found as long straight runs of dark pixels, handed to the lattice reader as
   segments, and erased, since Tesseract reads a ruling beside a digit as "1" or "|".
 
-Each table cell is read on its own; a cell that may hold a figure is read once more by the digit
-model at the size it reads best, and where the two readings disagree the cell is kept for review.
+Each table cell is read on its own, stretched to white paper and black print (a shaded header, a
+faint 150 dpi scan), and as one line where it is printed on one; a cell that may hold a figure is
+read once more by the digit model at the size it reads best, and where the two readings disagree
+the cell is kept for review.
 """
 
 from __future__ import annotations
@@ -543,22 +546,26 @@ def words_to_chars(tsv: str, scale: float, offsets, border: int = 0, factors=Non
         for k, (text, left, top, width, height, conf) in enumerate(got):
             if k + 1 < len(got) and left < got[k + 1][1] < left + width:
                 width = got[k + 1][1] - left
+            own = height / f * scale  # the font size still comes from the word's own glyphs
             if line_top is not None:
                 top, height = line_top, line_h
             x = ((left - border) / f + ox) * scale
             y = ((top - border) / f + oy) * scale
             conf = max(conf, 0.0) / 100.0
-            out[page].extend(_split_word(text, x, y, width / f * scale, height / f * scale, conf))
+            out[page].extend(_split_word(text, x, y, width / f * scale, height / f * scale, conf, own))
     return out
 
 
-def _split_word(text: str, x: float, y: float, w: float, h: float, conf: float) -> list[OcrChar]:
+def _split_word(text: str, x: float, y: float, w: float, h: float, conf: float,
+                glyph_h: float | None = None) -> list[OcrChar]:
     """A word's box shared out among its characters: a CJK character is about twice as wide as a
-    digit. The size is the font size the box suggests (digits stand about 0.7 of the em high)."""
+    digit. The size is the font size the glyphs' height (``glyph_h``, else the box's) suggests:
+    digits stand about 0.7 of the em high."""
     weights = [2.0 if is_cjk(c) else 1.0 for c in text]
     total = sum(weights)
     cjk = any(is_cjk(c) for c in text)
-    size = h if cjk else h / 0.72
+    glyph_h = h if glyph_h is None else glyph_h
+    size = glyph_h if cjk else glyph_h / 0.72
     out = []
     x0 = x
     for c, wt in zip(text, weights):
