@@ -127,8 +127,13 @@ def read_page(img, dpi: float) -> OcrPage:
     again = [k for k, got in enumerate(per_cell) if _figure_candidate(got)]
     if again:
         figures = _read_figures([cells[k] for k in again], dpi, [crops[k][:2] for k in again])
+        # where the two read two different figures, a third reading at another size casts the
+        # deciding vote (the cell stays marked for review all the same)
+        split = [k for k, fig in zip(again, figures) if _two_figures(per_cell[k], fig)]
+        thirds = dict(zip(split, _read_figures_at([cells[k] for k in split], dpi, [crops[k][:2] for k in split],
+                                                  FIGURE_HEIGHT_VOTE, False)))
         for k, fig in zip(again, figures):
-            per_cell[k] = _choose(per_cell[k], fig)
+            per_cell[k] = _choose(per_cell[k], fig, thirds.get(k))
     chars = [ch for got in per_cell for ch in got]
     for got in _recognise([rest], dpi, "3", [(0, 0)]):
         chars += got
@@ -204,6 +209,7 @@ FIGURE_CHARS = "0123456789.,/-"
 # once binarised, and misses lone digits at the 40-60 pixels of a 300 dpi page.
 FIGURE_HEIGHT = 22
 FIGURE_HEIGHT_AGAIN = 26  # the second try, unbinarised, for a figure the first one did not see
+FIGURE_HEIGHT_VOTE = 28  # the deciding reading, unbinarised, where the Chinese and digit readings differ
 _NUMBER = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
 _CELL_WORDS = ("无", "是", "否", "其他", "合计", "总计", "小计")
 
@@ -227,12 +233,19 @@ def _with_conf(got: list[OcrChar], conf: float) -> list[OcrChar]:
     return [replace(c, conf=conf) for c in got]
 
 
-def _choose(text_read: list[OcrChar], figure: list[OcrChar]) -> list[OcrChar]:
-    """The reading a cell keeps, given its Chinese-model reading and its digit reading.
+def _two_figures(text_read: list[OcrChar], figure: list[OcrChar]) -> bool:
+    text = "".join(c.c for c in text_read)
+    fig = "".join(c.c for c in figure)
+    return bool(_NUMBER.fullmatch(text) and _NUMBER.fullmatch(fig)) and text != fig
+
+
+def _choose(text_read: list[OcrChar], figure: list[OcrChar], third: list[OcrChar] | None = None) -> list[OcrChar]:
+    """The reading a cell keeps, given its Chinese-model reading, its digit reading and, where
+    those two differ, a third digit reading.
 
     Two readings of the same figure confirm each other; two different figures leave the cell in
-    doubt, so the likelier one is kept below the review threshold (never a silent guess); a
-    Chinese word read more surely than any figure stays a word."""
+    doubt, so the one the third reading agrees with (else the likelier) is kept below the review
+    threshold (never a silent guess); a Chinese word read more surely than any figure stays a word."""
     text = "".join(c.c for c in text_read)
     fig = "".join(c.c for c in figure)
     conf_t, conf_f = _mean_conf(text_read), _mean_conf(figure)
@@ -241,7 +254,11 @@ def _choose(text_read: list[OcrChar], figure: list[OcrChar]) -> list[OcrChar]:
     if _NUMBER.fullmatch(text):
         if text == fig:
             return _with_conf(text_read, max(conf_t, conf_f))
-        best = text_read if conf_t > conf_f else figure
+        vote = "".join(c.c for c in third or [])
+        if vote in (text, fig):
+            best = text_read if vote == text else figure
+        else:
+            best = text_read if conf_t > conf_f else figure
         return _with_conf(best, min(conf_t, conf_f, LOW_CONFIDENCE - 0.01))
     if any(is_cjk(c) for c in text) and conf_t >= conf_f:
         return text_read
@@ -252,16 +269,20 @@ def _read_figures(cells, dpi: float, offsets) -> list[list[OcrChar]]:
     """Digit readings of cell images: each scaled to the ink height the English model reads
     best (Lanczos), binarised, read as one line of figures; a cell with no figure read is tried
     once more at another size, unbinarised."""
-    pics, factors = zip(*(_figure_image(a, FIGURE_HEIGHT, True) for a in cells))
-    got = _recognise(list(pics), dpi, "7", offsets, lang="eng", whitelist=FIGURE_CHARS, factors=list(factors))
+    got = _read_figures_at(cells, dpi, offsets, FIGURE_HEIGHT, True)
     missed = [k for k, g in enumerate(got) if not g]
-    if missed:
-        pics, factors = zip(*(_figure_image(cells[k], FIGURE_HEIGHT_AGAIN, False) for k in missed))
-        again = _recognise(list(pics), dpi, "7", [offsets[k] for k in missed], lang="eng",
-                           whitelist=FIGURE_CHARS, factors=list(factors))
-        for k, g in zip(missed, again):
-            got[k] = g
+    again = _read_figures_at([cells[k] for k in missed], dpi, [offsets[k] for k in missed], FIGURE_HEIGHT_AGAIN, False)
+    for k, g in zip(missed, again):
+        got[k] = g
     return got
+
+
+def _read_figures_at(cells, dpi: float, offsets, height: int, binarise: bool) -> list[list[OcrChar]]:
+    """Digit readings of cell images scaled to one ink height."""
+    if not cells:
+        return []
+    pics, factors = zip(*(_figure_image(a, height, binarise) for a in cells))
+    return _recognise(list(pics), dpi, "7", offsets, lang="eng", whitelist=FIGURE_CHARS, factors=list(factors))
 
 
 def _figure_image(cell, height: int, binarise: bool):
