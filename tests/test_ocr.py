@@ -227,3 +227,21 @@ def test_a_figure_read_two_ways_is_decided_by_a_third_reading_of_the_real_cell()
     row = [r for r in doc.rows if r.in_table and r.texts and r.texts[0] == "行政处罚"]
     assert row and row[0].texts[1] == want
     assert row[0].cells[1].confidence < ocr.LOW_CONFIDENCE  # the readings differed: still reviewed
+
+
+def test_grey_fill_of_header_cells_is_no_print_to_the_ruling_search():
+    from PIL import Image
+
+    from analytics.parsing.backends.pdf_text import import_pymupdf
+    from fixtures.corpus import REAL as real
+
+    # the table 2 page of the 2024 report at 150 dpi: Otsu's method split paper from the header
+    # cells' grey fill (209), and the gaps between their characters became 50 vertical rulings
+    pymupdf = import_pymupdf()
+    with pymupdf.open(stream=scanned_pdf(real / "淮安市洪泽区人民政府_2024.pdf", 150, pages=(2,), jpeg=85)) as d:
+        pix = d[0].get_pixmap(dpi=300, colorspace=pymupdf.csRGB, alpha=False)
+    img = Image.frombytes("RGB", (pix.width, pix.height), pix.samples)
+    gray, _seal = ocr._ink(img, 300)
+    assert ocr._otsu(gray) > 200 and ocr._threshold(gray) < 190
+    prep = ocr.prepare(img, 300)
+    assert len(prep.vs) < 25, len(prep.vs)

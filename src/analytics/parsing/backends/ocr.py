@@ -37,6 +37,7 @@ from .pdf_text import Char, is_cjk
 LANG = "chi_sim"
 # Word confidence (0–1) below which a cell is kept as read but marked for review.
 LOW_CONFIDENCE = float(os.environ.get("ANALYTICS_OCR_LOW_CONFIDENCE", "0.80"))
+FILL_LIGHTEST = 160  # the darkest grey fill kept under the print threshold (a darker one is left to Otsu)
 SEAL_KEEP = 100  # near seal ink, a grey lighter than this (the seal's own rim) is paper
 MAX_PIXELS = 60_000_000  # a larger image is not a page scan (decompression bombs stop here)
 TIMEOUT = 120  # seconds for one page
@@ -406,8 +407,24 @@ def _drop_seal_rim(clean, seal) -> None:
 
 
 def _threshold(gray) -> int:
-    """Otsu's threshold, kept between sensible bounds (a nearly blank page has no two classes)."""
-    return min(max(_otsu(gray), 90), 200)
+    """Otsu's threshold, kept between sensible bounds (a nearly blank page has no two classes)
+    and below any grey fill on the page.
+
+    Shaded header cells (a fill about 196) hold some 8% of a page's pixels: Otsu's method may
+    split paper from that fill rather than print from both (209 on one page of a 150 dpi scan),
+    and every gap between two characters of a shaded cell is then a long dark column, a ruling."""
+    import numpy as np
+
+    t = _otsu(gray)
+    hist = np.bincount(gray.ravel(), minlength=256).astype(float)
+    paper = int(np.argmax(hist))
+    lo, hi = FILL_LIGHTEST, paper - 24  # a fill lighter than that is paper's own shade
+    if hi - lo >= 9:
+        mass = np.convolve(hist[lo:hi], np.ones(9), "same")
+        k = int(np.argmax(mass))
+        if mass[k] > 0.015 * gray.size:
+            t = min(t, lo + k - 16)
+    return min(max(t, 90), 200)
 
 
 def _otsu(gray) -> int:
