@@ -206,6 +206,16 @@ def test_misread_label_is_mended_only_when_one_wording_is_that_near():
     assert nearest_word("行政处理") is None  # four characters: 行政处罚 and 行政强制 are too near
     assert nearest_word("第二十条第（八）项") is None  # a header word as printed
 
+    from analytics.parsing.document import Cell, Document, Row
+    from analytics.parsing.ocr_labels import mend_labels
+
+    doc = Document("pdf", [Row([Cell("5.必于三类内部事务信息", "page 3", 0.9), Cell("0", "page 3", 0.97)], "page 3", True),
+                           Row([Cell("必于三类内部事务信息的说明", "page 3")], "page 3")])
+    mended, notes = mend_labels(doc)
+    assert mended.rows[0].texts == ["5.属于三类内部事务信息", "0"] and mended.rows[0].cells[0].confidence == 0.9
+    assert mended.rows[1].texts == doc.rows[1].texts  # prose is never mended
+    assert notes == [("5.必于三类内部事务信息", "5.属于三类内部事务信息", "page 3")]
+
 
 def test_a_third_reading_decides_between_two_figures_and_the_cell_stays_marked():
     # the Chinese model read 2776 as 2770 (0.92), the digit model 2776 (0.89): 2770 was kept
