@@ -128,13 +128,16 @@ def read_page(img, dpi: float) -> OcrPage:
     again = [k for k, got in enumerate(per_cell) if _figure_candidate(got)]
     if again:
         figures = _read_figures([cells[k] for k in again], dpi, [crops[k][:2] for k in again])
-        # where the two read two different figures, a third reading at another size casts the
-        # deciding vote (the cell stays marked for review all the same)
+        # where the two read two different figures, more digit readings at other sizes vote
+        # (the cell stays marked for review all the same)
         split = [k for k, fig in zip(again, figures) if _two_figures(per_cell[k], fig)]
-        thirds = dict(zip(split, _read_figures_at([cells[k] for k in split], dpi, [crops[k][:2] for k in split],
-                                                  FIGURE_HEIGHT_VOTE, False)))
+        votes: dict[int, list] = {k: [] for k in split}
+        for height, binarise in FIGURE_VOTES:
+            got = _read_figures_at([cells[k] for k in split], dpi, [crops[k][:2] for k in split], height, binarise)
+            for k, g in zip(split, got):
+                votes[k].append(g)
         for k, fig in zip(again, figures):
-            per_cell[k] = _choose(per_cell[k], fig, thirds.get(k))
+            per_cell[k] = _choose(per_cell[k], fig, votes.get(k))
     chars = [ch for got in per_cell for ch in got]
     for got in _recognise([rest], dpi, "3", [(0, 0)]):
         chars += got
@@ -210,7 +213,9 @@ FIGURE_CHARS = "0123456789.,/-"
 # once binarised, and misses lone digits at the 40-60 pixels of a 300 dpi page.
 FIGURE_HEIGHT = 22
 FIGURE_HEIGHT_AGAIN = 26  # the second try, unbinarised, for a figure the first one did not see
-FIGURE_HEIGHT_VOTE = 28  # the deciding reading, unbinarised, where the Chinese and digit readings differ
+# Where the Chinese and digit readings give two figures: more readings (ink height, binarised),
+# sizes on both sides of the one the English model reads best.
+FIGURE_VOTES = ((28, False), (20, True), (24, True), (26, False))
 _NUMBER = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
 _CELL_WORDS = ("无", "是", "否", "其他", "合计", "总计", "小计")
 
@@ -240,13 +245,14 @@ def _two_figures(text_read: list[OcrChar], figure: list[OcrChar]) -> bool:
     return bool(_NUMBER.fullmatch(text) and _NUMBER.fullmatch(fig)) and text != fig
 
 
-def _choose(text_read: list[OcrChar], figure: list[OcrChar], third: list[OcrChar] | None = None) -> list[OcrChar]:
+def _choose(text_read: list[OcrChar], figure: list[OcrChar], votes: list | None = None) -> list[OcrChar]:
     """The reading a cell keeps, given its Chinese-model reading, its digit reading and, where
-    those two differ, a third digit reading.
+    those two differ, more digit readings at other sizes.
 
     Two readings of the same figure confirm each other; two different figures leave the cell in
-    doubt, so the one the third reading agrees with (else the likelier) is kept below the review
-    threshold (never a silent guess); a Chinese word read more surely than any figure stays a word."""
+    doubt, so the figure most readings agree on (else the likelier of the two) is kept below the
+    review threshold (never a silent guess); a Chinese word read more surely than any figure stays
+    a word."""
     text = "".join(c.c for c in text_read)
     fig = "".join(c.c for c in figure)
     conf_t, conf_f = _mean_conf(text_read), _mean_conf(figure)
@@ -255,15 +261,22 @@ def _choose(text_read: list[OcrChar], figure: list[OcrChar], third: list[OcrChar
     if _NUMBER.fullmatch(text):
         if text == fig:
             return _with_conf(text_read, max(conf_t, conf_f))
-        vote = "".join(c.c for c in third or [])
-        if vote in (text, fig):
-            best = text_read if vote == text else figure
-        else:
-            best = text_read if conf_t > conf_f else figure
+        best = _plurality([text_read, figure] + list(votes or [])) or (text_read if conf_t > conf_f else figure)
         return _with_conf(best, min(conf_t, conf_f, LOW_CONFIDENCE - 0.01))
     if any(is_cjk(c) for c in text) and conf_t >= conf_f:
         return text_read
     return figure
+
+
+def _plurality(readings: list[list[OcrChar]]) -> list[OcrChar] | None:
+    """The reading of the figure more readings give than any other (at least two), or None."""
+    from collections import Counter
+
+    texts = ["".join(c.c for c in r) for r in readings]
+    counts = Counter(t for t in texts if _NUMBER.fullmatch(t)).most_common(2)
+    if not counts or counts[0][1] < 2 or (len(counts) > 1 and counts[1][1] == counts[0][1]):
+        return None
+    return readings[texts.index(counts[0][0])]
 
 
 def _read_figures(cells, dpi: float, offsets) -> list[list[OcrChar]]:
