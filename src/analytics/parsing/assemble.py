@@ -31,6 +31,11 @@ _OLD_MARKERS = re.compile(r"依申请公开(?:办理)?情况|概述|统计表|�
 def assemble(doc: Document, *, source: Source | dict) -> Report:
     if not isinstance(source, Source):
         source = Source(source.get("path"), source.get("sha256"), source.get("format"))
+    mended: list[tuple[str, str, str]] = []
+    if doc.meta.get("ocr"):
+        from .ocr_labels import mend_labels
+
+        doc, mended = mend_labels(doc)
     stream = build_stream(doc)
     plain = "\n".join(" ".join(c.text for c in r.cells) for r in doc.rows)
     first_lines = [" ".join(c.text for c in r.cells).strip() for r in doc.rows[:12]]
@@ -43,6 +48,8 @@ def assemble(doc: Document, *, source: Source | dict) -> Report:
     sink.warnings.extend(ReportWarning.from_json(w) for w in doc.warnings)
     for note in meta_notes:
         sink.warn("year_conflict", note, "")
+    for read, word, where in mended:
+        sink.warn("ocr_label_mended", f"文字识别的表格文字“{read}”与“{word}”只差个别字，按“{word}”读取", where)
     codes = invisible_chars(agency)
     if codes:
         # NUL, zero-width spaces and the like print as nothing, and would make another agency.
