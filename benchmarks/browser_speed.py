@@ -10,7 +10,7 @@ side by side, and in headless Chromium at 1280×800 measures:
   it is drawn and Streamlit has been idle for 0.3 s (the idle wait is subtracted again);
 - **switch**: a click on a page in the sidebar until that page's charts are drawn, the same way.
 
-Where the time goes, per landing: the server's script (first to last websocket message of the
+Where the time goes, per landing and per switch: the server's script (first to last websocket message of the
 run), the bytes sent over the websocket, and the browser's drawing after the last message.
 Prints medians and the ratio landing(app) ÷ landing(trivial page).
 """
@@ -101,9 +101,10 @@ def _landing(browser, url: str) -> dict:
             "drawing_after_last": max(0.0, done - last), "bytes": sum(s for _, s in frames), "charts": charts}
 
 
-def _switches(browser, url: str) -> dict[str, float]:
+def _switches(browser, url: str) -> dict[str, dict]:
     ctx = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
     page = ctx.new_page()
+    wire = Wire(page)
     page.goto(url)
     _wait_drawn(page)
     out = {}
@@ -113,7 +114,14 @@ def _switches(browser, url: str) -> dict[str, float]:
         link.click()
         page.wait_for_function(f"() => document.querySelector('h1') && document.querySelector('h1').innerText.includes({json.dumps(label)})",
                                timeout=120_000)
-        out[label] = _wait_drawn(page) - t0
+        done = _wait_drawn(page)
+        frames = wire.since(t0)
+        last = max((t for t, _ in frames), default=done)
+        first = min((t for t, _ in frames), default=t0)
+        out[label] = {"total": done - t0, "script_messages": last - first, "drawing_after_last": max(0.0, done - last),
+                      "bytes": sum(n for _, n in frames),
+                      "charts": page.locator('[data-testid="stPlotlyChart"]').count(),
+                      "tables": page.locator('[data-testid="stDataFrame"]').count()}
     ctx.close()
     return out
 
@@ -153,7 +161,11 @@ def main(argv=None) -> int:
         "trivial_breakdown_s": {k: _median(plain, k) for k in ("before_first_message", "script_messages", "drawing_after_last")},
         "app_bytes": _median(app, "bytes"), "trivial_bytes": _median(plain, "bytes"),
         "app_charts": app[0]["charts"],
-        "switch_s": {label: statistics.median(s[label] for s in switches) for label in SWITCH_TO},
+        "switch_s": {label: statistics.median(s[label]["total"] for s in switches) for label in SWITCH_TO},
+        "switch_breakdown_s": {label: {k: statistics.median(s[label][k] for s in switches)
+                                       for k in ("script_messages", "drawing_after_last")} for label in SWITCH_TO},
+        "switch_bytes": {label: statistics.median(s[label]["bytes"] for s in switches) for label in SWITCH_TO},
+        "switch_elements": {label: {k: switches[0][label][k] for k in ("charts", "tables")} for label in SWITCH_TO},
     }
     result["ratio"] = result["landing_app_s"] / result["landing_trivial_s"]
     print(f"landing: app {result['landing_app_s']:.2f} s, trivial page {result['landing_trivial_s']:.2f} s, "
@@ -164,6 +176,11 @@ def main(argv=None) -> int:
               f"script (first→last message) {b['script_messages']:.2f} s, drawing after the last "
               f"{b['drawing_after_last']:.2f} s, {result[f'{name}_bytes'] / 1024:.0f} KB over the websocket")
     print("page switch (click → drawn): " + ", ".join(f"{k} {v:.2f} s" for k, v in result["switch_s"].items()))
+    for label in SWITCH_TO:
+        b, e = result["switch_breakdown_s"][label], result["switch_elements"][label]
+        print(f"  {label}: script {b['script_messages']:.2f} s, drawing after the last message "
+              f"{b['drawing_after_last']:.2f} s, {result['switch_bytes'][label] / 1024:.0f} KB, "
+              f"{e['charts']} charts, {e['tables']} tables")
     if args.json:
         args.json.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
     return 0
