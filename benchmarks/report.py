@@ -198,7 +198,7 @@ def write_readme(r: dict) -> None:
                           + ", ".join(f"{k} {v}" for k, v in before["ratio_2_to_1"].items()) + "."]
         lines.append("")
 
-    lines += _cluster_lines(r.get("cluster")) + _writer_lines(r.get("writer"))
+    lines += _cluster_lines(r.get("cluster")) + _writer_lines(r.get("writer")) + _browser_lines(r.get("browser"))
     if NOTES.exists():
         lines += [NOTES.read_text(encoding="utf-8").rstrip(), ""]
     README.write_text("\n".join(lines), encoding="utf-8")
@@ -249,5 +249,47 @@ def _writer_lines(w: dict | None) -> list[str]:
         if x:
             lines.append(f"| {name} | {x['reports']} | {x['open_copy']} | {x['insert']} | {x['reports_per_s_insert']}"
                          f" | {x['refresh']} | {x['publish']} | {x['total']} | {x['file_mb']} | {x['load_average'][0]} |")
+    lines.append("")
+    return lines
+
+
+def _browser_lines(b: dict | None) -> list[str]:
+    """A new session's landing page and page switches in headless Chromium, against a trivial page."""
+    if not b:
+        return []
+    lines = ["## In a browser (`browser_speed.py`)", "",
+             f"Run {b.get('at', '')} on `{b.get('warehouse')}`, headless Chromium at 1280×800, median of"
+             f" {b.get('rounds')} rounds; load average {b.get('load_average_start')} at the start,"
+             f" {b.get('load_average_end')} at the end. **Landing**: a new browser context opens the app until"
+             " its script run has finished and every chart is drawn (and stays so for 0.3 s); the **trivial page** (a title and one small Plotly"
+             " chart, the same Plotly script to load) is measured in the same rounds, so the ratio is what"
+             " counts on a shared machine. Script = first to last websocket message of the run; drawing = after"
+             " the last message until drawn.", "",
+             "| run | landing s | trivial s | ratio | before the first message s | script s | drawing s | KB |"
+             " charts | ratios of the rounds |", "|---|---|---|---|---|---|---|---|---|---|"]
+    for name, x in (("before", b.get("before")), ("now", b)):
+        if not x:
+            continue
+        a, t = x["app_breakdown_s"], x["trivial_breakdown_s"]
+        lines.append(f"| {name} | {x['landing_app_s']:.2f} | {x['landing_trivial_s']:.2f} | {x['ratio']:.2f} |"
+                     f" {a['before_first_message']:.2f} (trivial {t['before_first_message']:.2f}) |"
+                     f" {a['script_messages']:.2f} ({t['script_messages']:.2f}) |"
+                     f" {a['drawing_after_last']:.2f} ({t['drawing_after_last']:.2f}) |"
+                     f" {x['app_bytes'] / 1024:.0f} ({x['trivial_bytes'] / 1024:.0f}) | {x['app_charts']} |"
+                     f" {', '.join(str(v) for v in x.get('round_ratios', [])) or '—'} |")
+    if b.get("before"):
+        x = b["before"]
+        lines += ["", f"Before: run {x.get('at', '—')} (load average {x.get('load_average_start', '—')} at the"
+                  f" start){' — ' + x['label'] if x.get('label') else ''}."]
+    lines += ["", "Page switch (a click on the sidebar's link until the page is drawn), seconds:", "",
+              "| page | " + " | ".join(b["switch_s"]) + " |", "|---|" + "---|" * len(b["switch_s"])]
+    for name, x in (("before", b.get("before")), ("now", b)):
+        if x:
+            lines.append(f"| {name} | " + " | ".join(f"{x['switch_s'].get(k, float('nan')):.2f}" for k in b["switch_s"]) + " |")
+    if b.get("switch_breakdown_s"):
+        lines.append("| now: script / drawing | " + " | ".join(
+            f"{v['script_messages']:.2f} / {v['drawing_after_last']:.2f}" for v in b["switch_breakdown_s"].values()) + " |")
+        lines.append("| now: charts / tables | " + " | ".join(
+            f"{v['charts']} / {v['tables']}" for v in b["switch_elements"].values()) + " |")
     lines.append("")
     return lines

@@ -4,6 +4,7 @@ charts and tables, filters that change the numbers and survive the URL round tri
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -36,9 +37,21 @@ def test_overview_cards_trends_and_top_agencies(warehouse):
     labels = [m.label for m in at.metric]
     assert labels[:2] == ["已导入报告数", "新收申请量"]
     assert labels[2:] == [METRICS[k].label for k in HEADLINE]
-    assert charts(at) == len(labels) + 2  # one trend per card, the quadrant, one ranking
-    assert len(at.dataframe) == 2  # the quadrant's agencies, the largest agencies
     assert any("演示数据" in i.value for i in at.info)  # demo data is present and marked
+    # Below the cards one view at a time, the quadrant first: only the chosen view is built.
+    view = at.segmented_control(key="ov_view")
+    assert view.value == "quadrant"
+    assert [c.proto.id.rpartition("-")[2] for c in at.get("plotly_chart")] == ["quadrant"]
+    assert len(at.dataframe) == 1  # the quadrant's agencies
+    assert len(at.dataframe[0].value) == sum(int(m.group(1)) for m in (re.search(r"（(\d+) 个）", md.value)
+                                                                         for md in at.markdown) if m)
+    view.set_value("trends").run()
+    assert not at.exception
+    assert charts(at) == len(labels)  # one trend per card
+    assert len(at.dataframe) == 0
+    at.segmented_control(key="ov_view").set_value("top").run()
+    assert not at.exception
+    assert charts(at) == 1 and len(at.dataframe) == 1  # the largest agencies, as bars and as a table
 
 
 def test_overview_undefined_rates_show_a_dash(warehouse):

@@ -193,6 +193,7 @@ def test_pages_show_hostile_names_as_text(hostile_app, browser, trap):
     _, hits = trap
     province = quote(names["province"])
     visits = {"总览": (url, [names["agency"]]),
+              "总览（新收申请最多的机构）": (f"{url}/?ov_view=top", [names["agency"]]),
               "地区对比": (f"{url}/compare", [names["agency"]]),
               "地区对比（所选省份）": (f"{url}/compare?province={province}", [names["agency"], names["province"]]),
               "数据质量": (f"{url}/quality", [names["agency"]]),

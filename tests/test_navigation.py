@@ -178,7 +178,7 @@ def _ids(at: AppTest) -> dict[str, str]:
     """Element identities of the sidebar's widgets and of the page's keyed charts."""
     keyed = {w.key: w.id for w in [*at.selectbox, *at.select_slider, *at.multiselect, *at.button] if w.key}
     charts = {c.proto.id.rpartition("-")[2]: c.proto.id for c in at.get("plotly_chart")}
-    assert "f_province" in keyed and "trend_applications" in charts
+    assert "f_province" in keyed and "quadrant" in charts
     return keyed | charts
 
 

@@ -53,3 +53,16 @@ def test_another_page_drops_the_choices_of_this_one(warehouse):
     at = open_page("trends", query={"tr_metric": "denial_rate"})
     at.switch_page("pages/outcomes.py").run()
     assert _param(at, "tr_metric") is None
+
+
+def test_the_overview_view_round_trips_and_only_that_view_is_built(warehouse):
+    at = open_page("overview", query={"ov_view": "top"})
+    assert at.segmented_control(key="ov_view").value == "top"
+    assert [c.proto.id.rpartition("-")[2] for c in at.get("plotly_chart")] == ["top_agencies"]
+    at.segmented_control(key="ov_view").set_value("trends").run()
+    assert _param(at, "ov_view") == "trends"
+    assert all(c.proto.id.rpartition("-")[2].startswith("trend_") for c in at.get("plotly_chart"))
+    at.segmented_control(key="ov_view").set_value("quadrant").run()
+    assert _param(at, "ov_view") is None  # the default view keeps a plain URL
+    at = open_page("overview", query={"ov_view": "no_such_view"})
+    assert at.segmented_control(key="ov_view").value == "quadrant"

@@ -34,13 +34,16 @@ def leave_others(url_path: str) -> None:
             del st.query_params[key]
 
 
-def _restore(key: str, parse: Callable[[str], object | None]) -> None:
-    """Seed the widget's state from the URL the first time the widget is drawn in this session."""
+def _restore(key: str, parse: Callable[[str], object | None]) -> bool:
+    """Seed the widget's state from the URL the first time the widget is drawn in this session;
+    whether it did."""
     if key in st.session_state or key not in st.query_params:
-        return
+        return False
     value = parse(st.query_params[key])
     if value is not None:
         st.session_state[key] = value
+        return True
+    return False
 
 
 def _write(key: str, text: str | None) -> None:
@@ -74,6 +77,30 @@ def radio(where, label: str, options: Sequence, *, key: str, default=None, **kw)
     if key not in st.session_state:
         st.session_state[key] = default
     value = where.radio(label, options, key=key, **kw)
+    _write(key, None if value == default else str(value))
+    return value
+
+
+def segmented(where, label: str, options: Sequence, *, key: str, default=None, **kw):
+    """One of a few views, as buttons side by side; always one chosen (a click on the chosen one
+    does not clear it)."""
+    options = list(options)
+    default = options[0] if default is None and options else default
+    seeded = _restore(key, lambda t: t if t in options else None)
+    if key in st.session_state and st.session_state[key] not in options:
+        del st.session_state[key]
+        seeded = False
+    if key not in st.session_state:
+        st.session_state[key] = default
+        seeded = True
+    # A page Streamlit runs on its own (see navigation) gives the control another identity than
+    # app.py's runs did, and a control of a new identity starts empty: the choice in force is
+    # handed to it as its default too. Not when seeded just now, which is the value it starts with
+    # anyway (and Streamlit warns about a default beside a value set in session state).
+    chosen = st.session_state[key]
+    value = where.segmented_control(label, options, key=key, required=True,
+                                    default=None if seeded else chosen, **kw)
+    value = chosen if value is None else value
     _write(key, None if value == default else str(value))
     return value
 
