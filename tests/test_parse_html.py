@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -419,15 +418,15 @@ def test_random_merged_tables_keep_every_figure_once_in_order(rows):
             assert by_row[i][: len(labels)] == labels  # labels first
 
 
-def test_speed_at_least_fifty_reports_per_second():
+def test_speed_a_few_plain_parses_of_the_same_page():
+    import lxml.html
+
+    from fixtures.speed import cost_ratio
+
     pages = [p.read_bytes() for p in HTML_FILES]
     html.load(pages[0])  # warm imports and regex caches
-    start = time.process_time()
-    n = 0
-    while n < 20:
-        for data in pages:
-            html.load(data)
-            n += 1
-    rate = n / (time.process_time() - start)
-    print(f"HTML backend: {rate:.0f} reports/s (corpus pages, {sum(map(len, pages)) // len(pages) // 1024} KiB average)")
-    assert rate >= 50
+    rate, plain, ratio = cost_ratio(html.load, lxml.html.document_fromstring, pages, rounds=4)
+    print(f"HTML backend: {rate:.0f} reports/s, lxml parse alone {plain:.0f}/s: {ratio:.1f}× "
+          f"(corpus pages, {sum(map(len, pages)) // len(pages) // 1024} KiB average)")
+    # measured 2.8–3.4× (230–260 reports/s alone on one core)
+    assert ratio <= 10
