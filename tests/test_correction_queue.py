@@ -13,7 +13,7 @@ import pytest
 from analytics.accounts import Region
 from analytics.dashboard import queries, scope
 from analytics.warehouse import connect_read, load_records, reviewdb
-from analytics.warehouse.corrections import apply_pending, correct, pending, record
+from analytics.warehouse.corrections import applied, apply_pending, correct, pending, record
 from analytics.warehouse.schema import ensure_schema
 from analytics.warehouse.store import write_session
 from fixtures.records import fresh_warehouse, make_record
@@ -111,6 +111,16 @@ def test_correct_enters_and_applies_and_says_what_changed(db):
     fixed = correct(db, rid, "表三", "new_received:total", 1, reason="核对", by="甲")
     assert fixed.queue_id and fixed.value == 1 and received(db, AGENCY) == 1
     assert "已更正报告" in fixed.summary_zh() and pending(db) == 0
+
+
+def test_a_correction_another_writer_applied_is_reported_from_the_warehouse(db):
+    rid = report_of(db, AGENCY)
+    base = received(db, AGENCY)
+    queued = record(db, rid, "表三", "new_received:total", base + 3, reason="核对", by="甲")
+    load_records(db, [make_record("江苏省淮安市财政局", 2023)])  # another writer applies it first
+    done = applied(db, queued)
+    assert (done.queue_id, done.previous_value, done.value) == (queued.queue_id, base, base + 3)
+    assert done.agency_id == AGENCY and done.findings_before == done.findings_after
 
 
 def test_five_reviewers_enter_at_once_and_every_correction_is_applied_once(db):

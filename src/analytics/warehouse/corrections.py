@@ -139,7 +139,7 @@ def record(path: str | os.PathLike | None, report_id: int, table: str, key: str,
     con = connect_read(target)
     try:
         found = con.execute(read("corrections/report_agency"), {"report_id": int(report_id)}).fetchall()
-        warehouse_id = con.execute(read("corrections/queue_position")).fetchall()[0][0]
+        warehouse_id, _ = _queue_position(con)
         outbox = reviewdb.outbox_of(con)  # read here: the store would attach the file again (~0.1 s)
     finally:
         con.close()
@@ -178,8 +178,7 @@ def apply_queued(con, target: str | os.PathLike) -> list[Correction]:
     queued = reviewdb.corrections_after(target, wh_id, after)
     if not queued:
         return []
-    agencies = sorted({q["agency_id"] for q in queued})
-    before = {a: _n_findings(con, a) for a in agencies}
+    before = {a: _n_findings(con, a) for a in {q["agency_id"] for q in queued}}
     steps = []
     with transaction(con):
         for q in queued:
@@ -203,7 +202,10 @@ def apply_queued(con, target: str | os.PathLike) -> list[Correction]:
         con.execute(read("corrections/batch_many"), {"report_ids": sorted({q["report_id"] for q, *_ in steps})})
         con.execute(read("corrections/wide_delete"))
         wide.insert_batch(con)
-    refresh(con, agencies)  # the rules of those agencies and the summary rows they feed
+    # The rules of the agencies corrected and the summary rows they feed (a row passed over
+    # changed nothing of its agency).
+    agencies = sorted({agency_id for _, _, agency_id, *_ in steps})
+    refresh(con, agencies)
     after_n = {a: _n_findings(con, a) for a in agencies}
     return [Correction(cid, q["report_id"], agency_id, q["tbl"], q["row_key"], q["col_key"], parsed, prev,
                        q["value"], before[agency_id], after_n[agency_id], q["queue_id"])
