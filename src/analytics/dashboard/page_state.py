@@ -46,6 +46,20 @@ def _restore(key: str, parse: Callable[[str], object | None]) -> bool:
     return False
 
 
+def _seed_choice(key: str, options: list, default, *, only_an_option: bool = False) -> bool:
+    """The state of a one-of-``options`` widget before it is drawn: from the URL the first time,
+    dropped when it is no longer an option, else ``default`` (only when it is one of them, with
+    ``only_an_option``). Whether the state was set in this run."""
+    seeded = _restore(key, lambda t: t if t in options else None)
+    if key in st.session_state and st.session_state[key] not in options:
+        del st.session_state[key]
+        seeded = False
+    if key not in st.session_state and (default in options or not only_an_option):
+        st.session_state[key] = default
+        seeded = True
+    return seeded
+
+
 def _write(key: str, text: str | None) -> None:
     if text is None:
         if key in st.query_params:
@@ -57,11 +71,7 @@ def _write(key: str, text: str | None) -> None:
 def selectbox(where, label: str, options: Sequence, *, key: str, default=None, **kw):
     options = list(options)
     default = options[0] if default is None and options else default
-    _restore(key, lambda t: t if t in options else None)
-    if key in st.session_state and st.session_state[key] not in options:
-        del st.session_state[key]
-    if key not in st.session_state and default in options:
-        st.session_state[key] = default
+    _seed_choice(key, options, default, only_an_option=True)
     kw.setdefault("placeholder", "请选择")
     value = where.selectbox(label, options, key=key, **kw)
     _write(key, None if value == default else str(value))
@@ -71,11 +81,7 @@ def selectbox(where, label: str, options: Sequence, *, key: str, default=None, *
 def radio(where, label: str, options: Sequence, *, key: str, default=None, **kw):
     options = list(options)
     default = options[0] if default is None and options else default
-    _restore(key, lambda t: t if t in options else None)
-    if key in st.session_state and st.session_state[key] not in options:
-        del st.session_state[key]
-    if key not in st.session_state:
-        st.session_state[key] = default
+    _seed_choice(key, options, default)
     value = where.radio(label, options, key=key, **kw)
     _write(key, None if value == default else str(value))
     return value
@@ -86,13 +92,7 @@ def segmented(where, label: str, options: Sequence, *, key: str, default=None, *
     does not clear it)."""
     options = list(options)
     default = options[0] if default is None and options else default
-    seeded = _restore(key, lambda t: t if t in options else None)
-    if key in st.session_state and st.session_state[key] not in options:
-        del st.session_state[key]
-        seeded = False
-    if key not in st.session_state:
-        st.session_state[key] = default
-        seeded = True
+    seeded = _seed_choice(key, options, default)
     # A page Streamlit runs on its own (see navigation) gives the control another identity than
     # app.py's runs did, and a control of a new identity starts empty: the choice in force is
     # handed to it as its default too. Not when seeded just now, which is the value it starts with
