@@ -138,12 +138,15 @@ def test_heatmap_of_no_known_metric_lists_the_largest_agencies(con):
         assert sorted(df["size"], reverse=True) == sorted(largest["applications"], reverse=True)
 
 
-def test_heatmap_percentiles_match_pandas_ranks(con):
+@pytest.mark.parametrize("lookups", [True, False])
+def test_heatmap_percentiles_match_pandas_ranks(con, lookups):
+    """Every heat-map rate, looked up in metric_ecdf or counted over the chosen agencies, is the
+    agency's rank among all agencies (ties at their lowest rank), summed from report_metrics."""
     params = _all_years(con)
-    keys = ["grant_rate", "denial_rate"]
-    df = queries.metric_heatmap(con, **params, limit=5, metrics=keys)
-    raw = con.execute("SELECT agency_id, applications_num, grant_rate_num, grant_rate_den, denial_rate_num, "
-                      "denial_rate_den FROM report_metrics").df()
+    keys = queries.HEATMAP_METRICS
+    df = queries.metric_heatmap(con, **params, limit=5, metrics=keys, lookups=lookups)
+    wanted = ["agency_id", "applications_num"] + [f"{k}_{p}" for k in keys for p in ("num", "den")]
+    raw = con.execute(f"SELECT {', '.join(wanted)} FROM report_metrics").df()
     per = raw.groupby("agency_id").sum(min_count=1)
     assert len(df) == 5
     assert list(df["size"]) == sorted(per["applications_num"].nlargest(5), reverse=True)
@@ -152,7 +155,27 @@ def test_heatmap_percentiles_match_pandas_ranks(con):
         ranks = (value.rank(method="min") - 1) / (value.count() - 1)
         for agency, pct in zip(df["agency_id"], df[k]):
             expected = ranks[agency]
-            assert (pd.isna(pct) and pd.isna(expected)) or pct == pytest.approx(expected)
+            assert (pd.isna(pct) and pd.isna(expected)) or pct == pytest.approx(expected), (k, agency)
+
+
+def test_heatmap_sums_a_shared_denominator_once():
+    columns, picked = queries.summed_columns(["applications", *queries.HEATMAP_METRICS])
+    assert picked["grant_rate"][1] == picked["denial_rate"][1] == picked["unable_rate"][1]
+    assert picked["completion_rate"][0] == picked["grant_rate"][1]  # processed is both
+    assert picked["applications"] == ("applications_num", None)
+    assert len(columns) == len(set(columns)) < 1 + 2 * len(queries.HEATMAP_METRICS)
+    for k, (num, den) in picked.items():  # each column read holds the metric's own expression
+        assert _expression(num) == _normal(METRICS[k].num)
+        assert den is None or _expression(den) == _normal(METRICS[k].den)
+
+
+def _normal(sql: str) -> str:
+    return " ".join(sql.split())
+
+
+def _expression(column: str) -> str:
+    key, part = column.rsplit("_", 1)
+    return _normal(getattr(METRICS[key], part))
 
 
 def test_default_view_tables_give_the_computed_answers(con):

@@ -126,21 +126,38 @@ def metric_values(keys) -> str:
     return ",\n       ".join(parts)
 
 
-def heatmap_slots(keys) -> dict[str, str]:
-    """The per-metric columns of metric_heatmap.sql: counted ranks and looked-up ranks.
+def summed_columns(keys) -> tuple[list[str], dict[str, tuple[str, str | None]]]:
+    """The fewest agency_year columns whose sums give each metric's numerator and denominator,
+    and which of them each metric reads. Two columns of the same registry expression hold the same
+    figures in every report (report_metrics computes each from its expression), so such a column
+    is summed once: the ten heat-map rates have five distinct denominators."""
+    by_text: dict[str, str] = {}
+    picked: dict[str, tuple[str, str | None]] = {}
+    for k in keys:
+        m = METRICS[_metric_key(k)]
+        parts = [("num", m.num)] + ([("den", m.den)] if m.is_ratio else [])
+        cols = [by_text.setdefault(" ".join(text.split()), f"{k}_{part}") for part, text in parts]
+        picked[k] = (cols[0], cols[1] if m.is_ratio else None)
+    return list(dict.fromkeys(by_text.values())), picked
 
-    percent_rank() = (number of values below) / (number of values - 1), 0 for a single value.
-    """
+
+def heatmap_slots(keys) -> dict[str, str]:
+    """The per-metric SQL of metric_heatmap.sql, every name from the registry: the values from the
+    summed columns, the number of agencies with a value, and each metric's distinct values up to
+    the largest shown one with how many agencies have each (the ranks need no more)."""
     keys = [_metric_key(k) for k in keys]
+    _, picked = summed_columns(["applications", *keys])
+    values = []
+    for k, (num, den) in picked.items():
+        values.append(f"{_q(num)} / nullif({_q(den)}, 0) AS {_q(k)}" if den else f"CAST({_q(num)} AS DOUBLE) AS {_q(k)}")
+    distinct = [f"SELECT '{k}' AS metric, {_q(k)} AS value, count(*) AS n FROM counted_from"
+                f" WHERE {_q(k)} <= (SELECT max({_q(k)}) FROM shown) GROUP BY {_q(k)}" for k in keys]
     return {
-        "below_columns": ", ".join(f"sum(CAST(p.{_q(k)} < s.{_q(k)} AS INTEGER)) AS {_q(k)}" for k in keys),
+        "metric_values": ",\n           ".join(values),
         "count_columns": ", ".join(f"count({_q(k)}) AS {_q(k)}" for k in keys) or "count(*) AS n_agencies",
-        "percentile_columns": ", ".join(
-            f"CASE WHEN s.{_q(k)} IS NULL THEN NULL ELSE coalesce(b.{_q(k)} / nullif(n.{_q(k)} - 1, 0), 0) END"
-            f" AS {_q(k)}"
-            for k in keys
-        ),
-        "lookup_columns": ", ".join(f"max(l.pct) FILTER (WHERE l.metric = '{k}') AS {_q(k)}" for k in keys),
+        "distinct_values": "\n        UNION ALL ".join(distinct)
+                           or "SELECT NULL::VARCHAR AS metric, NULL::DOUBLE AS value, 0 AS n WHERE false",
+        "rank_columns": ", ".join(f"max(l.pct) FILTER (WHERE l.metric = '{k}') AS {_q(k)}" for k in keys),
     }
 
 
@@ -265,10 +282,9 @@ HEATMAP_METRICS = [
 
 def metric_heatmap(con, *, limit: int = 25, metrics: list[str] | None = None, **params) -> pd.DataFrame:
     keys = [k for k in (metrics or HEATMAP_METRICS) if k in METRICS]
-    shown = list(dict.fromkeys(["applications", *keys]))
-    p = {**_filters(params), "limit": int(limit), "metrics": shown, "ranked": keys}
-    return run(con, "metric_heatmap", {**p, "looked_up": _looked_up(con, p)},
-               metric_values=metric_values(shown), **heatmap_slots(keys))
+    columns, _ = summed_columns(["applications", *keys])
+    p = {**_filters(params), "limit": int(limit), "columns": columns, "ranked": keys}
+    return run(con, "metric_heatmap", {**p, "looked_up": _looked_up(con, p)}, **heatmap_slots(keys))
 
 
 def agency_outcomes(con, *, agencies: list[str] | None = None, **params) -> pd.DataFrame:

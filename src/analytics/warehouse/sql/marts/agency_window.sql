@@ -1,7 +1,8 @@
 -- One row per agency of the chosen place, levels, kinds and datasets, summed over the chosen
 -- years: agency_id, name, dataset, level, kind, province, city, county, template, n_reports and
 -- the numerator and denominator of each metric in `metrics` (registry keys; only those are
--- summed: planning the sums of every metric cost more than running a small region's query).
+-- summed: planning the sums of every metric cost more than running a small region's query); an
+-- entry that names a column (grant_rate_den) sums that column alone.
 -- An agency whose every current report lies in the chosen years (and in one dataset) is read from
 -- agency_total as it is; only the others are summed from agency_year. Over every year that is
 -- every agency and nothing is grouped; over part of the years only the agencies cut by the range
@@ -11,7 +12,7 @@
 CREATE OR REPLACE MACRO agency_window(metrics, y_from, y_to, p_province, p_city, p_county, p_levels,
                                       p_kinds, p_datasets, use_totals) AS TABLE
 SELECT agency_id, name, dataset, level, kind, province, city, county, template, n_reports,
-       COLUMNS('^(' || array_to_string(metrics, '|') || ')_(num|den)$')
+       COLUMNS('^(' || array_to_string(metrics, '|') || ')(_num|_den)?$')
 FROM agency_total
 WHERE use_totals AND first_year >= y_from AND last_year <= y_to AND n_datasets = 1
   AND (p_province IS NULL OR province = p_province)
@@ -28,7 +29,7 @@ UNION ALL
 SELECT t.agency_id, t.name, t.dataset, t.level, t.kind, t.province, t.city, t.county, s.template,
        s.n_reports, s.* EXCLUDE (agency_key, template, n_reports)
 FROM (SELECT agency_key, any_value(template) AS template, count(*) AS n_reports,
-             sum(COLUMNS('^(' || array_to_string(metrics, '|') || ')_(num|den)$'))
+             sum(COLUMNS('^(' || array_to_string(metrics, '|') || ')(_num|_den)?$'))
       FROM agency_year
       WHERE use_totals AND n_datasets = 1 AND year BETWEEN y_from AND y_to
         AND NOT (first_year >= y_from AND last_year <= y_to)
@@ -50,7 +51,7 @@ UNION ALL
 SELECT agency_id, any_value(name) AS name, any_value(dataset) AS dataset, any_value(level) AS level,
        any_value(kind) AS kind, any_value(province) AS province, any_value(city) AS city,
        any_value(county) AS county, any_value(template) AS template, count(*) AS n_reports,
-       sum(COLUMNS('^(' || array_to_string(metrics, '|') || ')_(num|den)$'))
+       sum(COLUMNS('^(' || array_to_string(metrics, '|') || ')(_num|_den)?$'))
 FROM agency_year
 WHERE year BETWEEN y_from AND y_to
   AND NOT (use_totals AND n_datasets = 1)
