@@ -15,12 +15,8 @@ SELECT agency_id, name, dataset, level, kind, province, city, county, template, 
        COLUMNS('^(' || array_to_string(metrics, '|') || ')(_num|_den)?$')
 FROM agency_total
 WHERE use_totals AND first_year >= y_from AND last_year <= y_to AND n_datasets = 1
-  AND (p_province IS NULL OR province = p_province)
-  AND (p_city IS NULL OR city = p_city)
-  AND (p_county IS NULL OR county = p_county)
-  AND (len(p_levels) = 0 OR list_contains(p_levels, level))
-  AND (len(p_kinds) = 0 OR list_contains(p_kinds, kind))
-  AND list_contains(p_datasets, dataset)
+  AND chosen_agency(province, city, county, level, kind, dataset, p_province, p_city, p_county,
+                    p_levels, p_kinds, p_datasets)
 -- (every branch lists the same columns in the same order: the metric columns follow the registry)
 UNION ALL
 -- An agency of one dataset that the range cuts: its reports are grouped by agency_key on figures
@@ -33,12 +29,8 @@ FROM (SELECT agency_key, any_value(template) AS template, count(*) AS n_reports,
       FROM agency_year
       WHERE use_totals AND n_datasets = 1 AND year BETWEEN y_from AND y_to
         AND NOT (first_year >= y_from AND last_year <= y_to)
-        AND (p_province IS NULL OR province = p_province)
-        AND (p_city IS NULL OR city = p_city)
-        AND (p_county IS NULL OR county = p_county)
-        AND (len(p_levels) = 0 OR list_contains(p_levels, level))
-        AND (len(p_kinds) = 0 OR list_contains(p_kinds, kind))
-        AND list_contains(p_datasets, dataset)
+        AND chosen_agency(province, city, county, level, kind, dataset, p_province, p_city, p_county,
+                          p_levels, p_kinds, p_datasets)
       GROUP BY agency_key) s
 JOIN (SELECT agency_key, agency_id, name, dataset, level, kind, province, city, county
       FROM agency_total
@@ -55,10 +47,6 @@ SELECT agency_id, any_value(name) AS name, any_value(dataset) AS dataset, any_va
 FROM agency_year
 WHERE year BETWEEN y_from AND y_to
   AND NOT (use_totals AND n_datasets = 1)
-  AND (p_province IS NULL OR province = p_province)
-  AND (p_city IS NULL OR city = p_city)
-  AND (p_county IS NULL OR county = p_county)
-  AND (len(p_levels) = 0 OR list_contains(p_levels, level))
-  AND (len(p_kinds) = 0 OR list_contains(p_kinds, kind))
-  AND list_contains(p_datasets, dataset)
+  AND chosen_agency(province, city, county, level, kind, dataset, p_province, p_city, p_county,
+                    p_levels, p_kinds, p_datasets)
 GROUP BY agency_id
