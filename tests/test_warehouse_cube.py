@@ -115,6 +115,23 @@ def test_agency_window_over_missing_years(gaps, years, totals):
     _assert_window_is_the_sum(duckdb.connect(gaps, read_only=True), years, totals)
 
 
+def test_agency_since_holds_the_sums_from_each_year_on(gaps):
+    """Each row of agency_since: the agency's reports of that year and later, summed, and the year
+    of its report before (the row agency_window reads for a range that cuts the agency's start)."""
+    con = duckdb.connect(gaps, read_only=True)
+    cols = metric_columns()
+    got = con.execute(f"SELECT agency_id, year, prev_year, n_reports, {', '.join(cols)} FROM agency_since "
+                      "ORDER BY agency_id, year").df()
+    sums = ", ".join(f"sum(l.{c}) AS {c}" for c in cols)
+    want = con.execute(
+        f"SELECT r.agency_id, r.year, (SELECT max(p.year) FROM report_metrics p WHERE p.agency_id = r.agency_id "
+        f"AND p.year < r.year) AS prev_year, count(*) AS n_reports, {sums} FROM report_metrics r "
+        "JOIN report_metrics l ON l.agency_id = r.agency_id AND l.year >= r.year "
+        "GROUP BY r.agency_id, r.year ORDER BY r.agency_id, r.year").df()
+    assert len(got) == len(want) == 7  # 3 + 2 + 2 reports
+    pd.testing.assert_frame_equal(got, want, check_dtype=False)
+
+
 def _assert_window_is_the_sum(con, years, totals):
     cols = metric_columns()
     got = con.execute(
