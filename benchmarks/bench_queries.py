@@ -54,6 +54,7 @@ def params_for(example: dict, scen: dict) -> dict:
         p["report_id"] = scen["report_id"]
     if "agency_id" in p:
         p["agency_id"] = scen["agency_id"]
+    if "year" in p:
         p["year"] = scen["year"]
     if "agencies" in p:
         p["agencies"] = [scen["agency_id"]]

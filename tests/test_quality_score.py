@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 
 from analytics import fields as F
@@ -173,6 +174,16 @@ def test_ranking_orders_by_score_and_ranks_within_peers(built):
         assert sorted(group["rank_peer"]) == list(range(1, len(group) + 1)) or group["score"].duplicated().any()
         assert (group["n_peer"] == len(group)).all()
     assert list(county["name"]) == ["测试市甲区人民政府"]
+    # The first rows of a shorter list carry the ranks and peer counts of the whole list: ranks
+    # are taken among the shown rows, which hold every higher score.
+    con = connect_read(path)
+    try:
+        for n in range(1, len(df)):
+            top = queries.quality_ranking(con, **example(year_from=2022, year_to=2023), limit=n)
+            cols = ["report_id", "score", "rank_all", "rank_peer", "n_peer"]
+            pd.testing.assert_frame_equal(top[cols], df.head(n)[cols])
+    finally:
+        con.close()
 
 
 def test_registry_formulas_carry_the_constants_and_the_docs_match():

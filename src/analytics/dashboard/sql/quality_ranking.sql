@@ -31,7 +31,19 @@ scored AS (
                + CASE WHEN timeliness IS NULL THEN 0 ELSE {w_timeliness} END
                + CASE WHEN originality IS NULL THEN 0 ELSE {w_originality} END) AS score)
     FROM open
+),
+shown AS (
+    SELECT * FROM scored WHERE {where} ORDER BY score DESC, name, year LIMIT $limit
+),
+peers AS (
+    SELECT year AS peer_year, level AS peer_level, kind AS peer_kind, CAST(count(*) AS INTEGER) AS n_peer
+    FROM report_quality
+    WHERE {where}
+    GROUP BY ALL
 )
+-- Every report scored above a shown one is shown too (the shown are the highest scores), so a
+-- rank among the shown, which counts the higher scores, is its rank among all chosen reports
+-- and within its peer group: one sort of the shown rows instead of two of every chosen report.
 SELECT report_id, agency_id, name, dataset, year, level, kind, province, city, county,
        score, completeness, n_required, n_blank,
        consistency, n_errors, n_warnings,
@@ -39,8 +51,7 @@ SELECT report_id, agency_id, name, dataset, year, level, kind, province, city, c
        originality, copy_rate, prev_report_id,
        CAST(rank() OVER (ORDER BY score DESC) AS INTEGER) AS rank_all,
        CAST(rank() OVER (PARTITION BY year, level, kind ORDER BY score DESC) AS INTEGER) AS rank_peer,
-       CAST(count(*) OVER (PARTITION BY year, level, kind) AS INTEGER) AS n_peer
-FROM scored
-WHERE {where}
+       n_peer
+FROM shown
+LEFT JOIN peers ON peer_year = year AND peer_level IS NOT DISTINCT FROM level AND peer_kind IS NOT DISTINCT FROM kind
 ORDER BY score DESC, name, year
-LIMIT $limit
