@@ -184,3 +184,14 @@ def test_default_view_tables_give_the_computed_answers(con):
     from fixtures.default_view import assert_default_view_matches
 
     assert assert_default_view_matches(con, _all_years(con)) > 100
+
+
+@pytest.mark.parametrize("year_from", [2019, 1880])  # years as bits of a number; too many for it
+def test_coverage_counts_the_missing_years_either_way(con, year_from):
+    p = {**_all_years(con), "year_from": year_from}
+    got = queries.coverage(con, **p, limit=1000).drop_duplicates("agency_id").set_index("agency_id")
+    years = con.execute("SELECT agency_id, count(DISTINCT year) AS n FROM report_wide WHERE is_current "
+                        "AND year BETWEEN $a AND $b GROUP BY 1", {"a": year_from, "b": p["year_to"]}).df()
+    held = years.set_index("agency_id")["n"].reindex(got.index, fill_value=0)
+    assert len(got) > 0
+    assert (got["n_missing"] == p["year_to"] - year_from + 1 - held).all()
