@@ -90,17 +90,35 @@ def test_filters_come_back_from_the_url(warehouse):
 
 
 def test_compare_page(warehouse):
-    at = open_page("compare")
-    # ranking, distribution, heatmap, side by side
-    assert charts(at) >= 4
+    at = open_page("compare", query={"cmp_rows": "all"})
+    # One view at a time, the agency table first: no chart is built until another view is chosen.
+    assert at.segmented_control(key="cmp_view").value == "table"
+    assert charts(at) == 0 and len(at.dataframe) == 1
     table = at.dataframe[0].value
     assert {"机构", "实质公开率", "报告数"} <= set(table.columns)
     before = len(table)
     at.multiselect(key="f_datasets").set_value(["real"]).run()
     assert len(at.dataframe[0].value) < before
+    drawn = {}
+    for view in ("ranking", "distribution", "outliers", "heatmap", "side"):
+        at.segmented_control(key="cmp_view").set_value(view).run()
+        assert not at.exception, view
+        drawn[view] = [c.proto.id.rpartition("-")[2] for c in at.get("plotly_chart")]
+    assert drawn == {"ranking": ["ranking"], "distribution": ["distribution"], "outliers": ["funnel"],
+                     "heatmap": ["heatmap"], "side": ["side_by_side"]}
+    at.segmented_control(key="cmp_view").set_value("ranking").run()
     at.selectbox(key="cmp_metric").set_value("denial_rate").run()
     assert not at.exception
     assert any("不予公开率" in e.label for e in at.expander)
+
+
+def test_compare_table_offers_the_largest_agencies_only_when_there_are_many(warehouse):
+    at = open_page("compare")
+    total = int(re.search(r"共 (\d+) 个机构", " ".join(c.value for c in at.caption)).group(1))
+    assert total <= 100  # the gold warehouse: every agency in the grid, no choice of rows
+    assert len(at.dataframe[0].value) == total
+    assert not [r for r in at.radio if r.key == "cmp_rows"]
+    assert [b.proto.id.rpartition("-")[2] for b in at.get("download_button")] == ["dl_agency_metrics"]
 
 
 def test_trends_page(warehouse):
@@ -171,7 +189,8 @@ def _table_with(at, column):
 @pytest.mark.parametrize("page, prefix", [("compare", "cmp"), ("review", "rv")])
 def test_a_ranking_puts_every_agency_under_the_minimum_denominator_last(warehouse, page, prefix):
     metric = "denial_rate" if page == "compare" else "review_correction_rate"
-    at = open_page(page, query={f"{prefix}_metric": metric, f"{prefix}_min_den": "5"})
+    query = {f"{prefix}_metric": metric, f"{prefix}_min_den": "5"}
+    at = open_page(page, query={**query, "cmp_view": "ranking"} if page == "compare" else query)
     assert at.number_input(key=f"{prefix}_min_den").value == 5
     table = _table_with(at, "说明")
     den = table.filter(like="分母").iloc[:, 0]
@@ -184,7 +203,7 @@ def test_a_ranking_puts_every_agency_under_the_minimum_denominator_last(warehous
 
 
 def test_the_funnel_lists_outliers_with_observed_and_expected_counts(warehouse):
-    at = open_page("compare", query={"cmp_metric": "denial_rate"})
+    at = open_page("compare", query={"cmp_metric": "denial_rate", "cmp_view": "outliers"})
     funnel = [json.loads(c.proto.spec) for c in at.get("plotly_chart") if c.proto.id.endswith("-funnel")]
     assert funnel and "漏斗图" in funnel[0]["layout"]["title"]["text"]
     assert {t.get("name") for t in funnel[0]["data"]} >= {"99.8% 控制限", "95% 控制限"}

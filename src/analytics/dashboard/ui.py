@@ -114,8 +114,9 @@ def finding_url(report_id, fingerprint: str) -> str | None:
 
 def table(df: pd.DataFrame, key: str, columns: dict[str, str] | None = None, file_name: str | None = None,
           height: int | None = None, percent: tuple[str, ...] = (), links: dict[str, str] | None = None,
-          urls: dict[str, str] | None = None) -> None:
+          urls: dict[str, str] | None = None, download: pd.DataFrame | None = None) -> None:
     """A sortable table with its CSV download; ``columns`` renames (and selects) columns for display.
+    ``download``: the rows the CSV holds when the grid shows only some of them (same columns as ``df``).
 
     ``links={"name": "agency_id"}`` puts a link to each row's 机构画像 (the agency in column
     ``agency_id``) after the displayed column ``name``; ``urls={"url": "打开"}`` shows a column
@@ -140,6 +141,8 @@ def table(df: pd.DataFrame, key: str, columns: dict[str, str] | None = None, fil
         urls[PROFILE_LINK] = "查看画像"
     for col, text in urls.items():
         config[columns.get(col, col)] = st.column_config.LinkColumn(columns.get(col, col), display_text=text)
+    if download is not None:
+        shown = download[list(columns)].rename(columns=columns)
     shown = shown.drop(columns=[columns.get(c, c) for c in urls if columns.get(c, c) in shown])
     st.dataframe(view, hide_index=True, width="stretch", height=height or "auto", key=f"tbl_{key}",
                  column_config=config, placeholder="—")
