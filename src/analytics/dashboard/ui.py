@@ -61,7 +61,7 @@ def demo_notice(f: Filters) -> None:
     shown = query("demo_in_view", **f.params())
     if not shown.empty and int(shown["n_demo"].iloc[0]) > 0:
         st.info("当前结果包含**演示数据**：演示机构为虚构，名称后标注“（演示）”，数字不代表任何真实机关。"
-                "可在侧栏“数据集”中取消“演示数据”将其隐藏。", icon="ℹ️")
+                f"可在侧栏“{sidebar.MORE}”的“数据集”中取消“演示数据”将其隐藏。", icon="ℹ️")
 
 
 def caution(denominator: float | None, min_den: int = MIN_DENOMINATOR) -> None:
