@@ -125,8 +125,14 @@ def quadrant_view() -> None:
         shown = "、".join(md(n) for n in names[:NAMES_PER_QUADRANT])
         more = f" 等 {len(names)} 个" if len(names) > NAMES_PER_QUADRANT else ""
         col.markdown(f"**{q}**（{len(names)} 个）  \n" + (f":small[{shown}{more}]" if names else ":small[—]"))
-    # The full list in a popover: its table is drawn only when opened.
-    with st.popover(f"全部 {len(quad):,} 个机构的象限明细（可排序、下载 CSV）", width="stretch"):
+    # The full list in a popover built only when opened (opening it reruns the page): sent with
+    # every landing, its table was most of the bytes at a million reports (600 KB of 860).
+    details = st.popover(f"全部 {len(quad):,} 个机构的象限明细（可排序、下载 CSV）", width="stretch",
+                         key="ov_quadrant_details", on_change="rerun")
+    with details:
+        if not details.open:
+            st.caption("载入中…")
+            return
         ui.table(quad.sort_values([x_key], ascending=False), "quadrant",
                  {"name": "机构", "quadrant": "象限", x_key: METRICS[x_key].label, x_key + "_den": "办理结果（件）",
                   y_key: METRICS[y_key].label, y_key + "_den": "已审结复议（件）"}, links={"name": "agency_id"})

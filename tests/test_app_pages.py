@@ -42,7 +42,10 @@ def test_overview_cards_trends_and_top_agencies(warehouse):
     view = at.segmented_control(key="ov_view")
     assert view.value == "quadrant"
     assert [c.proto.id.rpartition("-")[2] for c in at.get("plotly_chart")] == ["quadrant"]
-    assert len(at.dataframe) == 1  # the quadrant's agencies
+    assert len(at.dataframe) == 0  # the quadrant's agencies are built when their popover opens
+    at.session_state["ov_quadrant_details"] = True
+    at.run()
+    assert len(at.dataframe) == 1
     assert len(at.dataframe[0].value) == sum(int(m.group(1)) for m in (re.search(r"（(\d+) 个）", md.value)
                                                                          for md in at.markdown) if m)
     view.set_value("trends").run()
@@ -235,6 +238,8 @@ def test_year_on_year_compares_the_agencies_that_reported_in_both_years(warehous
 
 def test_the_quadrant_places_each_agency_against_the_region_rates(warehouse):
     at = open_page()
+    at.session_state["ov_quadrant_details"] = True
+    at.run()
     table = next(d.value for d in at.dataframe if "象限" in d.value.columns)
     assert len(table) and (table["办理结果（件）"] >= 30).all() and (table["已审结复议（件）"] >= 5).all()
     spec = next(json.loads(c.proto.spec) for c in at.get("plotly_chart") if c.proto.id.endswith("-quadrant"))
