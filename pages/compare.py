@@ -12,9 +12,6 @@ from analytics.stats import MIN_DENOMINATOR
 
 # A robust score (distance from the peer median in scaled MADs) beyond which a count is unusual.
 ROBUST_THRESHOLD = 3.5
-# Rows of the agency table drawn unless every agency is asked for (the CSV holds them all): a grid
-# of 2,000 rows was most of the bytes a switch to this page sent.
-TABLE_ROWS = 100
 
 f = ui.header("地区对比", "所选地区内各机构的指标对比（所选年份合计）")
 params = f.params()
@@ -51,15 +48,10 @@ def table_view() -> None:
                             kind=agencies["kind"].map(KINDS).fillna(agencies["kind"]))
     columns = {"name": "机构", "level": "层级", "kind": "类型", "n_reports": "报告数"}
     columns.update({k: METRICS[k].label for k in TABLE_METRICS})
-    rows = "all"
-    if len(shown) > TABLE_ROWS:
-        rows = page_state.radio(st, "显示", ["top", "all"], key="cmp_rows", horizontal=True,
-                                format_func={"top": f"新收申请量最大的 {TABLE_ROWS} 个",
-                                             "all": f"全部 {len(shown):,} 个"}.get)
     st.caption(f"共 {len(shown)} 个机构（按新收申请量排序，最多 2000 个）；点击列名排序，CSV 含全部机构。"
                "比率的分母为 0 时显示“—”。")
-    ui.table(shown if rows == "all" else shown.head(TABLE_ROWS), "agency_metrics", columns,
-             links={"name": "agency_id"}, download=shown)
+    ui.long_table(shown, "agency_metrics", columns, rows_key="cmp_rows", unit="个", top="新收申请量最大的",
+                  links={"name": "agency_id"})
 
 
 def ranking_view() -> None:

@@ -113,10 +113,14 @@ def quadrant_view() -> None:
         return
     x_line, y_line = _value(this, x_key), _value(this, y_key)
     quad = quad.assign(quadrant=comparison.quadrant(quad[x_key], quad[y_key], x_line, y_line))
-    st.plotly_chart(charts.quadrant(quad, x_key, y_key, x_line, y_line,
+    # The largest agencies are the points one sees; the counts and lists below are of every agency.
+    drawn = quad.nlargest(charts.MAX_MARKERS, "applications") if len(quad) > charts.MAX_MARKERS else quad
+    st.plotly_chart(charts.quadrant(drawn, x_key, y_key, x_line, y_line,
                                     title=f"{f.year_to} 年各机构不予公开率与复议纠错率"), key="quadrant")
     st.caption(f"每个点是一个机构（办理结果 ≥ {MIN_DENOMINATOR} 件且已审结复议 ≥ {QUADRANT_MIN_REVIEWS} 件），"
-               "点的大小为新收申请量；虚线为所选范围的合计比率。右上象限：不予公开多、复议中又常被纠正，宜优先关注。")
+               "点的大小为新收申请量；虚线为所选范围的合计比率。右上象限：不予公开多、复议中又常被纠正，宜优先关注。"
+               + (f"图中画出新收申请量最大的 {len(drawn):,} 个（共 {len(quad):,} 个），下方计数与明细含全部机构。"
+                  if len(drawn) < len(quad) else ""))
     # The agencies of each quadrant as text, largest first: names read at a glance, without the
     # table (a table's grid is one more component for the browser to load and draw).
     by_size = quad.sort_values("applications", ascending=False)
