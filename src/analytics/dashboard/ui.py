@@ -4,6 +4,7 @@ download, the demo-data notice and the small-sample caution."""
 from __future__ import annotations
 
 import datetime
+import functools
 from urllib.parse import quote
 
 import pandas as pd
@@ -146,7 +147,9 @@ def table(df: pd.DataFrame, key: str, columns: dict[str, str] | None = None, fil
     shown = shown.drop(columns=[columns.get(c, c) for c in urls if columns.get(c, c) in shown])
     st.dataframe(view, hide_index=True, width="stretch", height=height or "auto", key=f"tbl_{key}",
                  column_config=config, placeholder="—")
-    st.download_button("下载 CSV", csv_bytes(shown),
+    # Made when the button is clicked: building every table's CSV on every run cost 80 ms of a
+    # run of 数据质量 at a million reports.
+    st.download_button("下载 CSV", functools.partial(csv_bytes, shown),
                        file_name=f"{file_name or key}.csv", mime="text/csv", key=f"dl_{key}")
 
 
