@@ -87,10 +87,10 @@ if found.empty:
 else:
     shown = findings_frame(found).assign(
         verify=[ui.finding_url(r, fp) for r, fp in zip(found["report_id"], found["fingerprint"])])
-    ui.table(shown, "findings", {"name": "机构", "year": "年份", "verify": "核验", "rule_name": "规则", "rule": "代码",
-                                 "severity": "级别", "message": "说明", "expected": "应为", "actual": "实为",
-                                 "status": "状态", "note": "备注", "fingerprint": "指纹"},
-             links={"name": "agency_id"}, urls={"verify": "核验"})
+    ui.long_table(shown, "findings", {"name": "机构", "year": "年份", "verify": "核验", "rule_name": "规则",
+                                      "rule": "代码", "severity": "级别", "message": "说明", "expected": "应为",
+                                      "actual": "实为", "status": "状态", "note": "备注", "fingerprint": "指纹"},
+                  rows_key="q_found_rows", unit="条", top="前", links={"name": "agency_id"}, urls={"verify": "核验"})
 
     st.markdown("**处理一条发现**（决定在重新导入和重新检查后仍然保留，每一步都记入处理记录）")
     labels = {fp: f"{n} {y} · {rule_name(r)} · {m[:40]}" for fp, n, y, r, m in

@@ -17,8 +17,10 @@ from fixtures.app_test import app_warehouse, open_page
 from fixtures.gold_warehouse import build_warehouse
 
 PAGES = ["overview", "compare", "trends", "outcomes", "review", "active", "quality", "report", "profile", "builder", "upload"]
-# The overview's other views below its cards (the quadrant is the one it opens with), by URL.
-VIEWS = {"overview_trends": ("overview", {"ov_view": "trends"}), "overview_top": ("overview", {"ov_view": "top"})}
+# The overview's other views below its cards (the quadrant is the one it opens with) and those of
+# 地区对比 (it opens with the agency table), by URL.
+VIEWS = {"overview_trends": ("overview", {"ov_view": "trends"}), "overview_top": ("overview", {"ov_view": "top"}),
+         **{f"compare_{v}": ("compare", {"cmp_view": v}) for v in ("ranking", "distribution", "outliers", "heatmap", "side")}}
 PAGES += list(VIEWS)
 # Trace types drawn without cartesian axes.
 NO_AXES = {"sankey", "sunburst", "treemap", "pie", "funnelarea", "icicle"}
@@ -65,8 +67,9 @@ def _is_years(values) -> bool:
 
 def test_every_page_has_charts_and_tables_to_check(pages):
     charted = [name for name, at in pages.items() if figures(at)]
-    # Every page but the report detail, the custom report and the upload page draws charts on the gold warehouse.
-    assert set(charted) == set(PAGES) - {"report", "builder", "upload"}
+    # Every page but the report detail, the custom report and the upload page draws charts on the
+    # gold warehouse (地区对比 in every view but the agency table it opens with).
+    assert set(charted) == set(PAGES) - {"report", "builder", "upload", "compare"}
 
 
 @pytest.mark.parametrize("name", PAGES)

@@ -42,7 +42,10 @@ def test_overview_cards_trends_and_top_agencies(warehouse):
     view = at.segmented_control(key="ov_view")
     assert view.value == "quadrant"
     assert [c.proto.id.rpartition("-")[2] for c in at.get("plotly_chart")] == ["quadrant"]
-    assert len(at.dataframe) == 1  # the quadrant's agencies
+    assert len(at.dataframe) == 0  # the quadrant's agencies are built when their popover opens
+    at.session_state["ov_quadrant_details"] = True
+    at.run()
+    assert len(at.dataframe) == 1
     assert len(at.dataframe[0].value) == sum(int(m.group(1)) for m in (re.search(r"（(\d+) 个）", md.value)
                                                                          for md in at.markdown) if m)
     view.set_value("trends").run()
@@ -90,17 +93,35 @@ def test_filters_come_back_from_the_url(warehouse):
 
 
 def test_compare_page(warehouse):
-    at = open_page("compare")
-    # ranking, distribution, heatmap, side by side
-    assert charts(at) >= 4
+    at = open_page("compare", query={"cmp_rows": "all"})
+    # One view at a time, the agency table first: no chart is built until another view is chosen.
+    assert at.segmented_control(key="cmp_view").value == "table"
+    assert charts(at) == 0 and len(at.dataframe) == 1
     table = at.dataframe[0].value
     assert {"机构", "实质公开率", "报告数"} <= set(table.columns)
     before = len(table)
     at.multiselect(key="f_datasets").set_value(["real"]).run()
     assert len(at.dataframe[0].value) < before
+    drawn = {}
+    for view in ("ranking", "distribution", "outliers", "heatmap", "side"):
+        at.segmented_control(key="cmp_view").set_value(view).run()
+        assert not at.exception, view
+        drawn[view] = [c.proto.id.rpartition("-")[2] for c in at.get("plotly_chart")]
+    assert drawn == {"ranking": ["ranking"], "distribution": ["distribution"], "outliers": ["funnel"],
+                     "heatmap": ["heatmap"], "side": ["side_by_side"]}
+    at.segmented_control(key="cmp_view").set_value("ranking").run()
     at.selectbox(key="cmp_metric").set_value("denial_rate").run()
     assert not at.exception
     assert any("不予公开率" in e.label for e in at.expander)
+
+
+def test_compare_table_offers_the_largest_agencies_only_when_there_are_many(warehouse):
+    at = open_page("compare")
+    total = int(re.search(r"共 (\d+) 个机构", " ".join(c.value for c in at.caption)).group(1))
+    assert total <= 100  # the gold warehouse: every agency in the grid, no choice of rows
+    assert len(at.dataframe[0].value) == total
+    assert not [r for r in at.radio if r.key == "cmp_rows"]
+    assert [b.proto.id.rpartition("-")[2] for b in at.get("download_button")] == ["dl_agency_metrics"]
 
 
 def test_trends_page(warehouse):
@@ -171,7 +192,8 @@ def _table_with(at, column):
 @pytest.mark.parametrize("page, prefix", [("compare", "cmp"), ("review", "rv")])
 def test_a_ranking_puts_every_agency_under_the_minimum_denominator_last(warehouse, page, prefix):
     metric = "denial_rate" if page == "compare" else "review_correction_rate"
-    at = open_page(page, query={f"{prefix}_metric": metric, f"{prefix}_min_den": "5"})
+    query = {f"{prefix}_metric": metric, f"{prefix}_min_den": "5"}
+    at = open_page(page, query={**query, "cmp_view": "ranking"} if page == "compare" else query)
     assert at.number_input(key=f"{prefix}_min_den").value == 5
     table = _table_with(at, "说明")
     den = table.filter(like="分母").iloc[:, 0]
@@ -184,7 +206,7 @@ def test_a_ranking_puts_every_agency_under_the_minimum_denominator_last(warehous
 
 
 def test_the_funnel_lists_outliers_with_observed_and_expected_counts(warehouse):
-    at = open_page("compare", query={"cmp_metric": "denial_rate"})
+    at = open_page("compare", query={"cmp_metric": "denial_rate", "cmp_view": "outliers"})
     funnel = [json.loads(c.proto.spec) for c in at.get("plotly_chart") if c.proto.id.endswith("-funnel")]
     assert funnel and "漏斗图" in funnel[0]["layout"]["title"]["text"]
     assert {t.get("name") for t in funnel[0]["data"]} >= {"99.8% 控制限", "95% 控制限"}
@@ -216,6 +238,8 @@ def test_year_on_year_compares_the_agencies_that_reported_in_both_years(warehous
 
 def test_the_quadrant_places_each_agency_against_the_region_rates(warehouse):
     at = open_page()
+    at.session_state["ov_quadrant_details"] = True
+    at.run()
     table = next(d.value for d in at.dataframe if "象限" in d.value.columns)
     assert len(table) and (table["办理结果（件）"] >= 30).all() and (table["已审结复议（件）"] >= 5).all()
     spec = next(json.loads(c.proto.spec) for c in at.get("plotly_chart") if c.proto.id.endswith("-quadrant"))

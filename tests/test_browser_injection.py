@@ -194,8 +194,12 @@ def test_pages_show_hostile_names_as_text(hostile_app, browser, trap):
     province = quote(names["province"])
     visits = {"总览": (url, [names["agency"]]),
               "总览（新收申请最多的机构）": (f"{url}/?ov_view=top", [names["agency"]]),
-              "地区对比": (f"{url}/compare", [names["agency"]]),
-              "地区对比（所选省份）": (f"{url}/compare?province={province}", [names["agency"], names["province"]]),
+              # The agency table it opens with is a canvas grid, no text to find; its other views name the agency.
+              "地区对比": (f"{url}/compare", []),
+              "地区对比（排名）": (f"{url}/compare?cmp_view=ranking", [names["agency"]]),
+              "地区对比（热力图）": (f"{url}/compare?cmp_view=heatmap", [names["agency"]]),
+              "地区对比（并列对比，所选省份）": (f"{url}/compare?cmp_view=side&province={province}",
+                                        [names["agency"], names["province"]]),
               "数据质量": (f"{url}/quality", [names["agency"]]),
               "报告详情": (f"{url}/report?report={report_id}", [names["agency"], names["file"], names["scope"]])}
     for title, (address, wanted) in visits.items():

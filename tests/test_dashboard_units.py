@@ -150,3 +150,13 @@ def test_manifest_overrides_agency_and_year():
     with pytest.raises(Exception) as exc:
         uploads.read_manifest(b"name,year\n")
     assert "path" in str(exc.value)
+
+
+def test_spread_keeps_at_most_the_limit_along_the_whole_range():
+    df = pd.DataFrame({"den": range(5000, 0, -1)})
+    picked = charts.spread(df, "den", limit=100)
+    assert len(picked) == 100
+    assert picked["den"].min() == 1 and picked["den"].max() == 5000  # both ends of the funnel
+    assert picked["den"].is_monotonic_increasing
+    small = df.head(50)
+    assert charts.spread(small, "den", limit=100) is small

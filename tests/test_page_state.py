@@ -66,3 +66,22 @@ def test_the_overview_view_round_trips_and_only_that_view_is_built(warehouse):
     assert _param(at, "ov_view") is None  # the default view keeps a plain URL
     at = open_page("overview", query={"ov_view": "no_such_view"})
     assert at.segmented_control(key="ov_view").value == "quadrant"
+
+
+def test_the_compare_view_round_trips_and_keeps_the_choices_of_the_others(warehouse):
+    at = open_page("compare", query={"cmp_view": "ranking", "cmp_limit": "30"})
+    assert at.segmented_control(key="cmp_view").value == "ranking"
+    assert at.number_input(key="cmp_limit").value == 30
+    at.selectbox(key="cmp_metric").set_value("denial_rate").run()
+    # Another view drops the ranking's widgets, not their choices: the URL keeps them, and the
+    # metric is the same choice in every view that has one.
+    at.segmented_control(key="cmp_view").set_value("outliers").run()
+    assert _param(at, "cmp_view") == "outliers"
+    assert at.selectbox(key="cmp_metric").value == "denial_rate"
+    assert _param(at, "cmp_limit") == "30"
+    at.segmented_control(key="cmp_view").set_value("ranking").run()
+    assert at.number_input(key="cmp_limit").value == 30
+    at.segmented_control(key="cmp_view").set_value("table").run()
+    assert _param(at, "cmp_view") is None  # the default view keeps a plain URL
+    at = open_page("compare", query={"cmp_view": "no_such_view"})
+    assert at.segmented_control(key="cmp_view").value == "table"

@@ -17,6 +17,21 @@ from .metrics import METRICS, plot_format
 TEMPLATE_BOUNDARY = 2020.5  # reports of 2021 onwards use the 2021 template
 PALETTE = qualitative.Safe
 HIGHLIGHT = "#d62728"
+
+# Markers one trace of a scatter is given at most: the browser draws every marker as an SVG node,
+# and at a million reports one peer group's funnel held about 15,000 of them (730 KB sent, over a
+# second to draw) and the quadrant 3,000.
+MAX_MARKERS = 1000
+
+
+def spread(df: pd.DataFrame, by: str, limit: int = MAX_MARKERS) -> pd.DataFrame:
+    """At most ``limit`` rows, picked evenly along the order of ``by`` so that the drawn points keep
+    the shape of them all (every row when there are fewer)."""
+    if len(df) <= limit:
+        return df
+    ordered = df.sort_values(by, kind="mergesort")
+    picks = sorted({round(i * (len(ordered) - 1) / (limit - 1)) for i in range(limit)})
+    return ordered.iloc[picks]
 BELOW_MINIMUM = "#c7c7c7"
 AGENCY_LINE = "#1f4e99"  # one agency against its peers' grey median and pale band: dark enough to lead
 

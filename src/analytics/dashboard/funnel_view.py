@@ -25,9 +25,14 @@ def show(rows: pd.DataFrame | None, metric: str, *, prefix: str, chart_key: str,
                                  format_func=lambda g: f"{labels[g]}（{groups[g]} 个机构）")
     part = points[points["peer_group"] == group]
     curves = comparison.funnel_curves(float(part["p0"].iloc[0]), float(part["den"].max()))
-    st.plotly_chart(charts.control_funnel(part, curves, metric,
+    inside, outside = part[part["outside"] == ""], part[part["outside"] != ""]
+    drawn = pd.concat([charts.spread(inside, "den"), charts.spread(outside, "den")])
+    st.plotly_chart(charts.control_funnel(drawn, curves, metric,
                                           title=f"{m.label} 漏斗图：{labels[group]}（{len(part)} 个机构）"),
                     key=chart_key)
+    if len(drawn) < len(part):
+        st.caption(f"该组机构较多：控制限内与控制限外各至多画出 {charts.MAX_MARKERS:,} 个点（沿分母均匀选取），"
+                   "落在控制限外的机构全部列在下表。")
     st.caption(f"每个点是一个机构：横轴为分母（对数刻度），纵轴为{m.label}。实线为 99.8% 控制限、虚线为 95% 控制限，"
                "均以同类组的合并比率为中心、按精确二项分布计算；点落在 99.8% 控制限之外即为离群，"
                "分母越小，控制限越宽，一两件案件的 100% 不会被当作离群。")

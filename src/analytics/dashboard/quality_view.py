@@ -52,6 +52,6 @@ def show(params: dict) -> None:
              percent=("mean",))
     st.caption("平均值为各项有值报告的简单平均（总分以 0–100 的百分比表示）；无发布日期的报告不计及时性，"
                "无上一年度可比正文的报告不计原创性，其余项的权重相应重新归一。")
-    ui.table(ranked, "quality_ranking", RANKING_COLUMNS, file_name="年报质量评分", percent=PARTS,
-             links={"name": "agency_id"})
+    ui.long_table(ranked, "quality_ranking", RANKING_COLUMNS, rows_key="q_rank_rows", unit="份", top="总分最高的",
+                  file_name="年报质量评分", percent=PARTS, links={"name": "agency_id"})
     st.caption("排名：总分从高到低，同分同名次；同类组为同一年度、相同层级与类型的报告。")

@@ -13,6 +13,8 @@ import streamlit as st
 from . import db
 from .filters import ALL, DATASETS, KINDS, LEVELS, Filters, from_query
 
+# The button of the popover holding the level, kind and dataset filters (the demo notice names it).
+MORE = "层级 · 类型 · 数据集"
 URL_KEYS = ("years", "province", "city", "county", "level", "kind", "dataset")
 STATE = "active_filters"
 
@@ -80,10 +82,18 @@ def render() -> Filters:
                 counties = [ALL] + sorted(in_city["county"].dropna().unique().tolist())
                 county = _choose("区县", "f_county", counties, state.county)
 
-        levels = _pick("层级", "f_levels", LEVELS, state.levels, placeholder="全部层级")
-        kinds = _pick("机构类型", "f_kinds", KINDS, state.kinds, placeholder="全部类型")
-        datasets = _pick("数据集", "f_datasets", DATASETS, state.datasets,
-                         help="取消“演示数据”即隐藏全部虚构的演示机构。")
+        # The less used filters behind one button: a popover's widgets are drawn only when it is
+        # opened, and three multiselects were a good part of what a new session's browser drew
+        # before the page was done. The label says how many of them narrow the view.
+        # (Read from the widgets' state first: a choice made in this run is not in ``state`` yet.)
+        chosen = [st.session_state.get(k, v) for k, v in (("f_levels", state.levels), ("f_kinds", state.kinds),
+                                                           ("f_datasets", state.datasets))]
+        narrowed = bool(chosen[0]) + bool(chosen[1]) + (sorted(chosen[2] or []) != sorted(DATASETS))
+        with st.popover(MORE + (f"（已设 {narrowed} 项）" if narrowed else ""), width="stretch"):
+            levels = _pick("层级", "f_levels", LEVELS, state.levels, placeholder="全部层级")
+            kinds = _pick("机构类型", "f_kinds", KINDS, state.kinds, placeholder="全部类型")
+            datasets = _pick("数据集", "f_datasets", DATASETS, state.datasets,
+                             help="取消“演示数据”即隐藏全部虚构的演示机构。")
         st.button("重置筛选", on_click=_reset, key="f_reset")
 
     f = Filters(year_from=int(y_from), year_to=int(y_to), province=province, city=city, county=county,
