@@ -16,7 +16,7 @@ from analytics.warehouse import connect_read, load_records, reviewdb
 from analytics.warehouse.corrections import applied, apply_pending, correct, pending, record
 from analytics.warehouse.schema import ensure_schema
 from analytics.warehouse.store import write_session
-from fixtures.records import fresh_warehouse, make_record
+from fixtures.records import fresh_warehouse, make_record, read_rows
 
 AGENCY = "江苏省淮安市教育局"
 OTHER = "江苏省宿迁市民政局"
@@ -29,20 +29,12 @@ def db(tmp_path):
     return path
 
 
-def rows(db, sql, params=()):
-    con = connect_read(db)
-    try:
-        return con.execute(sql, list(params)).fetchall()
-    finally:
-        con.close()
-
-
 def report_of(db, agency):
-    return rows(db, "SELECT report_id FROM reports WHERE agency_id = ?", [agency])[0][0]
+    return read_rows(db, "SELECT report_id FROM reports WHERE agency_id = ?", [agency])[0][0]
 
 
 def received(db, agency):
-    return rows(db, "SELECT a_new_received FROM report_wide WHERE agency_id = ?", [agency])[0][0]
+    return read_rows(db, "SELECT a_new_received FROM report_wide WHERE agency_id = ?", [agency])[0][0]
 
 
 def shown_cell(db, rid, tbl="applications", row="new_received", col="total"):
@@ -82,13 +74,13 @@ def test_the_next_write_of_any_kind_applies_the_queue_once_in_the_order_entered(
     record(db, rid, "表三", "new_received:total", base + 2, reason="第二次", by="乙")
     load_records(db, [make_record("江苏省淮安市财政局", 2023)])  # an unrelated load is the next write
     assert received(db, AGENCY) == base + 2
-    log = rows(db, "SELECT previous_value, value, actor, queue_id FROM cell_corrections ORDER BY correction_id")
+    log = read_rows(db, "SELECT previous_value, value, actor, queue_id FROM cell_corrections ORDER BY correction_id")
     assert [r[:3] for r in log] == [(base, base + 1, "甲"), (base + 1, base + 2, "乙")]
     assert [r[3] for r in log] == sorted(r[3] for r in log)
     assert pending(db) == 0 and apply_pending(db) == []
     assert shown_cell(db, rid)[1] != "人工更正（待应用）"
     load_records(db, [make_record("江苏省淮安市民政局", 2023)])
-    assert rows(db, "SELECT count(*) FROM cell_corrections")[0][0] == 2  # never applied twice
+    assert read_rows(db, "SELECT count(*) FROM cell_corrections")[0][0] == 2  # never applied twice
 
 
 def test_a_write_that_fails_leaves_the_queue_waiting_and_the_warehouse_unchanged(db):
@@ -141,7 +133,7 @@ def test_five_reviewers_enter_at_once_and_every_correction_is_applied_once(db):
         t.join()
     assert not errors and pending(db) == 5
     assert sorted(c.col_key for c in apply_pending(db)) == sorted(cols)
-    got = dict(rows(db, "SELECT col_key, value FROM cells WHERE report_id = ? AND row_key = 'new_received'", [rid]))
+    got = dict(read_rows(db, "SELECT col_key, value FROM cells WHERE report_id = ? AND row_key = 'new_received'", [rid]))
     assert [got[c] for c in cols] == [10, 11, 12, 13, 14]
 
 
@@ -152,7 +144,7 @@ def test_a_new_warehouse_at_the_same_path_is_not_given_the_old_files_corrections
     with write_session(db) as con:  # built anew, not copied: a warehouse id of its own
         ensure_schema(con)
     load_records(db, [make_record(OTHER, 2023), make_record(AGENCY, 2023)])
-    assert rows(db, "SELECT count(*) FROM cell_corrections")[0][0] == 0 and pending(db) == 0
+    assert read_rows(db, "SELECT count(*) FROM cell_corrections")[0][0] == 0 and pending(db) == 0
 
 
 def test_a_queued_correction_whose_report_id_now_names_another_agency_is_not_applied(db):
@@ -162,7 +154,7 @@ def test_a_queued_correction_whose_report_id_now_names_another_agency_is_not_app
     fresh_warehouse(db)  # a copy of the same empty file: the same warehouse id
     load_records(db, [make_record(OTHER, 2023), make_record(AGENCY, 2023)])
     assert report_of(db, OTHER) == rid
-    assert rows(db, "SELECT count(*) FROM cell_corrections")[0][0] == 0
+    assert read_rows(db, "SELECT count(*) FROM cell_corrections")[0][0] == 0
     assert pending(db) == 0  # passed over once, not waiting for ever
     assert shown_cell(db, rid)[1] != "人工更正（待应用）"
 

@@ -10,10 +10,10 @@ import pytest
 
 from analytics.cli import main
 from analytics.errors import ReportError
-from analytics.warehouse import connect_read, load_records
+from analytics.warehouse import load_records
 from analytics.warehouse.corrections import correct, list_corrections
 from analytics.warehouse.export import export
-from fixtures.records import fresh_warehouse, make_record
+from fixtures.records import fresh_warehouse, make_record, read_rows
 
 AGENCY = "江苏省淮安市教育局"
 
@@ -27,20 +27,12 @@ def db(tmp_path):
     return path
 
 
-def one(db, sql, params=()):
-    con = connect_read(db)
-    try:
-        return con.execute(sql, list(params)).fetchall()
-    finally:
-        con.close()
-
-
 def report_id(db, year=2023):
-    return one(db, "SELECT report_id FROM reports WHERE agency_id = ? AND year = ?", [AGENCY, year])[0][0]
+    return read_rows(db, "SELECT report_id FROM reports WHERE agency_id = ? AND year = ?", [AGENCY, year])[0][0]
 
 
 def rules(db):
-    return sorted(r[0] for r in one(db, "SELECT rule FROM findings WHERE agency_id = ? AND year = 2023", [AGENCY]))
+    return sorted(r[0] for r in read_rows(db, "SELECT rule FROM findings WHERE agency_id = ? AND year = 2023", [AGENCY]))
 
 
 def test_a_correction_changes_every_metric_keeps_the_parsed_value_and_reruns_the_rules(db, tmp_path):
@@ -49,8 +41,8 @@ def test_a_correction_changes_every_metric_keeps_the_parsed_value_and_reruns_the
     metric = "SELECT applications_num FROM report_metrics WHERE report_id = ?"
     total = "SELECT applications_num FROM agency_total WHERE agency_id = ?"
     region = "SELECT sum(applications_num) FROM region_year WHERE city = '淮安市' AND year = 2023"
-    assert one(db, metric, [rid]) == [(83,)] and one(db, total, [AGENCY]) == [(83,)]
-    region_before = one(db, region)[0][0]
+    assert read_rows(db, metric, [rid]) == [(83,)] and read_rows(db, total, [AGENCY]) == [(83,)]
+    region_before = read_rows(db, region)[0][0]
 
     # the review total was misprinted: the rule that flagged it no longer fires
     fixed = correct(db, rid, "表四", "review:total", "3", reason="原件第 5 页合计为 3，扫描误读", by="王审核")
@@ -60,11 +52,11 @@ def test_a_correction_changes_every_metric_keeps_the_parsed_value_and_reruns_the
 
     # a total corrected away from its parts: used by every metric, and the rules say so
     correct(db, rid, "applications", "new_received:total", 100, reason="核对纸质件", by="李四")
-    assert one(db, metric, [rid]) == [(100,)]
-    assert one(db, total, [AGENCY]) == [(100,)]
-    assert one(db, region)[0][0] == region_before + 17
+    assert read_rows(db, metric, [rid]) == [(100,)]
+    assert read_rows(db, total, [AGENCY]) == [(100,)]
+    assert read_rows(db, region)[0][0] == region_before + 17
     assert "T3_COLUMN_SUM" in rules(db)
-    cell = one(db, "SELECT value, kind, raw FROM cells WHERE report_id = ? AND tbl = 'applications' "
+    cell = read_rows(db, "SELECT value, kind, raw FROM cells WHERE report_id = ? AND tbl = 'applications' "
                    "AND row_key = 'new_received' AND col_key = 'total'", [rid])
     assert cell == [(100.0, "number", "83")]  # the printed text stays
 
