@@ -20,15 +20,10 @@ KINDS = {
 DATASETS = {"real": "真实数据", "demo": "演示数据（虚构）", "synth": "合成数据"}
 ALL = "全部"
 
-# Rows of report_wide / report_metrics inside the chosen region, levels, kinds and datasets.
-REGION_SQL = (
-    "($province IS NULL OR province = $province)"
-    " AND ($city IS NULL OR city = $city)"
-    " AND ($county IS NULL OR county = $county)"
-    " AND (len($levels) = 0 OR list_contains($levels, level))"
-    " AND (len($kinds) = 0 OR list_contains($kinds, kind))"
-    " AND list_contains($datasets, dataset)"
-)
+# Rows of report_wide / report_metrics inside the chosen region, levels, kinds and datasets: the
+# warehouse's chosen_agency macro (the predicate agency_window applies), expanded where it is used.
+REGION_SQL = ("chosen_agency(province, city, county, level, kind, dataset,"
+              " $province, $city, $county, $levels, $kinds, $datasets)")
 WHERE_SQL = "year BETWEEN $year_from AND $year_to AND " + REGION_SQL
 
 

@@ -115,7 +115,8 @@ def after_refresh(con, full: bool = False, agencies=None) -> None:
 # the model's own query over its inputs shadowed down to those rows. A table not listed here (a
 # global statistic, a new mart) is rebuilt whole.
 BY_AGENCY = {"agency_year": ("report_metrics",), "agency_total": ("agency_year",),
-             "agency_since": ("agency_year",), "agency_metric": ("agency_total",), "findings_placed": ("findings",),
+             "agency_since": ("agency_year",), "agency_metric": ("agency_total",),
+             "findings_placed": ("findings",),
              "report_quality": ("report_metrics", "report_wide", "cells", "report_textsig")}
 # Inputs keyed by report alone: shadowed to the scope's reports rather than by agency_id.
 BY_REPORT = {"cells", "report_textsig"}

@@ -1,6 +1,7 @@
--- Whether a row of agency_total or agency_year lies in the chosen place, levels, kinds and
--- datasets (the dashboard's filters, as agency_window applies them). A macro is expanded where it
--- is used, so bound filter values still fold into constant predicates that zone maps skip on.
+-- Whether a row (of agency_total, agency_year, report_wide, …) lies in the chosen place, levels,
+-- kinds and datasets: agency_window's filter and every dashboard query's (filters.REGION_SQL). A
+-- macro is expanded where it is used, so bound filter values still fold into constant predicates
+-- that zone maps skip on.
 CREATE OR REPLACE MACRO chosen_agency(province, city, county, level, kind, dataset,
                                       p_province, p_city, p_county, p_levels, p_kinds, p_datasets) AS
     (p_province IS NULL OR province = p_province)
